@@ -1,0 +1,160 @@
+#include "model/batch.h"
+
+#include <string>
+
+#include "model/otlp/proto_decoder.h"
+#include "model/otlp/proto_encoder.h"
+
+namespace periscope::model {
+namespace {
+
+// How each signal's resource → scope → item levels are walked and cut.
+template <typename ResourceT>
+struct Levels;
+
+template <>
+struct Levels<ResourceSpans> {
+  using Scope = ScopeSpans;
+  static std::span<ScopeSpans>& scopes(ResourceSpans& r) { return r.scope_spans; }
+  static size_t count(const ScopeSpans& s) { return s.spans.size(); }
+  static void cut(Arena&, ScopeSpans& head, ScopeSpans& tail, size_t n) {
+    head.spans = tail.spans.first(n);
+    tail.spans = tail.spans.subspan(n);
+  }
+};
+
+template <>
+struct Levels<ResourceLogs> {
+  using Scope = ScopeLogs;
+  static std::span<ScopeLogs>& scopes(ResourceLogs& r) { return r.scope_logs; }
+  static size_t count(const ScopeLogs& s) { return s.log_records.size(); }
+  static void cut(Arena&, ScopeLogs& head, ScopeLogs& tail, size_t n) {
+    head.log_records = tail.log_records.first(n);
+    tail.log_records = tail.log_records.subspan(n);
+  }
+};
+
+template <typename T>
+void cutPoints(std::span<T>& head, std::span<T>& tail, size_t n) {
+  head = tail.first(n);
+  tail = tail.subspan(n);
+}
+
+template <>
+struct Levels<ResourceMetrics> {
+  using Scope = ScopeMetrics;
+  static std::span<ScopeMetrics>& scopes(ResourceMetrics& r) { return r.scope_metrics; }
+  static size_t count(const ScopeMetrics& s) {
+    size_t n = 0;
+    for (const Metric& m : s.metrics) n += m.pointCount();
+    return n;
+  }
+  // Metrics are cut at data-point granularity: a metric may be split into two halves.
+  static void cut(Arena& arena, ScopeMetrics& head, ScopeMetrics& tail, size_t n) {
+    size_t whole = 0;
+    while (whole < tail.metrics.size() && tail.metrics[whole].pointCount() <= n) {
+      n -= tail.metrics[whole].pointCount();
+      ++whole;
+    }
+    size_t head_len = whole + (n > 0 ? 1 : 0);
+    auto metrics = arena.allocArray<Metric>(head_len);
+    for (size_t i = 0; i < whole; ++i) metrics[i] = tail.metrics[i];
+    if (n > 0) {
+      Metric& src = tail.metrics[whole];
+      Metric& dst = metrics[whole];
+      dst = src;
+      cutPoints(dst.number_points, src.number_points, std::min(n, src.number_points.size()));
+      cutPoints(dst.histogram_points, src.histogram_points,
+                std::min(n, src.histogram_points.size()));
+      cutPoints(dst.exponential_points, src.exponential_points,
+                std::min(n, src.exponential_points.size()));
+      cutPoints(dst.summary_points, src.summary_points, std::min(n, src.summary_points.size()));
+    }
+    head.metrics = metrics;
+    tail.metrics = tail.metrics.subspan(whole);
+  }
+};
+
+template <typename ResourceT>
+size_t countResource(ResourceT& r) {
+  size_t n = 0;
+  for (const auto& s : Levels<ResourceT>::scopes(r)) n += Levels<ResourceT>::count(s);
+  return n;
+}
+
+}  // namespace
+
+template <typename ResourceT>
+size_t Batch<ResourceT>::itemCount() const {
+  size_t n = 0;
+  for (const auto& r : resources_) n += countResource(const_cast<ResourceT&>(r));
+  return n;
+}
+
+template <typename ResourceT>
+void Batch<ResourceT>::append(Batch&& other) {
+  for (auto& a : other.arenas_) arenas_.push_back(std::move(a));
+  resources_.insert(resources_.end(), other.resources_.begin(), other.resources_.end());
+  other.arenas_.clear();
+  other.resources_.clear();
+  other.arenas_.push_back(std::make_shared<Arena>());
+}
+
+template <typename ResourceT>
+Batch<ResourceT> Batch<ResourceT>::splitFront(size_t n) {
+  using L = Levels<ResourceT>;
+  using Scope = typename L::Scope;
+  // The head batch shares every arena; new header arrays go into a small arena of its own.
+  Batch head;
+  for (auto& a : arenas_) head.arenas_.push_back(a);
+  Arena& arena = head.arena();
+  size_t taken = 0;
+  while (taken < resources_.size() && n > 0) {
+    ResourceT& r = resources_[taken];
+    size_t rc = countResource(r);
+    if (rc <= n) {
+      head.resources_.push_back(r);
+      n -= rc;
+      ++taken;
+      continue;
+    }
+    // Cut inside this resource: whole scopes first, then part of one scope.
+    std::span<Scope>& scopes = L::scopes(r);
+    size_t whole = 0;
+    while (whole < scopes.size() && L::count(scopes[whole]) <= n) {
+      n -= L::count(scopes[whole]);
+      ++whole;
+    }
+    auto head_scopes = arena.allocArray<Scope>(whole + (n > 0 ? 1 : 0));
+    for (size_t i = 0; i < whole; ++i) head_scopes[i] = scopes[i];
+    if (n > 0) {
+      head_scopes[whole] = scopes[whole];
+      L::cut(arena, head_scopes[whole], scopes[whole], n);
+      n = 0;
+    }
+    ResourceT head_resource = r;
+    L::scopes(head_resource) = head_scopes;
+    scopes = scopes.subspan(whole);
+    head.resources_.push_back(head_resource);
+  }
+  resources_.erase(resources_.begin(), resources_.begin() + static_cast<ptrdiff_t>(taken));
+  return head;
+}
+
+template <typename ResourceT>
+Batch<ResourceT> Batch<ResourceT>::clone() const {
+  std::string bytes;
+  otlp::encode(*this, bytes);
+  Batch copy;
+  std::string_view view = copy.arena().adopt(std::move(bytes));
+  // Our own encoding of valid data always decodes; a failure here is a programming error.
+  Status st = otlp::decode(view, copy);
+  (void)st;
+  return copy;
+}
+
+template class Batch<ResourceSpans>;
+template class Batch<ResourceMetrics>;
+template class Batch<ResourceLogs>;
+
+}  // namespace periscope::model
