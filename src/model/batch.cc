@@ -142,6 +142,14 @@ Batch<ResourceT> Batch<ResourceT>::splitFront(size_t n) {
 }
 
 template <typename ResourceT>
+Batch<ResourceT> Batch<ResourceT>::share() const {
+  Batch out;
+  out.arenas_.insert(out.arenas_.end(), arenas_.begin(), arenas_.end());
+  out.resources_ = resources_;
+  return out;
+}
+
+template <typename ResourceT>
 Batch<ResourceT> Batch<ResourceT>::clone() const {
   std::string bytes;
   otlp::encode(*this, bytes);

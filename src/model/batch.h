@@ -38,6 +38,8 @@ class Batch {
   void append(Batch&& other);
   // Removes the first `n` items into a new batch sharing the same arenas (no data is copied).
   Batch splitFront(size_t n);
+  // A second handle on the same data for a reader: copies resource headers, shares arenas.
+  Batch share() const;
   // A deep copy into a fresh arena, for consumers that mutate data received by fan-out.
   Batch clone() const;
 

@@ -1,0 +1,16 @@
+// Loads a config file (or the built-in all-in-one) and validates it against the registry.
+#pragma once
+
+#include <string>
+
+#include "component/registry.h"
+#include "config/diagnostics.h"
+#include "pipeline/service_config.h"
+
+namespace periscope::app {
+
+// `path` empty = the built-in all-in-one config. Returns false if any error was reported.
+bool loadServiceConfig(const std::string& path, const component::Registry& registry,
+                       pipeline::ServiceConfig& out, config::Diagnostics& diags);
+
+}  // namespace periscope::app

@@ -1,0 +1,267 @@
+#include "app/loadgen/loadgen.h"
+
+#include <curl/curl.h>
+#include <grpcpp/generic/generic_stub.h>
+#include <grpcpp/grpcpp.h>
+
+#include <atomic>
+#include <cstdio>
+#include <cstring>
+#include <future>
+#include <mutex>
+#include <thread>
+
+#include "app/loadgen/workload.h"
+#include "config/duration.h"
+
+namespace periscope::app::loadgen {
+namespace {
+
+struct Counters {
+  std::atomic<uint64_t> requests{0};
+  std::atomic<uint64_t> failed{0};
+  std::atomic<uint64_t> spans_ok{0};
+  std::atomic<uint64_t> spans_failed{0};
+  std::atomic<bool> stop{false};
+  std::mutex error_mu;
+  std::string first_error;
+  void fail(uint64_t spans, const std::string& why) {
+    failed++;
+    spans_failed += spans;
+    std::lock_guard lock(error_mu);
+    if (first_error.empty()) first_error = why;
+  }
+};
+
+// Sends one request; returns "" on success, else the error.
+class Sender {
+ public:
+  virtual ~Sender() = default;
+  virtual std::string send(const std::string& body) = 0;
+};
+
+class GrpcSender final : public Sender {
+ public:
+  explicit GrpcSender(const std::string& endpoint) {
+    grpc::ChannelArguments args;
+    args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);  // one TCP connection per sender
+    args.SetMaxSendMessageSize(-1);
+    channel_ = grpc::CreateCustomChannel(endpoint, grpc::InsecureChannelCredentials(), args);
+    stub_ = std::make_unique<grpc::GenericStub>(channel_);
+  }
+  std::string send(const std::string& body) override {
+    grpc::Slice slice(body);
+    grpc::ByteBuffer req(&slice, 1), resp;
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    std::promise<grpc::Status> p;
+    auto f = p.get_future();
+    stub_->UnaryCall(&ctx, "/opentelemetry.proto.collector.trace.v1.TraceService/Export", grpc::StubOptions(),
+                     &req, &resp, [&p](grpc::Status st) { p.set_value(std::move(st)); });
+    grpc::Status st = f.get();
+    return st.ok() ? "" : "gRPC " + std::to_string(st.error_code()) + ": " + st.error_message();
+  }
+
+ private:
+  std::shared_ptr<grpc::Channel> channel_;  // shared: gRPC's API
+  std::unique_ptr<grpc::GenericStub> stub_;
+};
+
+size_t discard(char*, size_t size, size_t n, void*) { return size * n; }
+
+class HttpSender final : public Sender {
+ public:
+  HttpSender(const std::string& endpoint, bool json) {
+    url_ = endpoint.rfind("http", 0) == 0 ? endpoint : "http://" + endpoint;
+    if (url_.find("/v1/") == std::string::npos) url_ += "/v1/traces";
+    curl_ = curl_easy_init();
+    headers_ = curl_slist_append(nullptr, json ? "Content-Type: application/json" : "Content-Type: application/x-protobuf");
+    headers_ = curl_slist_append(headers_, "Expect:");
+  }
+  ~HttpSender() override {
+    curl_slist_free_all(headers_);
+    curl_easy_cleanup(curl_);
+  }
+  std::string send(const std::string& body) override {
+    curl_easy_setopt(curl_, CURLOPT_URL, url_.c_str());
+    curl_easy_setopt(curl_, CURLOPT_POSTFIELDS, body.data());
+    curl_easy_setopt(curl_, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+    curl_easy_setopt(curl_, CURLOPT_HTTPHEADER, headers_);
+    curl_easy_setopt(curl_, CURLOPT_WRITEFUNCTION, discard);
+    curl_easy_setopt(curl_, CURLOPT_TIMEOUT, 10L);
+    curl_easy_setopt(curl_, CURLOPT_NOSIGNAL, 1L);
+    CURLcode rc = curl_easy_perform(curl_);
+    if (rc != CURLE_OK) return std::string("HTTP: ") + curl_easy_strerror(rc);
+    long code = 0;
+    curl_easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &code);
+    return code == 200 ? "" : "HTTP " + std::to_string(code);
+  }
+
+ private:
+  std::string url_;
+  CURL* curl_;
+  curl_slist* headers_;
+};
+
+std::unique_ptr<Sender> makeSender(const Options& o) {
+  if (o.protocol == "grpc") return std::make_unique<GrpcSender>(o.endpoint);
+  return std::make_unique<HttpSender>(o.endpoint, o.protocol == "http-json");
+}
+
+}  // namespace
+
+Summary run(const Options& o) {
+  curl_global_init(CURL_GLOBAL_DEFAULT);
+  WorkloadOptions w;
+  w.spans_per_request = o.spans_per_request;
+  w.seed = o.seed;
+  auto pool = encodeRequests(w, o.protocol == "http-json" ? Encoding::kJson : Encoding::kProtobuf);
+  Counters c;
+  auto start = std::chrono::steady_clock::now();
+  auto end = start + o.duration;
+  std::vector<std::thread> workers;
+  for (int i = 0; i < o.connections; ++i) {
+    workers.emplace_back([&, i] {
+      auto sender = makeSender(o);
+      std::chrono::duration<double> interval(0);
+      if (o.rate > 0) interval = std::chrono::duration<double>(o.spans_per_request * o.connections / o.rate);
+      auto next = std::chrono::steady_clock::now();
+      auto cancelled = [&] { return o.cancel != nullptr && o.cancel->load(); };
+      for (size_t n = static_cast<size_t>(i); !cancelled() && std::chrono::steady_clock::now() < end; n++) {
+        if (o.rate > 0) {
+          std::this_thread::sleep_until(next);  // pacing to the requested rate
+          if (cancelled()) break;
+          next += std::chrono::duration_cast<std::chrono::steady_clock::duration>(interval);
+          if (std::chrono::steady_clock::now() >= end) break;
+        }
+        std::string err = sender->send(pool[n % pool.size()]);
+        c.requests++;
+        if (err.empty()) c.spans_ok += static_cast<uint64_t>(o.spans_per_request);
+        else c.fail(static_cast<uint64_t>(o.spans_per_request), err);
+      }
+    });
+  }
+  std::thread progress;
+  if (!o.quiet) {
+    progress = std::thread([&] {
+      std::mutex m;
+      std::condition_variable cv;
+      uint64_t last = 0;
+      while (!c.stop) {
+        std::unique_lock lock(m);
+        cv.wait_for(lock, std::chrono::seconds(1), [&] { return c.stop.load(); });
+        uint64_t now_ok = c.spans_ok + c.spans_failed;
+        double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        std::fprintf(stderr, "\r[%5.1fs] sent %llu spans (%.0f spans/s), accepted %llu, refused %llu   ", elapsed,
+                     static_cast<unsigned long long>(now_ok), static_cast<double>(now_ok - last),
+                     static_cast<unsigned long long>(c.spans_ok.load()), static_cast<unsigned long long>(c.spans_failed.load()));
+        last = now_ok;
+      }
+      std::fprintf(stderr, "\n");
+    });
+  }
+  for (auto& t : workers) t.join();
+  c.stop = true;
+  if (progress.joinable()) progress.join();
+  Summary s;
+  s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  s.requests_sent = c.requests;
+  s.requests_failed = c.failed;
+  s.spans_accepted = c.spans_ok;
+  s.spans_refused = c.spans_failed;
+  s.spans_sent = c.spans_ok + c.spans_failed;
+  if (!c.first_error.empty()) std::fprintf(stderr, "first error: %s\n", c.first_error.c_str());
+  return s;
+}
+
+namespace {
+
+void usage() {
+  std::puts(
+      "Usage: periscope loadgen [options]\n"
+      "Sends synthetic OTLP traces (pre-encoded, realistic spans) and prints a summary.\n\n"
+      "  --endpoint HOST:PORT       target (default 127.0.0.1:4317; http-* default 127.0.0.1:4318)\n"
+      "  --protocol P               grpc | http-protobuf | http-json (default grpc)\n"
+      "  --rate N|max               spans per second, or max for as fast as possible (default 10000)\n"
+      "  --duration D               how long, e.g. 10s, 1m (default 10s)\n"
+      "  --spans-per-request N      spans in each request (default 512)\n"
+      "  --connections N            parallel connections (default 2)\n"
+      "  --seed N                   workload seed (default 1)\n"
+      "  --quiet                    no progress line\n");
+}
+
+}  // namespace
+
+int runCli(int argc, char** argv) {
+  Options o;
+  bool endpoint_set = false;
+  for (int i = 0; i < argc; ++i) {
+    std::string a = argv[i];
+    auto value = [&](const char* name) -> std::string {
+      if (i + 1 >= argc) {
+        std::fprintf(stderr, "loadgen: %s needs a value\n", name);
+        std::exit(2);
+      }
+      return argv[++i];
+    };
+    if (a == "--help" || a == "-h") {
+      usage();
+      return 0;
+    } else if (a == "--endpoint") {
+      o.endpoint = value("--endpoint");
+      endpoint_set = true;
+    } else if (a == "--protocol") {
+      o.protocol = value("--protocol");
+      if (o.protocol != "grpc" && o.protocol != "http-protobuf" && o.protocol != "http-json") {
+        std::fprintf(stderr, "loadgen: --protocol must be grpc, http-protobuf or http-json, got \"%s\"\n", o.protocol.c_str());
+        return 2;
+      }
+    } else if (a == "--rate") {
+      std::string v = value("--rate");
+      o.rate = v == "max" ? 0 : std::atof(v.c_str());
+      if (v != "max" && o.rate <= 0) {
+        std::fprintf(stderr, "loadgen: --rate must be a positive number or max, got \"%s\"\n", v.c_str());
+        return 2;
+      }
+    } else if (a == "--duration") {
+      std::string v = value("--duration");
+      auto d = config::parseDuration(v);
+      if (!d || d->count() <= 0) {
+        std::fprintf(stderr, "loadgen: --duration must look like 10s or 1m, got \"%s\"\n", v.c_str());
+        return 2;
+      }
+      o.duration = std::chrono::duration_cast<std::chrono::milliseconds>(*d);
+    } else if (a == "--spans-per-request") {
+      o.spans_per_request = std::atoi(value("--spans-per-request").c_str());
+      if (o.spans_per_request <= 0) {
+        std::fprintf(stderr, "loadgen: --spans-per-request must be positive\n");
+        return 2;
+      }
+    } else if (a == "--connections") {
+      o.connections = std::atoi(value("--connections").c_str());
+      if (o.connections <= 0) {
+        std::fprintf(stderr, "loadgen: --connections must be positive\n");
+        return 2;
+      }
+    } else if (a == "--seed") {
+      o.seed = std::strtoull(value("--seed").c_str(), nullptr, 10);
+    } else if (a == "--quiet") {
+      o.quiet = true;
+    } else {
+      std::fprintf(stderr, "loadgen: unknown option \"%s\" (see periscope loadgen --help)\n", a.c_str());
+      return 2;
+    }
+  }
+  if (!endpoint_set && o.protocol != "grpc") o.endpoint = "127.0.0.1:4318";
+  Summary s = run(o);
+  std::printf(
+      "summary: protocol=%s requests=%llu failed_requests=%llu sent_spans=%llu accepted_spans=%llu "
+      "refused_spans=%llu seconds=%.2f spans_per_second=%.0f\n",
+      o.protocol.c_str(), static_cast<unsigned long long>(s.requests_sent),
+      static_cast<unsigned long long>(s.requests_failed), static_cast<unsigned long long>(s.spans_sent),
+      static_cast<unsigned long long>(s.spans_accepted), static_cast<unsigned long long>(s.spans_refused), s.seconds,
+      s.seconds > 0 ? static_cast<double>(s.spans_accepted) / s.seconds : 0.0);
+  return s.spans_refused > 0 ? 1 : 0;
+}
+
+}  // namespace periscope::app::loadgen

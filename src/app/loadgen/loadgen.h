@@ -1,0 +1,38 @@
+// `periscope loadgen`: sends pre-encoded OTLP trace requests to an endpoint at a fixed rate or
+// as fast as possible, over several connections, printing a progress line every second and a
+// final summary (sent, accepted, refused, spans/s). The generator does no encoding while it
+// runs, so it is never the bottleneck of what it measures.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+namespace periscope::app::loadgen {
+
+struct Options {
+  std::string endpoint = "127.0.0.1:4317";
+  std::string protocol = "grpc";  // grpc | http-protobuf | http-json
+  double rate = 10000;             // spans per second; 0 = as fast as possible ("max")
+  std::chrono::milliseconds duration{10'000};
+  int spans_per_request = 512;
+  int connections = 2;
+  uint64_t seed = 1;
+  bool quiet = false;  // no progress line
+  const std::atomic<bool>* cancel = nullptr;  // stops the run early when set
+};
+
+struct Summary {
+  uint64_t requests_sent = 0;
+  uint64_t requests_failed = 0;
+  uint64_t spans_sent = 0;
+  uint64_t spans_accepted = 0;
+  uint64_t spans_refused = 0;
+  double seconds = 0;
+};
+
+Summary run(const Options& options);
+int runCli(int argc, char** argv);
+
+}  // namespace periscope::app::loadgen

@@ -1,0 +1,256 @@
+#include "common/http/server.h"
+
+#include <atomic>
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "common/logging.h"
+
+namespace periscope::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+
+std::string_view Request::header(std::string_view lower_name) const {
+  for (const auto& [k, v] : headers) {
+    if (k == lower_name) return v;
+  }
+  return {};
+}
+
+Response Response::text(int status, std::string body, std::string content_type) {
+  Response r;
+  r.status = status;
+  r.body = std::move(body);
+  r.setHeader("Content-Type", std::move(content_type));
+  return r;
+}
+
+Status splitHostPort(std::string_view endpoint, std::string& host, uint16_t& port) {
+  size_t colon = endpoint.rfind(':');
+  if (colon == std::string_view::npos) {
+    return invalidArgument("endpoint \"" + std::string(endpoint) + "\" must be host:port");
+  }
+  host = std::string(endpoint.substr(0, colon));
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.empty()) host = "127.0.0.1";
+  if (host == "localhost") host = "127.0.0.1";
+  std::string_view p = endpoint.substr(colon + 1);
+  if (p.empty() || p.size() > 5) return invalidArgument("endpoint \"" + std::string(endpoint) + "\": invalid port");
+  unsigned v = 0;
+  for (char c : p) {
+    if (c < '0' || c > '9') return invalidArgument("endpoint \"" + std::string(endpoint) + "\": invalid port");
+    v = v * 10 + static_cast<unsigned>(c - '0');
+  }
+  if (v > 65535) return invalidArgument("endpoint \"" + std::string(endpoint) + "\": port out of range");
+  port = static_cast<uint16_t>(v);
+  return Status::ok();
+}
+
+namespace {
+
+// Outlives the server's io_context: a late Respond (from a pipeline still flushing after the
+// server stopped) checks `alive` instead of posting into a destroyed context.
+struct Guard {
+  std::mutex mu;
+  std::condition_variable idle;
+  bool alive = true;
+  std::atomic<int> inflight{0};
+};
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, const ServerOptions& options, const Handler& handler,
+          std::shared_ptr<Guard> guard)
+      : stream_(std::move(socket)), options_(options), handler_(handler), guard_(std::move(guard)) {}
+
+  void run() { asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read(); }); }
+
+ private:
+  void read() {
+    parser_.emplace();
+    parser_->body_limit(options_.max_body_bytes);
+    parser_->header_limit(static_cast<uint32_t>(options_.max_header_bytes));
+    stream_.expires_after(first_ ? options_.read_header_timeout : options_.idle_timeout);
+    bhttp::async_read(stream_, buffer_, *parser_,
+                      [self = shared_from_this()](beast::error_code ec, size_t) { self->onRead(ec); });
+  }
+
+  void onRead(beast::error_code ec) {
+    first_ = false;
+    if (ec == bhttp::error::end_of_stream || ec == asio::error::eof || ec == beast::error::timeout ||
+        ec == asio::error::operation_aborted || ec == asio::error::connection_reset) {
+      return close();
+    }
+    if (ec == bhttp::error::body_limit) {
+      return writeError(413, "request body too large (limit " + std::to_string(options_.max_body_bytes) + " bytes)");
+    }
+    if (ec == bhttp::error::header_limit) return writeError(431, "request headers too large");
+    if (ec) return writeError(400, "malformed HTTP request: " + ec.message());
+
+    auto msg = parser_->release();
+    Request req;
+    req.method = std::string(msg.method_string());
+    req.target = std::string(msg.target());
+    req.path = req.target.substr(0, req.target.find('?'));
+    for (const auto& f : msg) {
+      std::string name(f.name_string());
+      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      req.headers.emplace_back(std::move(name), std::string(f.value()));
+    }
+    req.body = std::move(msg.body());
+    beast::error_code rec;
+    auto ep = stream_.socket().remote_endpoint(rec);
+    if (!rec) req.remote_address = ep.address().to_string() + ":" + std::to_string(ep.port());
+    keep_alive_ = msg.keep_alive();
+    version_ = msg.version();
+    stream_.expires_never();
+    auto self = shared_from_this();
+    auto responded = std::make_shared<std::atomic<bool>>(false);
+    guard_->inflight.fetch_add(1);
+    handler_(std::move(req), [self, responded](Response resp) {
+      if (responded->exchange(true)) return;  // exactly once
+      std::lock_guard lock(self->guard_->mu);
+      if (self->guard_->inflight.fetch_sub(1) == 1) self->guard_->idle.notify_all();
+      if (!self->guard_->alive) return;
+      asio::post(self->stream_.get_executor(),
+                 [self, resp = std::move(resp)]() mutable { self->write(std::move(resp)); });
+    });
+  }
+
+  void writeError(int status, std::string message) {
+    keep_alive_ = false;
+    write(Response::text(status, std::move(message) + "\n"));
+  }
+
+  void write(Response resp) {
+    auto res = std::make_shared<bhttp::response<bhttp::string_body>>();
+    res->version(version_ ? version_ : 11);
+    res->result(static_cast<unsigned>(resp.status));
+    res->set(bhttp::field::server, "periscope");
+    for (auto& [k, v] : resp.headers) res->set(k, v);
+    res->body() = std::move(resp.body);
+    res->keep_alive(keep_alive_);
+    res->prepare_payload();
+    stream_.expires_after(options_.idle_timeout);
+    bhttp::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, size_t) {
+      if (ec || !self->keep_alive_) return self->close();
+      self->read();
+    });
+  }
+
+  void close() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream_.socket().close(ec);
+  }
+
+  beast::tcp_stream stream_;
+  const ServerOptions& options_;
+  const Handler& handler_;
+  std::shared_ptr<Guard> guard_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  bool keep_alive_ = true;
+  bool first_ = true;
+  unsigned version_ = 11;
+};
+
+class BeastServer final : public Server {
+ public:
+  BeastServer(ServerOptions options, Handler handler)
+      : options_(std::move(options)), handler_(std::move(handler)), ioc_(options_.threads),
+        acceptor_(ioc_) {}
+  ~BeastServer() override { stop(); }
+
+  Status listen() {
+    std::string host;
+    uint16_t port = 0;
+    PERISCOPE_RETURN_IF_ERROR(splitHostPort(options_.endpoint, host, port));
+    beast::error_code ec;
+    auto addr = asio::ip::make_address(host, ec);
+    if (ec) return invalidArgument("endpoint \"" + options_.endpoint + "\": invalid address");
+    tcp::endpoint ep(addr, port);
+    acceptor_.open(ep.protocol(), ec);
+    if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor_.bind(ep, ec);
+    if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) {
+      return unavailable("cannot listen on " + options_.endpoint + ": " + ec.message());
+    }
+    port_ = acceptor_.local_endpoint().port();
+    accept();
+    for (int i = 0; i < std::max(1, options_.threads); ++i) {
+      threads_.emplace_back([this] { ioc_.run(); });
+    }
+    return Status::ok();
+  }
+
+  uint16_t port() const override { return port_; }
+
+  bool drain(std::chrono::steady_clock::time_point deadline) override {
+    asio::post(ioc_, [this] {
+      beast::error_code ec;
+      acceptor_.close(ec);
+    });
+    std::unique_lock lock(guard_->mu);
+    return guard_->idle.wait_until(lock, deadline, [this] { return guard_->inflight.load() == 0; });
+  }
+
+  void stop() override {
+    std::lock_guard lock(stop_mu_);
+    if (stopped_) return;
+    stopped_ = true;
+    {
+      std::lock_guard glock(guard_->mu);
+      guard_->alive = false;
+    }
+    asio::post(ioc_, [this] {
+      beast::error_code ec;
+      acceptor_.close(ec);
+    });
+    ioc_.stop();
+    for (auto& t : threads_) {
+      if (t.joinable()) t.join();
+    }
+  }
+
+ private:
+  void accept() {
+    acceptor_.async_accept(asio::make_strand(ioc_), [this](beast::error_code ec, tcp::socket socket) {
+      if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
+      if (!ec) {
+        socket.set_option(tcp::no_delay(true), ec);
+        std::make_shared<Session>(std::move(socket), options_, handler_, guard_)->run();
+      }
+      accept();
+    });
+  }
+
+  ServerOptions options_;
+  Handler handler_;
+  asio::io_context ioc_;
+  tcp::acceptor acceptor_;
+  std::vector<std::thread> threads_;
+  uint16_t port_ = 0;
+  std::shared_ptr<Guard> guard_ = std::make_shared<Guard>();
+  std::mutex stop_mu_;
+  bool stopped_ = false;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Server>> Server::start(ServerOptions options, Handler handler) {
+  auto server = std::make_unique<BeastServer>(std::move(options), std::move(handler));
+  Status st = server->listen();
+  if (!st.isOk()) return st;
+  return std::unique_ptr<Server>(std::move(server));
+}
+
+}  // namespace periscope::http

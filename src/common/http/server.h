@@ -1,0 +1,70 @@
+// A small asynchronous HTTP/1.1 server (Boost.Beast underneath, hidden in server.cc) shared by
+// the OTLP/HTTP receiver, health_check, the self-metrics listener and later the query API.
+// Handlers answer through `Respond`, which may be called later from any thread (exactly once);
+// the connection reads its next request only after answering. Enforces a raw body limit (413),
+// a header limit (431) and a header read timeout (slowloris).
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "common/status.h"
+
+namespace periscope::http {
+
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+struct Request {
+  std::string method;
+  std::string target;  // path and query as received
+  std::string path;    // target without the query
+  Headers headers;     // names lower-cased
+  std::string body;
+  std::string remote_address;
+  std::string_view header(std::string_view lower_name) const;
+};
+
+struct Response {
+  int status = 200;
+  Headers headers;
+  std::string body;
+  void setHeader(std::string name, std::string value) {
+    headers.emplace_back(std::move(name), std::move(value));
+  }
+  static Response text(int status, std::string body, std::string content_type = "text/plain; charset=utf-8");
+};
+
+using Respond = std::function<void(Response)>;
+using Handler = std::function<void(Request&&, Respond)>;
+
+struct ServerOptions {
+  std::string endpoint = "127.0.0.1:0";  // host:port; port 0 picks a free port
+  size_t max_body_bytes = 20u << 20;
+  size_t max_header_bytes = 8u << 10;
+  std::chrono::milliseconds read_header_timeout{60'000};
+  std::chrono::milliseconds idle_timeout{60'000};
+  int threads = 2;
+  std::string name = "http";  // for logs
+};
+
+class Server {
+ public:
+  virtual ~Server() = default;
+  // Binds and starts serving; the bind error (e.g. address in use) is returned here.
+  static Result<std::unique_ptr<Server>> start(ServerOptions options, Handler handler);
+  virtual uint16_t port() const = 0;
+  // Stops accepting and waits until every request taken has been answered; false on timeout.
+  virtual bool drain(std::chrono::steady_clock::time_point deadline) = 0;
+  // Stops accepting, closes connections, joins threads. Idempotent.
+  virtual void stop() = 0;
+};
+
+// Splits "host:port"; accepts "[::1]:4318" and ":4318" (empty host = 127.0.0.1).
+Status splitHostPort(std::string_view endpoint, std::string& host, uint16_t& port);
+
+}  // namespace periscope::http

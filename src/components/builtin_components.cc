@@ -1,0 +1,29 @@
+#include "components/builtin_components.h"
+
+#include "components/exporters/debug/debug_exporter.h"
+#include "components/exporters/file/file_exporter.h"
+#include "components/exporters/otlp/otlp_exporter.h"
+#include "components/exporters/otlphttp/otlphttp_exporter.h"
+#include "components/extensions/health_check/health_check.h"
+#include "components/processors/batch/factory.h"
+#include "components/processors/memory_limiter/factory.h"
+#include "components/receivers/otlp/factory.h"
+
+namespace periscope::components {
+
+void registerBuiltins(component::Registry& registry) {
+  // receivers
+  registry.add(otlp_receiver::makeFactory());
+  // processors
+  registry.add(batch::makeFactory());
+  registry.add(memory_limiter::makeFactory());
+  // exporters
+  registry.add(debug_exporter::makeFactory());
+  registry.add(file_exporter::makeFactory());
+  registry.add(otlp_exporter::makeFactory());
+  registry.add(otlphttp_exporter::makeFactory());
+  // extensions
+  registry.add(health_check::makeFactory());
+}
+
+}  // namespace periscope::components

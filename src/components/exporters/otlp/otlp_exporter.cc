@@ -1,0 +1,150 @@
+#include "components/exporters/otlp/otlp_exporter.h"
+
+#include <grpcpp/generic/generic_stub.h>
+#include <grpcpp/grpcpp.h>
+
+#include <fstream>
+#include <future>
+#include <sstream>
+
+#include "common/logging.h"
+#include "model/otlp/proto_encoder.h"
+#include "pipeline/helpers/sync_exporter.h"
+
+namespace periscope::components::otlp_exporter {
+
+const config::Schema<ClientTls>& ClientTls::schema() {
+  static const auto s =
+      config::Schema<ClientTls>()
+          .field("insecure", &ClientTls::insecure, "Plain-text connection (no TLS).")
+          .field("ca_file", &ClientTls::ca_file, "CA bundle to verify the server (default: system roots).")
+          .field("cert_file", &ClientTls::cert_file, "Client certificate for mTLS.")
+          .field("key_file", &ClientTls::key_file, "Client key for mTLS.")
+          .field("insecure_skip_verify", &ClientTls::insecure_skip_verify,
+                 "Accepted for compatibility; certificate verification is not skipped over gRPC.");
+  return s;
+}
+
+const config::Schema<Config>& Config::schema() {
+  static const auto s =
+      config::Schema<Config>()
+          .field("endpoint", &Config::endpoint, "host:port of the OTLP/gRPC server (required).")
+          .field("tls", &Config::tls, "TLS settings; set tls.insecure: true for plain text.")
+          .field("headers", &Config::headers, "Metadata sent with every request.")
+          .choice("compression", &Config::compression, {"gzip", "none", ""},
+                  "Request compression. zstd is not available in gRPC C++ 1.51.")
+          .field("timeout", &Config::timeout, "Deadline of each export call.");
+  return s;
+}
+
+Status Config::validate() const {
+  if (endpoint.empty()) return invalidArgument("endpoint must be non-empty");
+  if (timeout.count() <= 0) return invalidArgument("timeout must be positive");
+  return Status::ok();
+}
+
+namespace {
+
+std::string readFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string targetOf(const std::string& endpoint) {
+  for (const char* scheme : {"http://", "https://"}) {
+    if (endpoint.rfind(scheme, 0) == 0) return endpoint.substr(std::strlen(scheme));
+  }
+  return endpoint;
+}
+
+class Exporter final : public pipeline::SyncExporter {
+ public:
+  Exporter(const component::Settings& s, const Config& c, const std::vector<pipeline::Signal>& signals)
+      : SyncExporter(s, signals), config_(c) {}
+
+  Status start(component::Host&) override {
+    std::shared_ptr<grpc::ChannelCredentials> creds;
+    bool plain = config_.tls.insecure || config_.endpoint.rfind("http://", 0) == 0;
+    if (plain) {
+      creds = grpc::InsecureChannelCredentials();
+    } else {
+      grpc::SslCredentialsOptions opts;
+      if (!config_.tls.ca_file.empty()) opts.pem_root_certs = readFile(config_.tls.ca_file);
+      if (!config_.tls.cert_file.empty()) opts.pem_cert_chain = readFile(config_.tls.cert_file);
+      if (!config_.tls.key_file.empty()) opts.pem_private_key = readFile(config_.tls.key_file);
+      creds = grpc::SslCredentials(opts);
+    }
+    grpc::ChannelArguments args;
+    // Responses are tiny; cap them so a hostile server cannot make us buffer a huge message.
+    args.SetMaxReceiveMessageSize(4 << 20);
+    args.SetMaxSendMessageSize(-1);
+    channel_ = grpc::CreateCustomChannel(targetOf(config_.endpoint), creds, args);
+    stub_ = std::make_unique<grpc::GenericStub>(channel_);
+    return Status::ok();
+  }
+
+ protected:
+  Status push(const model::Traces& d) override {
+    return send(d, "/opentelemetry.proto.collector.trace.v1.TraceService/Export");
+  }
+  Status push(const model::Metrics& d) override {
+    return send(d, "/opentelemetry.proto.collector.metrics.v1.MetricsService/Export");
+  }
+  Status push(const model::Logs& d) override {
+    return send(d, "/opentelemetry.proto.collector.logs.v1.LogsService/Export");
+  }
+
+ private:
+  template <typename T>
+  Status send(const T& data, const std::string& method) {
+    if (!stub_) return unavailable("exporter not started");
+    std::string body;
+    model::otlp::encode(data, body);
+    grpc::Slice slice(body);
+    grpc::ByteBuffer request(&slice, 1);
+    grpc::ByteBuffer response;
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() +
+                     std::chrono::duration_cast<std::chrono::system_clock::duration>(config_.timeout));
+    for (const auto& [k, v] : config_.headers) ctx.AddMetadata(lower(k), v);
+    if (config_.compression == "gzip") ctx.set_compression_algorithm(GRPC_COMPRESS_GZIP);
+    std::promise<grpc::Status> done;
+    auto result = done.get_future();
+    stub_->UnaryCall(&ctx, method, grpc::StubOptions(), &request, &response,
+                     [&done](grpc::Status st) { done.set_value(std::move(st)); });
+    grpc::Status st = result.get();
+    if (!st.ok()) {
+      return {static_cast<StatusCode>(st.error_code()),
+              "export to " + config_.endpoint + " failed: " + st.error_message()};
+    }
+    return Status::ok();
+  }
+
+  static std::string lower(std::string s) {
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+  }
+
+  Config config_;
+  std::shared_ptr<grpc::Channel> channel_;  // shared: gRPC's API hands channels out as shared_ptr
+  std::unique_ptr<grpc::GenericStub> stub_;
+};
+
+class Factory final : public component::FactoryWithConfig<Config, pipeline::ExporterFactory> {
+ public:
+  std::string_view type() const override { return "otlp"; }
+  std::string_view description() const override { return "Sends telemetry to an OTLP/gRPC endpoint."; }
+  bool supports(pipeline::Signal) const override { return true; }
+  Result<std::unique_ptr<pipeline::ConsumerComponent>> create(const component::Settings& s, const component::Config& c,
+                                                              const std::vector<pipeline::Signal>& signals) const override {
+    return std::unique_ptr<pipeline::ConsumerComponent>(std::make_unique<Exporter>(s, static_cast<const Config&>(c), signals));
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<pipeline::ExporterFactory> makeFactory() { return std::make_unique<Factory>(); }
+
+}  // namespace periscope::components::otlp_exporter

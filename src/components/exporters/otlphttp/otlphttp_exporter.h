@@ -1,0 +1,33 @@
+// `otlphttp` exporter: POSTs batches to an OTLP/HTTP server as protobuf or JSON, optionally
+// compressed, and maps the answer to OTLP semantics (429/502/503/504 retryable with
+// Retry-After; other 4xx permanent). Uses libcurl; response bodies are capped at 4 MiB.
+#pragma once
+
+#include <map>
+#include <memory>
+
+#include "component/component.h"
+#include "config/schema.h"
+#include "pipeline/factories.h"
+
+namespace periscope::components::otlphttp_exporter {
+
+struct Config : component::Config {
+  std::string endpoint;  // base URL; /v1/traces etc. are appended
+  std::string traces_endpoint;
+  std::string metrics_endpoint;
+  std::string logs_endpoint;
+  std::string encoding = "proto";
+  std::string compression = "gzip";
+  std::map<std::string, std::string> headers;
+  config::Duration timeout = std::chrono::seconds(30);
+  static const config::Schema<Config>& schema();
+  Status validate() const override;
+};
+
+std::unique_ptr<pipeline::ExporterFactory> makeFactory();
+
+// Maps an HTTP answer to a Status (exposed for tests).
+Status statusFromHttp(long code, const std::string& retry_after, const std::string& body_text);
+
+}  // namespace periscope::components::otlphttp_exporter

@@ -1,0 +1,66 @@
+// Batcher<T>: the batch processor's core. Accumulates incoming batches and sends them on when
+// `send_batch_size` items are pending or `timeout` has passed since the first pending item,
+// splitting at `send_batch_max_size`. Each caller's `done` fires only when every part of its
+// data has been handed on (with the first error of those parts), so batching never turns into
+// an early acknowledgement. One flusher thread per instance; consume() never blocks on export.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "common/telemetry/metrics.h"
+#include "components/processors/batch/config.h"
+#include "pipeline/factories.h"
+
+namespace periscope::components::batch {
+
+template <typename T>
+class Batcher final : public pipeline::ConsumerComponent, public pipeline::Consumer<T> {
+ public:
+  Batcher(const component::Settings& settings, const Config& config, pipeline::Consumer<T>* next);
+  ~Batcher() override;
+
+  Status start(component::Host& host) override;
+  Status shutdown(component::Deadline deadline) override;
+  pipeline::Consumers input() override;
+  void consume(T&& data, pipeline::Done done) override;
+
+ private:
+  // Completion of one caller's request, which may be spread over several sent batches.
+  struct Waiter {
+    std::mutex mu;
+    int parts = 1;  // sends that still hold some of this request's items
+    Status first_error;
+    pipeline::Done done;
+    void partDone(const Status& st);
+  };
+  struct Pending {
+    std::shared_ptr<Waiter> waiter;
+    size_t items;
+  };
+
+  void run();
+  // Takes up to `max_items` from the pending data; call with mu_ held.
+  std::pair<T, std::vector<std::shared_ptr<Waiter>>> takeLocked(size_t max_items);
+  void send(T&& batch, pipeline::Done done, bool by_timeout);
+
+  component::Settings settings_;
+  Config config_;
+  pipeline::Consumer<T>* next_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  T pending_;
+  size_t pending_items_ = 0;
+  std::deque<Pending> waiters_;
+  std::chrono::steady_clock::time_point first_arrival_;
+  bool stopping_ = false;
+  std::thread thread_;
+  telemetry::Histogram* send_size_;
+  telemetry::Counter* size_trigger_;
+  telemetry::Counter* timeout_trigger_;
+};
+
+}  // namespace periscope::components::batch

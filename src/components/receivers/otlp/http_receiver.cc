@@ -1,0 +1,240 @@
+#include "components/receivers/otlp/http_receiver.h"
+
+#include <algorithm>
+
+#include "common/compression.h"
+#include "components/receivers/otlp/export_handler.h"
+#include "model/otlp/json_encoder.h"
+#include "model/otlp/proto_encoder.h"
+
+namespace periscope::components::otlp_receiver {
+namespace {
+
+int httpStatusFor(const Status& st) {
+  switch (st.code()) {
+    case StatusCode::kOk: return 200;
+    case StatusCode::kInvalidArgument:
+    case StatusCode::kFailedPrecondition:
+    case StatusCode::kOutOfRange: return 400;
+    case StatusCode::kUnauthenticated: return 401;
+    case StatusCode::kPermissionDenied: return 403;
+    case StatusCode::kUnimplemented:
+    case StatusCode::kNotFound: return 404;
+    case StatusCode::kResourceExhausted: return 429;
+    default: return st.isRetryable() ? 503 : 500;
+  }
+}
+
+void appendVarint(std::string& out, uint64_t v) {
+  while (v >= 0x80) {
+    out += static_cast<char>(v | 0x80);
+    v >>= 7;
+  }
+  out += static_cast<char>(v);
+}
+
+// google.rpc.Status {int32 code = 1; string message = 2;}: the OTLP/HTTP error body.
+std::string encodeRpcStatus(const Status& st) {
+  std::string out;
+  out += '\x08';
+  appendVarint(out, static_cast<uint64_t>(st.code()));
+  out += '\x12';
+  appendVarint(out, st.message().size());
+  out += st.message();
+  return out;
+}
+
+std::string jsonEscape(std::string_view s) {
+  std::string out;
+  for (unsigned char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", c);
+      out += buf;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+std::string_view mediaType(std::string_view content_type) {
+  auto semi = content_type.find(';');
+  auto t = content_type.substr(0, semi);
+  while (!t.empty() && t.back() == ' ') t.remove_suffix(1);
+  return t;
+}
+
+http::Response errorResponse(int status, const Status& st, bool json) {
+  http::Response r;
+  r.status = status;
+  if (json) {
+    r.body = "{\"code\":" + std::to_string(static_cast<int>(st.code())) + ",\"message\":\"" +
+             jsonEscape(st.message()) + "\"}";
+    r.setHeader("Content-Type", "application/json");
+  } else {
+    r.body = encodeRpcStatus(st);
+    r.setHeader("Content-Type", "application/x-protobuf");
+  }
+  return r;
+}
+
+}  // namespace
+
+bool globMatch(std::string_view pattern, std::string_view text) {
+  size_t star = pattern.find('*');
+  if (star == std::string_view::npos) return pattern == text;
+  std::string_view prefix = pattern.substr(0, star);
+  if (text.substr(0, prefix.size()) != prefix) return false;
+  std::string_view rest = pattern.substr(star + 1);
+  for (size_t i = prefix.size(); i <= text.size(); ++i) {
+    if (globMatch(rest, text.substr(i))) return true;
+  }
+  return false;
+}
+
+HttpReceiver::HttpReceiver(const HttpServerConfig& config, const pipeline::Consumers& next,
+                           const component::ComponentId& id)
+    : config_(config), next_(next), obs_(id, "http") {}
+
+HttpReceiver::~HttpReceiver() { shutdown(std::chrono::steady_clock::now()); }
+
+Status HttpReceiver::start() {
+  http::ServerOptions opts;
+  opts.endpoint = config_.endpoint;
+  // The raw body may not exceed the decompressed limit either; decompression re-checks.
+  opts.max_body_bytes = static_cast<size_t>(config_.max_request_body_size);
+  opts.read_header_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(config_.read_header_timeout);
+  opts.idle_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(config_.idle_timeout);
+  opts.name = "otlp-http";
+  auto server = http::Server::start(opts, [this](http::Request&& req, http::Respond respond) {
+    handle(std::move(req), std::move(respond));
+  });
+  if (!server.isOk()) return server.status();
+  server_ = std::move(server).value();
+  return Status::ok();
+}
+
+void HttpReceiver::shutdown(std::chrono::steady_clock::time_point deadline) {
+  if (!server_) return;
+  server_->drain(deadline);
+  server_->stop();
+  server_.reset();
+}
+
+bool HttpReceiver::originAllowed(std::string_view origin) const {
+  return std::any_of(config_.cors.allowed_origins.begin(), config_.cors.allowed_origins.end(),
+                     [&](const std::string& p) { return globMatch(p, origin); });
+}
+
+void HttpReceiver::addCors(const http::Request& req, http::Response& resp) const {
+  std::string_view origin = req.header("origin");
+  if (origin.empty() || !originAllowed(origin)) return;
+  resp.setHeader("Access-Control-Allow-Origin", std::string(origin));
+  resp.setHeader("Vary", "Origin");
+}
+
+void HttpReceiver::handle(http::Request&& req, http::Respond respond) {
+  enum class Target { kTraces, kMetrics, kLogs, kNone };
+  Target target = req.path == config_.traces_url_path    ? Target::kTraces
+                  : req.path == config_.metrics_url_path ? Target::kMetrics
+                  : req.path == config_.logs_url_path    ? Target::kLogs
+                                                         : Target::kNone;
+  if (target == Target::kNone) {
+    respond(http::Response::text(404, "404 page not found\n"));
+    return;
+  }
+  if (req.method == "OPTIONS") {  // CORS preflight
+    http::Response r;
+    r.status = 204;
+    std::string_view origin = req.header("origin");
+    if (!origin.empty() && originAllowed(origin)) {
+      r.setHeader("Access-Control-Allow-Origin", std::string(origin));
+      r.setHeader("Access-Control-Allow-Methods", "POST");
+      std::string headers = "Content-Type, Content-Encoding";
+      for (const auto& h : config_.cors.allowed_headers) headers += ", " + h;
+      r.setHeader("Access-Control-Allow-Headers", headers);
+      if (config_.cors.max_age > 0) r.setHeader("Access-Control-Max-Age", std::to_string(config_.cors.max_age));
+      r.setHeader("Vary", "Origin");
+    }
+    respond(std::move(r));
+    return;
+  }
+  if (req.method != "POST") {
+    http::Response r = http::Response::text(405, req.method + " method not allowed, supported: [POST]\n");
+    r.setHeader("Allow", "POST");
+    respond(std::move(r));
+    return;
+  }
+  std::string_view type = mediaType(req.header("content-type"));
+  WireFormat format;
+  if (type == "application/x-protobuf" || type == "application/protobuf") {
+    format = WireFormat::kProtobuf;
+  } else if (type == "application/json") {
+    format = WireFormat::kJson;
+  } else {
+    respond(http::Response::text(
+        415, "415 unsupported media type, supported: [application/json, application/x-protobuf]\n"));
+    return;
+  }
+  bool json = format == WireFormat::kJson;
+
+  std::string_view enc_name = req.header("content-encoding");
+  compression::Encoding enc;
+  bool allowed = compression::parseEncoding(enc_name, enc) &&
+                 std::any_of(config_.compression_algorithms.begin(), config_.compression_algorithms.end(),
+                             [&](const std::string& a) {
+                               compression::Encoding e;
+                               return compression::parseEncoding(a, e) && e == enc;
+                             });
+  if (!allowed) {
+    respond(errorResponse(400, invalidArgument("unsupported Content-Encoding \"" + std::string(enc_name) + "\""), json));
+    return;
+  }
+  std::string body;
+  if (enc == compression::Encoding::kIdentity) {
+    body = std::move(req.body);
+  } else {
+    auto d = compression::decompress(enc, req.body, static_cast<size_t>(config_.max_request_body_size));
+    if (!d.isOk()) {
+      int code = d.status().code() == StatusCode::kResourceExhausted ? 413 : 400;
+      respond(errorResponse(code, d.status(), json));
+      return;
+    }
+    body = std::move(d).value();
+    req.body = std::string();
+  }
+
+  const char* signal = target == Target::kTraces ? "traces" : target == Target::kMetrics ? "metrics" : "logs";
+  auto request = std::make_shared<http::Request>();
+  request->headers = std::move(req.headers);
+  auto reply = [this, json, signal, request, respond = std::move(respond)](ExportResult r) {
+    http::Response resp;
+    if (!r.status.isOk()) {
+      resp = errorResponse(httpStatusFor(r.status), r.status, json);
+      if (r.status.isRetryable() || r.status.code() == StatusCode::kResourceExhausted) {
+        int after = r.status.retryAfterSeconds();
+        resp.setHeader("Retry-After", std::to_string(after > 0 ? after : 1));
+      }
+    } else if (json) {
+      resp.body = model::otlp::encodeExportResponseJson(signal, r.rejected, r.message);
+      resp.setHeader("Content-Type", "application/json");
+    } else {
+      resp.body = model::otlp::encodeExportResponse(r.rejected, r.message);
+      resp.setHeader("Content-Type", "application/x-protobuf");
+    }
+    addCors(*request, resp);
+    respond(std::move(resp));
+  };
+  switch (target) {
+    case Target::kTraces: handleExport(std::move(body), format, next_.traces, obs_, std::move(reply)); break;
+    case Target::kMetrics: handleExport(std::move(body), format, next_.metrics, obs_, std::move(reply)); break;
+    case Target::kLogs: handleExport(std::move(body), format, next_.logs, obs_, std::move(reply)); break;
+    case Target::kNone: break;
+  }
+}
+
+}  // namespace periscope::components::otlp_receiver

@@ -1,0 +1,40 @@
+// config::Value: a parsed YAML document as a light tree that remembers where every node came
+// from (file, line, column, dotted path), so that every config error can point at its source.
+// Built once by config/loader.h; read-only afterwards. yaml-cpp stays out of this header.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace periscope::config {
+
+struct Mark {
+  int line = 0;    // 1-based; 0 = unknown
+  int column = 0;  // 1-based
+};
+
+class Value {
+ public:
+  enum class Kind { kNull, kScalar, kSequence, kMap };
+
+  Kind kind = Kind::kNull;
+  std::string scalar;                                // kScalar (after ${env:...} expansion)
+  std::vector<Value> items;                          // kSequence
+  std::vector<std::pair<std::string, Value>> entries;  // kMap, in document order
+  Mark mark;
+  std::string path;  // e.g. "receivers.otlp.protocols.grpc.endpoint" or "service.pipelines.traces.receivers[0]"
+  std::shared_ptr<const std::string> file;  // source file name, shared by all nodes of a document
+
+  bool isNull() const { return kind == Kind::kNull; }
+  bool isMap() const { return kind == Kind::kMap; }
+  bool isScalar() const { return kind == Kind::kScalar; }
+  bool isSequence() const { return kind == Kind::kSequence; }
+  const Value* find(std::string_view key) const;
+  std::string fileName() const { return file ? *file : std::string("<config>"); }
+  std::string kindName() const;
+};
+
+}  // namespace periscope::config

@@ -1,0 +1,327 @@
+// Decoding of ExportTraceServiceRequest / TracesData (trace.proto) into model::Traces.
+#include <array>
+
+#include "model/otlp/decode_context.h"
+#include "model/otlp/proto_decoder.h"
+
+namespace periscope::model::otlp {
+
+using wire::Field;
+using wire::kFixed32;
+using wire::kFixed64;
+using wire::kLen;
+using wire::kVarint;
+using wire::ReadError;
+using wire::tag;
+
+namespace {
+
+constexpr std::array<const char*, 2> kRequestNames = {nullptr, "resource_spans"};
+constexpr std::array<const char*, 4> kResourceSpansNames = {nullptr, "resource", "scope_spans",
+                                                            "schema_url"};
+constexpr std::array<const char*, 4> kScopeSpansNames = {nullptr, "scope", "spans", "schema_url"};
+constexpr std::array<const char*, 17> kSpanNames = {nullptr,
+                                                    "trace_id",
+                                                    "span_id",
+                                                    "trace_state",
+                                                    "parent_span_id",
+                                                    "name",
+                                                    "kind",
+                                                    "start_time_unix_nano",
+                                                    "end_time_unix_nano",
+                                                    "attributes",
+                                                    "dropped_attributes_count",
+                                                    "events",
+                                                    "dropped_events_count",
+                                                    "links",
+                                                    "dropped_links_count",
+                                                    "status",
+                                                    "flags"};
+constexpr std::array<const char*, 5> kEventNames = {nullptr, "time_unix_nano", "name", "attributes",
+                                                    "dropped_attributes_count"};
+constexpr std::array<const char*, 7> kLinkNames = {
+    nullptr, "trace_id", "span_id", "trace_state", "attributes", "dropped_attributes_count",
+    "flags"};
+constexpr std::array<const char*, 4> kStatusNames = {nullptr, nullptr, "message", "code"};
+
+bool decodeEvent(DecodeContext& ctx, const uint8_t* p, const uint8_t* end, SpanEvent& out) {
+  uint32_t counts[3] = {0, 0, 0};
+  countLenFields(p, end, 3, 0, 0, counts);
+  size_t a = out.attributes.size();
+  out.attributes = extend(ctx.arena(), out.attributes, counts[0]);
+  Field f;
+  while (p < end) {
+    const uint8_t* at = p;
+    if (ReadError e = wire::readField(p, end, f); e != ReadError::kNone) {
+      return ctx.readFailed(e, f, at, kEventNames);
+    }
+    switch (f.tag) {
+      case tag(1, kFixed64):
+        out.time_unix_nano = f.value;
+        break;
+      case tag(2, kLen):
+        if (!readString(ctx, f, out.name, kEventNames)) return false;
+        break;
+      case tag(3, kLen):
+        if (!decodeAttribute(ctx, f, out.attributes, a, kEventNames)) return false;
+        break;
+      case tag(4, kVarint):
+        out.dropped_attributes_count = static_cast<uint32_t>(f.value);
+        break;
+      default:
+        if (f.number() <= 4) return ctx.wrongWireType(f, kEventNames);
+    }
+  }
+  return true;
+}
+
+bool decodeLink(DecodeContext& ctx, const uint8_t* p, const uint8_t* end, SpanLink& out) {
+  uint32_t counts[3] = {0, 0, 0};
+  countLenFields(p, end, 4, 0, 0, counts);
+  size_t a = out.attributes.size();
+  out.attributes = extend(ctx.arena(), out.attributes, counts[0]);
+  Field f;
+  while (p < end) {
+    const uint8_t* at = p;
+    if (ReadError e = wire::readField(p, end, f); e != ReadError::kNone) {
+      return ctx.readFailed(e, f, at, kLinkNames);
+    }
+    switch (f.tag) {
+      case tag(1, kLen):
+        out.trace_id = f.view();
+        break;
+      case tag(2, kLen):
+        out.span_id = f.view();
+        break;
+      case tag(3, kLen):
+        if (!readString(ctx, f, out.trace_state, kLinkNames)) return false;
+        break;
+      case tag(4, kLen):
+        if (!decodeAttribute(ctx, f, out.attributes, a, kLinkNames)) return false;
+        break;
+      case tag(5, kVarint):
+        out.dropped_attributes_count = static_cast<uint32_t>(f.value);
+        break;
+      case tag(6, kFixed32):
+        out.flags = static_cast<uint32_t>(f.value);
+        break;
+      default:
+        if (f.number() <= 6) return ctx.wrongWireType(f, kLinkNames);
+    }
+  }
+  return true;
+}
+
+bool decodeStatus(DecodeContext& ctx, const uint8_t* p, const uint8_t* end, Span& span) {
+  Field f;
+  while (p < end) {
+    const uint8_t* at = p;
+    if (ReadError e = wire::readField(p, end, f); e != ReadError::kNone) {
+      return ctx.readFailed(e, f, at, kStatusNames);
+    }
+    switch (f.tag) {
+      case tag(2, kLen):
+        if (!readString(ctx, f, span.status.message, kStatusNames)) return false;
+        break;
+      case tag(3, kVarint): {
+        int32_t raw = static_cast<int32_t>(f.value);
+        span.status_code_raw = raw;
+        span.status.code = raw >= 0 && raw <= 2 ? static_cast<StatusCode>(raw) : StatusCode::kUnset;
+        break;
+      }
+      default:
+        if (f.number() == 2 || f.number() == 3) return ctx.wrongWireType(f, kStatusNames);
+    }
+  }
+  return true;
+}
+
+bool decodeSpan(DecodeContext& ctx, const uint8_t* p, const uint8_t* end, Span& out) {
+  uint32_t counts[3] = {0, 0, 0};
+  countLenFields(p, end, 9, 11, 13, counts);
+  Arena& arena = ctx.arena();
+  size_t a = 0, ev = 0, ln = 0;
+  if (counts[0] != 0) out.attributes = arena.allocArray<KeyValue>(counts[0]);
+  if (counts[1] != 0) out.events = arena.allocArray<SpanEvent>(counts[1]);
+  if (counts[2] != 0) out.links = arena.allocArray<SpanLink>(counts[2]);
+  Field f;
+  while (p < end) {
+    const uint8_t* at = p;
+    if (ReadError e = wire::readField(p, end, f); PERISCOPE_UNLIKELY(e != ReadError::kNone)) {
+      return ctx.readFailed(e, f, at, kSpanNames);
+    }
+    switch (f.tag) {
+      case tag(1, kLen):
+        out.trace_id = f.view();
+        break;
+      case tag(2, kLen):
+        out.span_id = f.view();
+        break;
+      case tag(3, kLen):
+        if (!readString(ctx, f, out.trace_state, kSpanNames)) return false;
+        break;
+      case tag(4, kLen):
+        out.parent_span_id = f.view();
+        break;
+      case tag(5, kLen):
+        if (!readString(ctx, f, out.name, kSpanNames)) return false;
+        break;
+      case tag(6, kVarint):
+        out.kind = static_cast<int32_t>(f.value);
+        break;
+      case tag(7, kFixed64):
+        out.start_time_unix_nano = f.value;
+        break;
+      case tag(8, kFixed64):
+        out.end_time_unix_nano = f.value;
+        break;
+      case tag(9, kLen):
+        if (!decodeAttribute(ctx, f, out.attributes, a, kSpanNames)) return false;
+        break;
+      case tag(10, kVarint):
+        out.dropped_attributes_count = static_cast<uint32_t>(f.value);
+        break;
+      case tag(11, kLen):
+        if (ev >= out.events.size()) return ctx.fail(f.at, "internal: count mismatch");
+        if (!decodeEvent(ctx, f.data, f.end(), out.events[ev])) return ctx.in(kSpanNames, 11, ev);
+        ++ev;
+        break;
+      case tag(12, kVarint):
+        out.dropped_events_count = static_cast<uint32_t>(f.value);
+        break;
+      case tag(13, kLen):
+        if (ln >= out.links.size()) return ctx.fail(f.at, "internal: count mismatch");
+        if (!decodeLink(ctx, f.data, f.end(), out.links[ln])) return ctx.in(kSpanNames, 13, ln);
+        ++ln;
+        break;
+      case tag(14, kVarint):
+        out.dropped_links_count = static_cast<uint32_t>(f.value);
+        break;
+      case tag(15, kLen):
+        out.has_status = true;
+        if (!decodeStatus(ctx, f.data, f.end(), out)) return ctx.in(kSpanNames, 15);
+        break;
+      case tag(16, kFixed32):
+        out.flags = static_cast<uint32_t>(f.value);
+        break;
+      default:
+        if (f.number() <= 16) return ctx.wrongWireType(f, kSpanNames);
+    }
+  }
+  return true;
+}
+
+bool decodeScopeSpans(DecodeContext& ctx, const uint8_t* p, const uint8_t* end, ScopeSpans& out) {
+  uint32_t counts[3] = {0, 0, 0};
+  countLenFields(p, end, 2, 0, 0, counts);
+  size_t i = 0;
+  if (counts[0] != 0) out.spans = ctx.arena().allocArray<Span>(counts[0]);
+  Field f;
+  while (p < end) {
+    const uint8_t* at = p;
+    if (ReadError e = wire::readField(p, end, f); e != ReadError::kNone) {
+      return ctx.readFailed(e, f, at, kScopeSpansNames);
+    }
+    switch (f.tag) {
+      case tag(1, kLen):
+        out.has_scope = true;
+        if (!decodeScope(ctx, f.data, f.end(), out.scope)) return ctx.in(kScopeSpansNames, 1);
+        break;
+      case tag(2, kLen):
+        if (i >= out.spans.size()) return ctx.fail(f.at, "internal: count mismatch");
+        if (!decodeSpan(ctx, f.data, f.end(), out.spans[i])) {
+          return ctx.in(kScopeSpansNames, 2, i);
+        }
+        ++i;
+        break;
+      case tag(3, kLen):
+        if (!readString(ctx, f, out.schema_url, kScopeSpansNames)) return false;
+        break;
+      default:
+        if (f.number() <= 3) return ctx.wrongWireType(f, kScopeSpansNames);
+    }
+  }
+  return true;
+}
+
+bool decodeResourceSpans(DecodeContext& ctx, const uint8_t* p, const uint8_t* end,
+                         ResourceSpans& out) {
+  uint32_t counts[3] = {0, 0, 0};
+  countLenFields(p, end, 2, 0, 0, counts);
+  size_t i = 0;
+  if (counts[0] != 0) out.scope_spans = ctx.arena().allocArray<ScopeSpans>(counts[0]);
+  Field f;
+  while (p < end) {
+    const uint8_t* at = p;
+    if (ReadError e = wire::readField(p, end, f); e != ReadError::kNone) {
+      return ctx.readFailed(e, f, at, kResourceSpansNames);
+    }
+    switch (f.tag) {
+      case tag(1, kLen):
+        out.has_resource = true;
+        if (!decodeResource(ctx, f.data, f.end(), out.resource)) {
+          return ctx.in(kResourceSpansNames, 1);
+        }
+        break;
+      case tag(2, kLen):
+        if (i >= out.scope_spans.size()) return ctx.fail(f.at, "internal: count mismatch");
+        if (!decodeScopeSpans(ctx, f.data, f.end(), out.scope_spans[i])) {
+          return ctx.in(kResourceSpansNames, 2, i);
+        }
+        ++i;
+        break;
+      case tag(3, kLen):
+        if (!readString(ctx, f, out.schema_url, kResourceSpansNames)) return false;
+        break;
+      default:
+        if (f.number() <= 3) return ctx.wrongWireType(f, kResourceSpansNames);
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+Status decode(std::string_view bytes, Traces& into) {
+  DecodeContext ctx(bytes, into.arena());
+  const uint8_t* p = reinterpret_cast<const uint8_t*>(bytes.data());
+  const uint8_t* end = p + bytes.size();
+  uint32_t counts[3] = {0, 0, 0};
+  countLenFields(p, end, 1, 0, 0, counts);
+  std::span<ResourceSpans> out = ctx.arena().allocArray<ResourceSpans>(counts[0]);
+  size_t i = 0;
+  Field f;
+  while (p < end) {
+    const uint8_t* at = p;
+    if (ReadError e = wire::readField(p, end, f); e != ReadError::kNone) {
+      ctx.readFailed(e, f, at, kRequestNames);
+      return ctx.status();
+    }
+    if (f.tag == tag(1, kLen)) {
+      if (i >= out.size()) {
+        ctx.fail(f.at, "internal: count mismatch");
+        return ctx.status();
+      }
+      if (!decodeResourceSpans(ctx, f.data, f.end(), out[i])) {
+        ctx.in(kRequestNames, 1, i);
+        return ctx.status();
+      }
+      ++i;
+    } else if (f.number() == 1) {
+      ctx.wrongWireType(f, kRequestNames);
+      return ctx.status();
+    }
+  }
+  into.resources().insert(into.resources().end(), out.begin(), out.end());
+  return Status::ok();
+}
+
+Result<Traces> decodeTraces(std::string&& body) {
+  Traces batch;
+  std::string_view view = batch.arena().adopt(std::move(body));
+  Status st = decode(view, batch);
+  if (!st.isOk()) return st;
+  return batch;
+}
+
+}  // namespace periscope::model::otlp
