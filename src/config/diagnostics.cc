@@ -17,6 +17,10 @@ void Diagnostics::error(const Value& at, const std::string& message) {
   list_.push_back({at.fileName(), at.mark, at.path, message});
 }
 
+void Diagnostics::errorAtKey(const Value& at, const std::string& message) {
+  list_.push_back({at.fileName(), at.key_mark.line > 0 ? at.key_mark : at.mark, at.path, message});
+}
+
 void Diagnostics::error(const std::string& file, Mark mark, const std::string& path,
                         const std::string& msg) {
   list_.push_back({file, mark, path, msg});

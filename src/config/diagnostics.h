@@ -21,6 +21,8 @@ struct Diagnostic {
 class Diagnostics {
  public:
   void error(const Value& at, const std::string& message);
+  // At the key that introduced `at` (for unknown keys and errors about a whole section).
+  void errorAtKey(const Value& at, const std::string& message);
   void error(const std::string& file, Mark mark, const std::string& path, const std::string& msg);
   bool ok() const { return list_.empty(); }
   size_t size() const { return list_.size(); }

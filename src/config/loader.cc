@@ -42,10 +42,9 @@ Value convert(const YAML::Node& node, const std::string& path,
       for (const auto& kv : node) {
         std::string key = kv.first.IsScalar() ? kv.first.Scalar() : std::string("?");
         Value child = convert(kv.second, childPath(path, key), file, diags, env);
+        child.key_mark = {kv.first.Mark().line + 1, kv.first.Mark().column + 1};
         // A null value takes the key's position so errors about it point somewhere useful.
-        if (child.isNull() || child.mark.line == 0) {
-          child.mark = {kv.first.Mark().line + 1, kv.first.Mark().column + 1};
-        }
+        if (child.isNull() || child.mark.line == 0) child.mark = child.key_mark;
         for (const auto& [existing, _] : v.entries) {
           if (existing == key) {
             diags.error(*file, {kv.first.Mark().line + 1, kv.first.Mark().column + 1},

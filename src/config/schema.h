@@ -101,7 +101,7 @@ class Schema {
     for (const auto& [key, child] : v.entries) {
       const Entry* e = find(key);
       if (e == nullptr) {
-        d.error(child, unknownKey(key));
+        d.errorAtKey(child, unknownKey(key));
         continue;
       }
       e->decode(child, out, d);

@@ -24,7 +24,8 @@ class Value {
   std::string scalar;                                // kScalar (after ${env:...} expansion)
   std::vector<Value> items;                          // kSequence
   std::vector<std::pair<std::string, Value>> entries;  // kMap, in document order
-  Mark mark;
+  Mark mark;      // where the value starts
+  Mark key_mark;  // where the key that introduced it starts (map entries only)
   std::string path;  // e.g. "receivers.otlp.protocols.grpc.endpoint" or "service.pipelines.traces.receivers[0]"
   std::shared_ptr<const std::string> file;  // source file name, shared by all nodes of a document
 

@@ -72,7 +72,7 @@ void decodeComponents(const Value& section, Kind kind, const component::Registry
     }
     const component::Factory* factory = registry.find(kind, id->type);
     if (factory == nullptr) {
-      diags.error(value, config::unknownMessage(std::string(component::kindName(kind)) + " type",
+      diags.errorAtKey(value, config::unknownMessage(std::string(component::kindName(kind)) + " type",
                                                 id->type, registry.types(kind)));
       continue;
     }
@@ -81,7 +81,7 @@ void decodeComponents(const Value& section, Kind kind, const component::Registry
     factory->decodeConfig(value, *entry.config, diags);
     if (diags.size() == before) {
       Status st = entry.config->validate();
-      if (!st.isOk()) diags.error(value, std::string(st.message()));
+      if (!st.isOk()) diags.errorAtKey(value, std::string(st.message()));
     }
     out.components.push_back(std::move(entry));
   }
@@ -177,7 +177,7 @@ void decodeService(const Value& service, ServiceConfig& out, Diagnostics& diags)
         p.name = pname;
         std::string signal = pname.substr(0, pname.find('/'));
         if (!component::parseSignal(signal, p.signal)) {
-          diags.error(pvalue, config::unknownMessage("pipeline signal", signal,
+          diags.errorAtKey(pvalue, config::unknownMessage("pipeline signal", signal,
                                                      {"traces", "metrics", "logs"}));
           continue;
         }
@@ -187,7 +187,7 @@ void decodeService(const Value& service, ServiceConfig& out, Diagnostics& diags)
         }
         for (const auto& [k, v] : pvalue.entries) {
           if (k != "receivers" && k != "processors" && k != "exporters") {
-            diags.error(v, config::unknownMessage("key", k, {"receivers", "processors", "exporters"}));
+            diags.errorAtKey(v, config::unknownMessage("key", k, {"receivers", "processors", "exporters"}));
           }
         }
         decodeIdList(pvalue.find("receivers"), Kind::kReceiver, p, out, p.receivers, diags);
@@ -203,7 +203,7 @@ void decodeService(const Value& service, ServiceConfig& out, Diagnostics& diags)
         out.pipelines.push_back(std::move(p));
       }
     } else {
-      diags.error(value, config::unknownMessage("key", key, {"extensions", "telemetry", "pipelines"}));
+      diags.errorAtKey(value, config::unknownMessage("key", key, {"extensions", "telemetry", "pipelines"}));
     }
   }
 }
@@ -224,7 +224,7 @@ bool buildServiceConfig(const Value& root, const component::Registry& registry,
   for (const auto& [key, value] : root.entries) {
     bool ok = false;
     for (const auto& k : all_known) ok = ok || k == key;
-    if (!ok) diags.error(value, config::unknownMessage("top-level section", key, all_known));
+    if (!ok) diags.errorAtKey(value, config::unknownMessage("top-level section", key, all_known));
   }
   for (Kind kind : kComponentKinds) {
     if (const Value* section = root.find(component::kindSectionName(kind))) {

@@ -59,7 +59,7 @@ Limiter::~Limiter() { stop(); }
 
 void Limiter::start() {
   std::lock_guard lock(mu_);
-  if (thread_.joinable()) return;
+  if (users_++ > 0) return;  // already measuring for another pipeline
   stop_ = false;
   thread_ = std::thread([this] {
     std::unique_lock lock(mu_);
@@ -75,6 +75,7 @@ void Limiter::start() {
 void Limiter::stop() {
   {
     std::lock_guard lock(mu_);
+    if (users_ > 0 && --users_ > 0) return;  // another pipeline still uses it
     stop_ = true;
   }
   cv_.notify_all();

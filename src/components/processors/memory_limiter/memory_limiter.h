@@ -21,6 +21,7 @@ class Limiter {
  public:
   Limiter(const Config& config, uint64_t total_memory_bytes);
   ~Limiter();
+  // Reference-counted: the measuring thread runs while any pipeline's processor is started.
   void start();
   void stop();
   bool refusing() const { return refusing_.load(std::memory_order_relaxed); }
@@ -37,6 +38,7 @@ class Limiter {
   std::mutex mu_;
   std::condition_variable cv_;
   bool stop_ = false;
+  int users_ = 0;  // pipelines that started it
   std::thread thread_;
 };
 
