@@ -10,8 +10,11 @@ bool loadServiceConfig(const std::string& path, const component::Registry& regis
   config::Value root = path.empty()
                            ? config::loadYamlString(std::string(builtinConfigYaml()), "<built-in all-in-one.yaml>", diags)
                            : config::loadYamlFile(path, diags);
-  if (!diags.ok()) return false;
-  return pipeline::buildServiceConfig(root, registry, out, diags);
+  if (!root.isMap()) return false;  // unreadable, a syntax error, or empty: nothing more to check
+  // Keep going after variable errors so that every problem in the file is reported at once.
+  bool loaded_cleanly = diags.ok();
+  bool valid = pipeline::buildServiceConfig(root, registry, out, diags);
+  return loaded_cleanly && valid;
 }
 
 }  // namespace periscope::app

@@ -2,6 +2,7 @@
 
 #include "components/exporters/debug/debug_exporter.h"
 #include "components/exporters/file/file_exporter.h"
+#include "components/exporters/nop/nop_exporter.h"
 #include "components/exporters/otlp/otlp_exporter.h"
 #include "components/exporters/otlphttp/otlphttp_exporter.h"
 #include "components/extensions/health_check/health_check.h"
@@ -20,6 +21,7 @@ void registerBuiltins(component::Registry& registry) {
   // exporters
   registry.add(debug_exporter::makeFactory());
   registry.add(file_exporter::makeFactory());
+  registry.add(nop_exporter::makeFactory());
   registry.add(otlp_exporter::makeFactory());
   registry.add(otlphttp_exporter::makeFactory());
   // extensions
