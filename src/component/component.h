@@ -24,6 +24,10 @@ class Component {
   virtual ~Component() = default;
   virtual Status start(Host& host) = 0;
   virtual Status shutdown(Deadline deadline) = 0;
+  // Called on every component before any is shut down. Components that hold data back for
+  // later (the batch processor's timer) send it on now and stop holding, so that receivers
+  // draining in-flight requests get their answers promptly. Default: nothing to do.
+  virtual void beginShutdown() {}
 };
 
 // Config is what users write: one subclass per component type, decoded by a config::Schema.

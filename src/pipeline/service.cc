@@ -194,6 +194,10 @@ Status Service::shutdown(component::Deadline deadline) {
   for (auto& n : g.extensions) {
     if (auto* w = dynamic_cast<component::PipelineWatcher*>(n.component())) w->notReady();
   }
+  for (auto& procs : g.processors) {
+    for (auto& n : procs) n.component()->beginShutdown();
+  }
+  for (auto& n : g.exporters) n.component()->beginShutdown();
   auto stopNode = [&](Node& n) {
     Status st = n.component()->shutdown(deadline);
     if (!st.isOk()) {

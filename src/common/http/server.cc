@@ -86,6 +86,8 @@ struct AppendBody {
 };
 
 constexpr size_t kReadBufferBytes = 128 << 10;
+constexpr size_t kDiscardChunk = 64 << 10;
+constexpr auto kLingerTime = std::chrono::seconds(2);
 
 // One concrete executor type (no any_executor type erasure on every I/O operation).
 using Executor = asio::strand<asio::io_context::executor_type>;
@@ -157,20 +159,38 @@ class Session : public std::enable_shared_from_this<Session> {
     guard_->inflight.fetch_add(1);
     handler_(std::move(req), [self, responded](Response resp) {
       if (responded->exchange(true)) return;  // exactly once
-      std::lock_guard lock(self->guard_->mu);
-      if (self->guard_->inflight.fetch_sub(1) == 1) self->guard_->idle.notify_all();
-      if (!self->guard_->alive) return;
-      asio::post(self->stream_.get_executor(),
-                 [self, resp = std::move(resp)]() mutable { self->write(std::move(resp)); });
+      bool alive;
+      {
+        std::lock_guard lock(self->guard_->mu);
+        alive = self->guard_->alive;
+        if (alive) {
+          asio::post(self->stream_.get_executor(), [self, resp = std::move(resp)]() mutable {
+            self->write(std::move(resp), /*counted=*/true);
+          });
+        }
+      }
+      if (!alive) self->finishRequest();  // the server is gone; nobody to answer
     });
+  }
+
+  // A request taken by a handler is finished once its answer has been written (or failed),
+  // which is what Server::drain waits for.
+  void finishRequest() {
+    if (guard_->inflight.fetch_sub(1) == 1) {
+      std::lock_guard lock(guard_->mu);
+      guard_->idle.notify_all();
+    }
   }
 
   void writeError(int status, std::string message) {
     keep_alive_ = false;
-    write(Response::text(status, std::move(message) + "\n"));
+    // The client may still be sending the body we refused: read and drop it before closing,
+    // or the kernel answers the unread data with a reset that destroys our response.
+    linger_ = true;
+    write(Response::text(status, std::move(message) + "\n"), /*counted=*/false);
   }
 
-  void write(Response resp) {
+  void write(Response resp, bool counted) {
     auto res = std::make_shared<bhttp::response<bhttp::string_body>>();
     res->version(version_ ? version_ : 11);
     res->result(static_cast<unsigned>(resp.status));
@@ -180,10 +200,29 @@ class Session : public std::enable_shared_from_this<Session> {
     res->keep_alive(keep_alive_);
     res->prepare_payload();
     stream_.expires_after(options_.idle_timeout);
-    bhttp::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, size_t) {
+    bhttp::async_write(stream_, *res, [self = shared_from_this(), res, counted](beast::error_code ec, size_t) {
+      if (counted) self->finishRequest();
+      if (!ec && self->linger_) return self->lingeringClose();
       if (ec || !self->keep_alive_) return self->close();
       self->read();
     });
+  }
+
+  // Half-closes, then discards what the client still sends for a bounded time before closing.
+  void lingeringClose() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (ec) return close();
+    stream_.expires_after(kLingerTime);
+    discard();
+  }
+  void discard() {
+    if (!discard_buffer_) discard_buffer_ = std::make_unique<char[]>(kDiscardChunk);
+    stream_.async_read_some(asio::buffer(discard_buffer_.get(), kDiscardChunk),
+                            [self = shared_from_this()](beast::error_code ec, size_t) {
+                              if (ec) return self->close();  // EOF, timeout or reset
+                              self->discard();
+                            });
   }
 
   void close() {
@@ -199,6 +238,8 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<AppendBody>> parser_;
   bool keep_alive_ = true;
+  bool linger_ = false;
+  std::unique_ptr<char[]> discard_buffer_;
   bool first_ = true;
   unsigned version_ = 11;
 };

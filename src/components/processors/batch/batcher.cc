@@ -59,7 +59,7 @@ void Batcher<T>::consume(T&& data, pipeline::Done done) {
     return;
   }
   std::unique_lock lock(mu_);
-  if (stopping_ || !thread_.joinable() || config_.timeout.count() == 0) {
+  if (stopping_ || draining_ || !thread_.joinable() || config_.timeout.count() == 0) {
     // Not running a flusher (stopped, never started, or timeout 0): pass straight through.
     lock.unlock();
     send(std::move(data), std::move(done), false);
@@ -129,10 +129,10 @@ void Batcher<T>::run() {
       continue;
     }
     bool full = pending_items_ >= config_.send_batch_size;
-    if (!full && !stopping_) {
+    if (!full && !stopping_ && !draining_) {
       auto due = first_arrival_ + config_.timeout;
       if (cv_.wait_until(lock, due, [this] {
-            return stopping_ || pending_items_ >= config_.send_batch_size;
+            return stopping_ || draining_ || pending_items_ >= config_.send_batch_size;
           })) {
         full = pending_items_ >= config_.send_batch_size;
       }
@@ -148,6 +148,15 @@ void Batcher<T>::run() {
          !full);
     lock.lock();
   }
+}
+
+template <typename T>
+void Batcher<T>::beginShutdown() {
+  {
+    std::lock_guard lock(mu_);
+    draining_ = true;
+  }
+  cv_.notify_all();
 }
 
 template <typename T>

@@ -25,6 +25,7 @@ class Batcher final : public pipeline::ConsumerComponent, public pipeline::Consu
 
   Status start(component::Host& host) override;
   Status shutdown(component::Deadline deadline) override;
+  void beginShutdown() override;
   pipeline::Consumers input() override;
   void consume(T&& data, pipeline::Done done) override;
 
@@ -57,6 +58,7 @@ class Batcher final : public pipeline::ConsumerComponent, public pipeline::Consu
   std::deque<Pending> waiters_;
   std::chrono::steady_clock::time_point first_arrival_;
   bool stopping_ = false;
+  bool draining_ = false;  // shutdown has begun: send everything at once, hold nothing
   std::thread thread_;
   telemetry::Histogram* send_size_;
   telemetry::Counter* size_trigger_;

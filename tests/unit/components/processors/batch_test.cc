@@ -113,3 +113,20 @@ TEST(BatchConfig, RejectsMaxBelowSize) {
 
 }  // namespace
 }  // namespace periscope::components::batch
+
+namespace periscope::components::batch {
+namespace {
+
+TEST(Batch, BeginShutdownSendsHeldDataWithoutWaitingForTheTimer) {
+  Fixture f(cfg(1000, 0, std::chrono::hours(1)));
+  auto a = f.send(5);
+  f.batcher.beginShutdown();
+  EXPECT_TRUE(a.get().isOk());  // would block for an hour without the hook
+  EXPECT_EQ(f.sink.totalItems(), 5u);
+  auto b = f.send(2);  // after it: passed straight through
+  EXPECT_TRUE(b.get().isOk());
+  EXPECT_EQ(f.sink.counts, (std::vector<size_t>{5, 2}));
+}
+
+}  // namespace
+}  // namespace periscope::components::batch
