@@ -4,7 +4,7 @@ CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=Release
 JOBS ?= $(shell nproc)
 ARGS ?=
 
-.PHONY: setup configure build run demo test unit bench format clean
+.PHONY: setup configure build run test bench docs format clean
 
 setup:
 	@scripts/setup
@@ -28,6 +28,9 @@ test: build
 
 bench: build
 	@bench/run
+
+docs: build
+	@$(BUILD_DIR)/periscope components --markdown > docs/components.md
 
 format:
 	@git ls-files '*.cc' '*.h' | xargs clang-format -i

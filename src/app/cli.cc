@@ -55,7 +55,9 @@ int runValidate(int argc, char** argv) {
   for (int i = 0; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--help" || a == "-h") {
-      std::puts("Usage: periscope validate --config FILE\n\nPrints every configuration error (file:line:column: path: message) and exits 1 if there is any.");
+      std::puts(
+          "Usage: periscope validate --config FILE\n\nPrints every configuration error "
+          "(file:line:column: path: message) and exits 1 if there is any.");
       return 0;
     } else if (a == "--config") {
       path = takeValue(argc, argv, i, "validate");
@@ -79,7 +81,8 @@ int runValidate(int argc, char** argv) {
     std::fprintf(stderr, "%zu error(s) in %s\n", diags.size(), path.c_str());
     return 1;
   }
-  std::printf("%s: configuration is valid (%zu pipeline(s))\n", path.c_str(), config.pipelines.size());
+  std::printf("%s: configuration is valid (%zu pipeline(s))\n", path.c_str(),
+              config.pipelines.size());
   return 0;
 }
 
@@ -122,7 +125,8 @@ int runServeCli(int argc, char** argv) {
       }
       o.shutdown_timeout = std::chrono::duration_cast<std::chrono::seconds>(*d);
     } else {
-      std::fprintf(stderr, "serve: unknown option \"%s\" (see periscope serve --help)\n", a.c_str());
+      std::fprintf(stderr, "serve: unknown option \"%s\" (see periscope serve --help)\n",
+                   a.c_str());
       return 2;
     }
   }
@@ -137,7 +141,8 @@ int runComponents(int argc, char** argv) {
   }
   component::Registry registry;
   components::registerBuiltins(registry);
-  std::fputs(markdown ? componentsMarkdown(registry).c_str() : componentsList(registry).c_str(), stdout);
+  std::fputs(markdown ? componentsMarkdown(registry).c_str() : componentsList(registry).c_str(),
+             stdout);
   return 0;
 }
 

@@ -7,9 +7,9 @@ namespace periscope::app {
 
 bool loadServiceConfig(const std::string& path, const component::Registry& registry,
                        pipeline::ServiceConfig& out, config::Diagnostics& diags) {
-  config::Value root = path.empty()
-                           ? config::loadYamlString(std::string(builtinConfigYaml()), "<built-in all-in-one.yaml>", diags)
-                           : config::loadYamlFile(path, diags);
+  config::Value root = path.empty() ? config::loadYamlString(std::string(builtinConfigYaml()),
+                                                             "<built-in all-in-one.yaml>", diags)
+                                    : config::loadYamlFile(path, diags);
   if (!root.isMap()) return false;  // unreadable, a syntax error, or empty: nothing more to check
   // Keep going after variable errors so that every problem in the file is reported at once.
   bool loaded_cleanly = diags.ok();

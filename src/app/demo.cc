@@ -23,7 +23,8 @@ class DemoImpl final : public Demo {
       o.duration = std::chrono::hours(24 * 365);
       o.quiet = true;
       o.cancel = &stop_;
-      log::info("demo", "sending synthetic traffic", {{"endpoint", o.endpoint}, {"spans_per_second", "200"}});
+      log::info("demo", "sending synthetic traffic",
+                {{"endpoint", o.endpoint}, {"spans_per_second", "200"}});
       loadgen::run(o);
     });
   }
@@ -39,6 +40,8 @@ class DemoImpl final : public Demo {
 
 }  // namespace
 
-std::unique_ptr<Demo> startDemo() { return std::make_unique<DemoImpl>(); }
+std::unique_ptr<Demo> startDemo() {
+  return std::make_unique<DemoImpl>();
+}
 
 }  // namespace periscope::app

@@ -43,8 +43,10 @@ void registerProcessMetrics() {
   reg.callbackCounter("otelcol_process_uptime", "Uptime of the process in seconds", {}, [] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   });
-  reg.callbackCounter("otelcol_process_cpu_seconds", "Total CPU user and system time in seconds", {}, cpuSeconds);
-  reg.callbackGauge("otelcol_process_memory_rss", "Total physical memory (resident set size) in bytes", {}, rssBytes);
+  reg.callbackCounter("otelcol_process_cpu_seconds", "Total CPU user and system time in seconds",
+                      {}, cpuSeconds);
+  reg.callbackGauge("otelcol_process_memory_rss",
+                    "Total physical memory (resident set size) in bytes", {}, rssBytes);
 }
 
 Result<std::unique_ptr<http::Server>> startSelfMetrics(const pipeline::MetricsTelemetry& config) {
@@ -63,7 +65,8 @@ Result<std::unique_ptr<http::Server>> startSelfMetrics(const pipeline::MetricsTe
                                  "text/plain; version=0.0.4; charset=utf-8"));
   });
   if (!server.isOk()) {
-    return Status(server.status().code(), "service.telemetry.metrics: " + std::string(server.status().message()));
+    return Status(server.status().code(),
+                  "service.telemetry.metrics: " + std::string(server.status().message()));
   }
   return std::move(server).value();
 }

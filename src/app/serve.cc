@@ -32,18 +32,23 @@ int runServe(const ServeOptions& options) {
     return 1;
   }
   log::Level level = log::Level::kInfo;
-  log::parseLevel(options.log_level.empty() ? config.telemetry.logs.level : options.log_level, level);
-  std::string format = options.log_format.empty() ? config.telemetry.logs.encoding : options.log_format;
+  log::parseLevel(options.log_level.empty() ? config.telemetry.logs.level : options.log_level,
+                  level);
+  std::string format =
+      options.log_format.empty() ? config.telemetry.logs.encoding : options.log_format;
   log::configure(level, format == "json" ? log::Format::kJson : log::Format::kConsole);
 
   registerProcessMetrics();
   auto metrics_server = startSelfMetrics(config.telemetry.metrics);
   if (!metrics_server.isOk()) {
-    log::error("periscope", "cannot start self-metrics", {{"error", metrics_server.status().toString()}});
+    log::error("periscope", "cannot start self-metrics",
+               {{"error", metrics_server.status().toString()}});
     return 1;
   }
   if (*metrics_server) {
-    log::info("periscope", "self-metrics listening", {{"endpoint", config.telemetry.metrics.address}, {"port", std::to_string((*metrics_server)->port())}});
+    log::info("periscope", "self-metrics listening",
+              {{"endpoint", config.telemetry.metrics.address},
+               {"port", std::to_string((*metrics_server)->port())}});
   }
 
   pipeline::Service service;
@@ -54,8 +59,9 @@ int runServe(const ServeOptions& options) {
     (void)service.shutdown(std::chrono::steady_clock::now() + options.shutdown_timeout);
     return 1;
   }
-  log::info("periscope", "everything is ready; waiting for data",
-            {{"config", options.config_path.empty() ? "built-in all-in-one" : options.config_path}});
+  log::info(
+      "periscope", "everything is ready; waiting for data",
+      {{"config", options.config_path.empty() ? "built-in all-in-one" : options.config_path}});
 
   std::unique_ptr<Demo> demo;
   if (options.demo) demo = startDemo();
@@ -77,7 +83,8 @@ int runServe(const ServeOptions& options) {
   auto deadline = std::chrono::steady_clock::now() + options.shutdown_timeout;
   Status down = service.shutdown(deadline);
   if (*metrics_server) (*metrics_server)->stop();
-  if (!down.isOk()) log::warn("periscope", "shutdown finished with errors", {{"error", down.toString()}});
+  if (!down.isOk())
+    log::warn("periscope", "shutdown finished with errors", {{"error", down.toString()}});
   log::info("periscope", "stopped");
   return exit_code;
 }

@@ -36,7 +36,8 @@ Result<std::string> inflateZlib(std::string_view input, size_t max_out, int wind
     out.resize(old + grow - zs.avail_out);
     if (ret == Z_STREAM_END) break;
     if (ret != Z_OK && ret != Z_BUF_ERROR) {
-      return invalidArgument(std::string("malformed compressed body: ") + (zs.msg ? zs.msg : "zlib error"));
+      return invalidArgument(std::string("malformed compressed body: ") +
+                             (zs.msg ? zs.msg : "zlib error"));
     }
     if (ret == Z_BUF_ERROR && zs.avail_in == 0) return invalidArgument("truncated compressed body");
     chunk = std::min(chunk * 2, size_t{8} << 20);
@@ -74,8 +75,10 @@ Result<std::string> zstdDecompress(std::string_view input, size_t max_out) {
 
 Result<std::string> lz4Decompress(std::string_view input, size_t max_out) {
   LZ4F_dctx* raw = nullptr;
-  if (LZ4F_isError(LZ4F_createDecompressionContext(&raw, LZ4F_VERSION))) return internalError("lz4 init failed");
-  std::unique_ptr<LZ4F_dctx, LZ4F_errorCode_t (*)(LZ4F_dctx*)> ctx(raw, LZ4F_freeDecompressionContext);
+  if (LZ4F_isError(LZ4F_createDecompressionContext(&raw, LZ4F_VERSION)))
+    return internalError("lz4 init failed");
+  std::unique_ptr<LZ4F_dctx, LZ4F_errorCode_t (*)(LZ4F_dctx*)> ctx(raw,
+                                                                   LZ4F_freeDecompressionContext);
   std::string out;
   const char* src = input.data();
   size_t remaining = input.size();
@@ -89,7 +92,8 @@ Result<std::string> lz4Decompress(std::string_view input, size_t max_out) {
     size_t src_size = remaining;
     ret = LZ4F_decompress(ctx.get(), out.data() + old, &dst_size, src, &src_size, nullptr);
     out.resize(old + dst_size);
-    if (LZ4F_isError(ret)) return invalidArgument(std::string("malformed lz4 body: ") + LZ4F_getErrorName(ret));
+    if (LZ4F_isError(ret))
+      return invalidArgument(std::string("malformed lz4 body: ") + LZ4F_getErrorName(ret));
     if (out.size() > max_out) return tooLarge(max_out);
     src += src_size;
     remaining -= src_size;
@@ -102,24 +106,37 @@ Result<std::string> lz4Decompress(std::string_view input, size_t max_out) {
 }  // namespace
 
 bool parseEncoding(std::string_view name, Encoding& out) {
-  if (name.empty() || name == "none" || name == "identity") out = Encoding::kIdentity;
-  else if (name == "gzip" || name == "x-gzip") out = Encoding::kGzip;
-  else if (name == "deflate" || name == "zlib") out = Encoding::kDeflate;
-  else if (name == "zstd") out = Encoding::kZstd;
-  else if (name == "snappy") out = Encoding::kSnappy;
-  else if (name == "lz4") out = Encoding::kLz4;
-  else return false;
+  if (name.empty() || name == "none" || name == "identity")
+    out = Encoding::kIdentity;
+  else if (name == "gzip" || name == "x-gzip")
+    out = Encoding::kGzip;
+  else if (name == "deflate" || name == "zlib")
+    out = Encoding::kDeflate;
+  else if (name == "zstd")
+    out = Encoding::kZstd;
+  else if (name == "snappy")
+    out = Encoding::kSnappy;
+  else if (name == "lz4")
+    out = Encoding::kLz4;
+  else
+    return false;
   return true;
 }
 
 std::string_view encodingName(Encoding e) {
   switch (e) {
-    case Encoding::kIdentity: return "identity";
-    case Encoding::kGzip: return "gzip";
-    case Encoding::kDeflate: return "deflate";
-    case Encoding::kZstd: return "zstd";
-    case Encoding::kSnappy: return "snappy";
-    case Encoding::kLz4: return "lz4";
+    case Encoding::kIdentity:
+      return "identity";
+    case Encoding::kGzip:
+      return "gzip";
+    case Encoding::kDeflate:
+      return "deflate";
+    case Encoding::kZstd:
+      return "zstd";
+    case Encoding::kSnappy:
+      return "snappy";
+    case Encoding::kLz4:
+      return "lz4";
   }
   return "?";
 }
@@ -134,7 +151,8 @@ Result<std::string> decompress(Encoding encoding, std::string_view input, size_t
     case Encoding::kDeflate: {
       // RFC 9110 "deflate" is zlib-wrapped, but raw deflate is common in the wild.
       auto r = inflateZlib(input, max_out, 15);
-      if (!r.isOk() && r.status().code() == StatusCode::kInvalidArgument) return inflateZlib(input, max_out, -15);
+      if (!r.isOk() && r.status().code() == StatusCode::kInvalidArgument)
+        return inflateZlib(input, max_out, -15);
       return r;
     }
     case Encoding::kZstd:
@@ -146,7 +164,8 @@ Result<std::string> decompress(Encoding encoding, std::string_view input, size_t
       }
       if (len > max_out) return tooLarge(max_out);  // checked before allocating
       std::string out;
-      if (!snappy::Uncompress(input.data(), input.size(), &out)) return invalidArgument("malformed snappy body");
+      if (!snappy::Uncompress(input.data(), input.size(), &out))
+        return invalidArgument("malformed snappy body");
       return out;
     }
     case Encoding::kLz4:
@@ -163,7 +182,8 @@ Result<std::string> compress(Encoding encoding, std::string_view input) {
     case Encoding::kDeflate: {
       z_stream zs{};
       int bits = encoding == Encoding::kGzip ? 15 + 16 : 15;
-      if (deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, bits, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+      if (deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, bits, 8, Z_DEFAULT_STRATEGY) !=
+          Z_OK) {
         return internalError("zlib init failed");
       }
       std::string out(deflateBound(&zs, static_cast<uLong>(input.size())), '\0');

@@ -16,10 +16,14 @@ std::mutex g_mu;
 
 std::string_view levelName(Level l) {
   switch (l) {
-    case Level::kDebug: return "debug";
-    case Level::kInfo: return "info";
-    case Level::kWarn: return "warn";
-    case Level::kError: return "error";
+    case Level::kDebug:
+      return "debug";
+    case Level::kInfo:
+      return "info";
+    case Level::kWarn:
+      return "warn";
+    case Level::kError:
+      return "error";
   }
   return "info";
 }
@@ -29,11 +33,21 @@ void appendEscaped(std::string& out, std::string_view s) {
   static const char* kHex = "0123456789abcdef";
   for (unsigned char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20 || c == 0x7f) {
           out += "\\u00";
@@ -66,7 +80,9 @@ void configure(Level min_level, Format format) {
   g_format = format;
 }
 
-bool enabled(Level level) { return level >= g_level.load(std::memory_order_relaxed); }
+bool enabled(Level level) {
+  return level >= g_level.load(std::memory_order_relaxed);
+}
 
 void write(Level level, std::string_view component, std::string_view message,
            std::initializer_list<Field> fields) {
@@ -112,11 +128,16 @@ void write(Level level, std::string_view component, std::string_view message,
 bool parseLevel(std::string_view text, Level& out) {
   std::string t;
   for (char c : text) t += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (t == "debug") out = Level::kDebug;
-  else if (t == "info") out = Level::kInfo;
-  else if (t == "warn" || t == "warning") out = Level::kWarn;
-  else if (t == "error") out = Level::kError;
-  else return false;
+  if (t == "debug")
+    out = Level::kDebug;
+  else if (t == "info")
+    out = Level::kInfo;
+  else if (t == "warn" || t == "warning")
+    out = Level::kWarn;
+  else if (t == "error")
+    out = Level::kError;
+  else
+    return false;
   return true;
 }
 

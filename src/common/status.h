@@ -59,18 +59,26 @@ class [[nodiscard]] Status {
   std::shared_ptr<Rep> rep_;  // shared: Status is copied across threads and fan-out branches
 };
 
-inline Status invalidArgument(std::string m) { return {StatusCode::kInvalidArgument, std::move(m)}; }
-inline Status unavailable(std::string m) { return {StatusCode::kUnavailable, std::move(m)}; }
+inline Status invalidArgument(std::string m) {
+  return {StatusCode::kInvalidArgument, std::move(m)};
+}
+inline Status unavailable(std::string m) {
+  return {StatusCode::kUnavailable, std::move(m)};
+}
 inline Status resourceExhausted(std::string m) {
   return {StatusCode::kResourceExhausted, std::move(m)};
 }
-inline Status internalError(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
-inline Status notFound(std::string m) { return {StatusCode::kNotFound, std::move(m)}; }
+inline Status internalError(std::string m) {
+  return {StatusCode::kInternal, std::move(m)};
+}
+inline Status notFound(std::string m) {
+  return {StatusCode::kNotFound, std::move(m)};
+}
 
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT: implicit on purpose
+  Result(T value) : v_(std::move(value)) {}         // NOLINT: implicit on purpose
   Result(Status status) : v_(std::move(status)) {}  // NOLINT
 
   bool isOk() const { return std::holds_alternative<T>(v_); }
@@ -91,8 +99,8 @@ class [[nodiscard]] Result {
 
 }  // namespace periscope
 
-#define PERISCOPE_RETURN_IF_ERROR(expr)          \
-  do {                                           \
-    ::periscope::Status _st = (expr);            \
-    if (!_st.isOk()) return _st;                 \
+#define PERISCOPE_RETURN_IF_ERROR(expr) \
+  do {                                  \
+    ::periscope::Status _st = (expr);   \
+    if (!_st.isOk()) return _st;        \
   } while (0)

@@ -19,7 +19,7 @@ struct ComponentId {
 };
 
 enum class Kind { kReceiver, kProcessor, kExporter, kConnector, kExtension };
-std::string_view kindName(Kind kind);        // "receiver"
+std::string_view kindName(Kind kind);         // "receiver"
 std::string_view kindSectionName(Kind kind);  // "receivers"
 
 enum class Signal { kTraces, kMetrics, kLogs };

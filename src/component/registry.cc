@@ -2,7 +2,9 @@
 
 namespace periscope::component {
 
-void Registry::add(std::unique_ptr<Factory> factory) { factories_.push_back(std::move(factory)); }
+void Registry::add(std::unique_ptr<Factory> factory) {
+  factories_.push_back(std::move(factory));
+}
 
 const Factory* Registry::find(Kind kind, std::string_view type) const {
   for (const auto& f : factories_) {

@@ -102,7 +102,8 @@ std::string expandEnv(const std::string& text, const Value& at, Diagnostics& dia
     }
     if (inner.rfind("env:", 0) == 0) inner = inner.substr(4);
     bool valid = !inner.empty() && !std::isdigit(static_cast<unsigned char>(inner[0]));
-    for (char ch : inner) valid = valid && (std::isalnum(static_cast<unsigned char>(ch)) || ch == '_');
+    for (char ch : inner)
+      valid = valid && (std::isalnum(static_cast<unsigned char>(ch)) || ch == '_');
     if (!valid) {
       diags.error(at, "invalid environment variable name \"" + inner + "\"");
       return text;

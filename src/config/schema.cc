@@ -21,7 +21,8 @@ bool decodeBool(const Value& v, bool& out, Diagnostics& d) {
       return true;
     }
   }
-  d.error(v, "expected true or false, got " + (v.isScalar() ? "\"" + v.scalar + "\"" : v.kindName()));
+  d.error(v,
+          "expected true or false, got " + (v.isScalar() ? "\"" + v.scalar + "\"" : v.kindName()));
   return false;
 }
 

@@ -71,7 +71,7 @@ class Schema {
     Entry e;
     e.doc.name = name;
     std::string type;
-    for (const auto& a : allowed) type += (type.empty() ? "" : "|") + a;
+    for (const auto& a : allowed) type += (type.empty() ? "" : "|") + (a.empty() ? "\"\"" : a);
     e.doc.type = type;
     e.doc.doc = std::move(doc);
     T defaults{};
@@ -179,6 +179,8 @@ template <>
 struct FieldCodec<std::string> {
   static std::string typeName() { return "string"; }
   static std::string show(const std::string& v) { return v; }
+  // Inside lists an empty string is a real entry; show it as "".
+  static std::string showElement(const std::string& v) { return v.empty() ? "\"\"" : v; }
   static std::vector<FieldDoc> children() { return {}; }
   static void decode(const Value& v, std::string& out, Diagnostics& d) { decodeString(v, out, d); }
 };
@@ -196,10 +198,16 @@ struct FieldCodec<std::vector<E>> {
   static std::string typeName() { return "list of " + FieldCodec<E>::typeName(); }
   static std::string show(const std::vector<E>& v) {
     std::string out = "[";
-    for (const auto& e : v) out += (out.size() > 1 ? ", " : "") + FieldCodec<E>::show(e);
+    for (const auto& e : v) out += (out.size() > 1 ? ", " : "") + showElement(e);
     return out + "]";
   }
   static std::vector<FieldDoc> children() { return FieldCodec<E>::children(); }
+  static std::string showElement(const E& e) {
+    if constexpr (std::is_same_v<E, std::string>)
+      return FieldCodec<E>::showElement(e);
+    else
+      return FieldCodec<E>::show(e);
+  }
   static void decode(const Value& v, std::vector<E>& out, Diagnostics& d) {
     if (v.isNull()) return;
     if (!v.isSequence()) {

@@ -11,10 +11,14 @@ const Value* Value::find(std::string_view key) const {
 
 std::string Value::kindName() const {
   switch (kind) {
-    case Kind::kNull: return "null";
-    case Kind::kScalar: return "a scalar";
-    case Kind::kSequence: return "a list";
-    case Kind::kMap: return "a map";
+    case Kind::kNull:
+      return "null";
+    case Kind::kScalar:
+      return "a scalar";
+    case Kind::kSequence:
+      return "a list";
+    case Kind::kMap:
+      return "a map";
   }
   return "?";
 }

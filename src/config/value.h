@@ -21,12 +21,13 @@ class Value {
   enum class Kind { kNull, kScalar, kSequence, kMap };
 
   Kind kind = Kind::kNull;
-  std::string scalar;                                // kScalar (after ${env:...} expansion)
-  std::vector<Value> items;                          // kSequence
+  std::string scalar;                                  // kScalar (after ${env:...} expansion)
+  std::vector<Value> items;                            // kSequence
   std::vector<std::pair<std::string, Value>> entries;  // kMap, in document order
-  Mark mark;      // where the value starts
-  Mark key_mark;  // where the key that introduced it starts (map entries only)
-  std::string path;  // e.g. "receivers.otlp.protocols.grpc.endpoint" or "service.pipelines.traces.receivers[0]"
+  Mark mark;                                           // where the value starts
+  Mark key_mark;     // where the key that introduced it starts (map entries only)
+  std::string path;  // e.g. "receivers.otlp.protocols.grpc.endpoint" or
+                     // "service.pipelines.traces.receivers[0]"
   std::shared_ptr<const std::string> file;  // source file name, shared by all nodes of a document
 
   bool isNull() const { return kind == Kind::kNull; }

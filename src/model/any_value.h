@@ -13,7 +13,17 @@ struct KeyValue;
 class AnyValue {
  public:
   // kAbsent: the field was not on the wire. kEmpty: present, but no value set (proto3 oneof unset).
-  enum class Type : uint8_t { kAbsent, kEmpty, kString, kBool, kInt, kDouble, kArray, kKvList, kBytes };
+  enum class Type : uint8_t {
+    kAbsent,
+    kEmpty,
+    kString,
+    kBool,
+    kInt,
+    kDouble,
+    kArray,
+    kKvList,
+    kBytes
+  };
 
   AnyValue() = default;
   static AnyValue empty() { return AnyValue(Type::kEmpty); }

@@ -97,7 +97,14 @@ struct SummaryDataPoint {
   uint32_t flags = 0;
 };
 
-enum class MetricType : uint8_t { kEmpty, kGauge, kSum, kHistogram, kExponentialHistogram, kSummary };
+enum class MetricType : uint8_t {
+  kEmpty,
+  kGauge,
+  kSum,
+  kHistogram,
+  kExponentialHistogram,
+  kSummary
+};
 
 struct Metric {
   std::string_view name;

@@ -54,8 +54,10 @@ Rejection removeInvalid(Traces& batch) {
           if (why.empty()) why = checkId(s.links[li].span_id, 8, false, "links.spanId");
         }
         if (why.empty()) return true;
-        note(rej, "resourceSpans[" + std::to_string(ri) + "].scopeSpans[" + std::to_string(si) +
-                      "].spans[" + std::to_string(i) + "]", why);
+        note(rej,
+             "resourceSpans[" + std::to_string(ri) + "].scopeSpans[" + std::to_string(si) +
+                 "].spans[" + std::to_string(i) + "]",
+             why);
         return false;
       });
     }
@@ -73,8 +75,10 @@ Rejection removeInvalid(Logs& batch) {
         std::string why = checkId(l.trace_id, 16, true, "traceId");
         if (why.empty()) why = checkId(l.span_id, 8, true, "spanId");
         if (why.empty()) return true;
-        note(rej, "resourceLogs[" + std::to_string(ri) + "].scopeLogs[" + std::to_string(si) +
-                      "].logRecords[" + std::to_string(i) + "]", why);
+        note(rej,
+             "resourceLogs[" + std::to_string(ri) + "].scopeLogs[" + std::to_string(si) +
+                 "].logRecords[" + std::to_string(i) + "]",
+             why);
         return false;
       });
     }

@@ -6,9 +6,15 @@ namespace periscope::pipeline {
 
 void Consumers::set(component::Signal s, void* consumer) {
   switch (s) {
-    case component::Signal::kTraces: traces = static_cast<TracesConsumer*>(consumer); break;
-    case component::Signal::kMetrics: metrics = static_cast<MetricsConsumer*>(consumer); break;
-    case component::Signal::kLogs: logs = static_cast<LogsConsumer*>(consumer); break;
+    case component::Signal::kTraces:
+      traces = static_cast<TracesConsumer*>(consumer);
+      break;
+    case component::Signal::kMetrics:
+      metrics = static_cast<MetricsConsumer*>(consumer);
+      break;
+    case component::Signal::kLogs:
+      logs = static_cast<LogsConsumer*>(consumer);
+      break;
   }
 }
 

@@ -41,20 +41,32 @@ struct Consumers {
 };
 
 template <>
-inline Consumer<model::Traces>* Consumers::get<model::Traces>() const { return traces; }
+inline Consumer<model::Traces>* Consumers::get<model::Traces>() const {
+  return traces;
+}
 template <>
-inline Consumer<model::Metrics>* Consumers::get<model::Metrics>() const { return metrics; }
+inline Consumer<model::Metrics>* Consumers::get<model::Metrics>() const {
+  return metrics;
+}
 template <>
-inline Consumer<model::Logs>* Consumers::get<model::Logs>() const { return logs; }
+inline Consumer<model::Logs>* Consumers::get<model::Logs>() const {
+  return logs;
+}
 
 template <typename T>
 constexpr component::Signal signalOf();
 template <>
-constexpr component::Signal signalOf<model::Traces>() { return component::Signal::kTraces; }
+constexpr component::Signal signalOf<model::Traces>() {
+  return component::Signal::kTraces;
+}
 template <>
-constexpr component::Signal signalOf<model::Metrics>() { return component::Signal::kMetrics; }
+constexpr component::Signal signalOf<model::Metrics>() {
+  return component::Signal::kMetrics;
+}
 template <>
-constexpr component::Signal signalOf<model::Logs>() { return component::Signal::kLogs; }
+constexpr component::Signal signalOf<model::Logs>() {
+  return component::Signal::kLogs;
+}
 
 // Blocks the calling thread until `done` is called; for tests and synchronous callers.
 template <typename T>

@@ -20,9 +20,12 @@ using component::Signal;
 template <typename Fn>
 auto withBatchType(Signal signal, Fn&& fn) {
   switch (signal) {
-    case Signal::kMetrics: return fn.template operator()<model::Metrics>();
-    case Signal::kLogs: return fn.template operator()<model::Logs>();
-    case Signal::kTraces: break;
+    case Signal::kMetrics:
+      return fn.template operator()<model::Metrics>();
+    case Signal::kLogs:
+      return fn.template operator()<model::Logs>();
+    case Signal::kTraces:
+      break;
   }
   return fn.template operator()<model::Traces>();
 }
@@ -46,8 +49,7 @@ class ProcessorFactory : public component::Factory {
  public:
   component::Kind kind() const override { return component::Kind::kProcessor; }
   virtual bool supports(Signal s) const = 0;
-  virtual Result<std::unique_ptr<ConsumerComponent>> create(Signal signal,
-                                                            const Settings& settings,
+  virtual Result<std::unique_ptr<ConsumerComponent>> create(Signal signal, const Settings& settings,
                                                             const Config& config,
                                                             const Consumers& next) const = 0;
 };
@@ -57,9 +59,8 @@ class ExporterFactory : public component::Factory {
   component::Kind kind() const override { return component::Kind::kExporter; }
   virtual bool supports(Signal s) const = 0;
   // `signals`: every signal of the pipelines that use this exporter.
-  virtual Result<std::unique_ptr<ConsumerComponent>> create(const Settings& settings,
-                                                            const Config& config,
-                                                            const std::vector<Signal>& signals) const = 0;
+  virtual Result<std::unique_ptr<ConsumerComponent>> create(
+      const Settings& settings, const Config& config, const std::vector<Signal>& signals) const = 0;
 };
 
 class ExtensionFactory : public component::Factory {

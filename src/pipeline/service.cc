@@ -34,9 +34,12 @@ struct Service::Graph {
 
   void* joinAny(Signal s, const std::vector<void*>& targets) {
     switch (s) {
-      case Signal::kTraces: return joinTyped<model::Traces>(targets);
-      case Signal::kMetrics: return joinTyped<model::Metrics>(targets);
-      case Signal::kLogs: return joinTyped<model::Logs>(targets);
+      case Signal::kTraces:
+        return joinTyped<model::Traces>(targets);
+      case Signal::kMetrics:
+        return joinTyped<model::Metrics>(targets);
+      case Signal::kLogs:
+        return joinTyped<model::Logs>(targets);
     }
     return nullptr;
   }
@@ -66,9 +69,12 @@ namespace {
 
 void* consumerFor(const Consumers& c, Signal s) {
   switch (s) {
-    case Signal::kTraces: return c.traces;
-    case Signal::kMetrics: return c.metrics;
-    case Signal::kLogs: return c.logs;
+    case Signal::kTraces:
+      return c.traces;
+    case Signal::kMetrics:
+      return c.metrics;
+    case Signal::kLogs:
+      return c.logs;
   }
   return nullptr;
 }
@@ -94,7 +100,9 @@ Status Service::build(const ServiceConfig& config) {
     const ComponentEntry* e = config.find(Kind::kExtension, id);
     auto* f = static_cast<const ExtensionFactory*>(e->factory);
     auto created = f->create({id, Kind::kExtension, ""}, *e->config);
-    if (!created.isOk()) return {created.status().code(), describe(Kind::kExtension, id) + ": " + std::string(created.status().message())};
+    if (!created.isOk())
+      return {created.status().code(),
+              describe(Kind::kExtension, id) + ": " + std::string(created.status().message())};
     g.extensions.push_back({id, Kind::kExtension, "", std::move(created.value()), nullptr});
   }
 
@@ -111,7 +119,9 @@ Status Service::build(const ServiceConfig& config) {
     const ComponentEntry* e = config.find(Kind::kExporter, id);
     auto* f = static_cast<const ExporterFactory*>(e->factory);
     auto created = f->create({id, Kind::kExporter, ""}, *e->config, signals);
-    if (!created.isOk()) return {created.status().code(), describe(Kind::kExporter, id) + ": " + std::string(created.status().message())};
+    if (!created.isOk())
+      return {created.status().code(),
+              describe(Kind::kExporter, id) + ": " + std::string(created.status().message())};
     exporters[id] = created.value().get();
     g.exporters.push_back({id, Kind::kExporter, "", nullptr, std::move(created.value())});
   }
@@ -120,7 +130,8 @@ Status Service::build(const ServiceConfig& config) {
   std::map<std::pair<ComponentId, Signal>, std::vector<void*>> receiver_targets;
   for (const auto& p : config.pipelines) {
     std::vector<void*> outs;
-    for (const auto& id : p.exporters) outs.push_back(consumerFor(exporters[id]->input(), p.signal));
+    for (const auto& id : p.exporters)
+      outs.push_back(consumerFor(exporters[id]->input(), p.signal));
     void* next = g.joinAny(p.signal, outs);
     std::vector<Node> procs;
     for (auto it = p.processors.rbegin(); it != p.processors.rend(); ++it) {
@@ -129,9 +140,13 @@ Status Service::build(const ServiceConfig& config) {
       Consumers nc;
       nc.set(p.signal, next);
       auto created = f->create(p.signal, {*it, Kind::kProcessor, p.name}, *e->config, nc);
-      if (!created.isOk()) return {created.status().code(), describe(Kind::kProcessor, *it) + " in pipeline " + p.name + ": " + std::string(created.status().message())};
+      if (!created.isOk())
+        return {created.status().code(), describe(Kind::kProcessor, *it) + " in pipeline " +
+                                             p.name + ": " +
+                                             std::string(created.status().message())};
       next = consumerFor(created.value()->input(), p.signal);
-      procs.insert(procs.begin(), Node{*it, Kind::kProcessor, p.name, nullptr, std::move(created.value())});
+      procs.insert(procs.begin(),
+                   Node{*it, Kind::kProcessor, p.name, nullptr, std::move(created.value())});
     }
     g.processors.push_back(std::move(procs));
     for (const auto& id : p.receivers) receiver_targets[{id, p.signal}].push_back(next);
@@ -146,7 +161,9 @@ Status Service::build(const ServiceConfig& config) {
     const ComponentEntry* e = config.find(Kind::kReceiver, id);
     auto* f = static_cast<const ReceiverFactory*>(e->factory);
     auto created = f->create({id, Kind::kReceiver, ""}, *e->config, consumers);
-    if (!created.isOk()) return {created.status().code(), describe(Kind::kReceiver, id) + ": " + std::string(created.status().message())};
+    if (!created.isOk())
+      return {created.status().code(),
+              describe(Kind::kReceiver, id) + ": " + std::string(created.status().message())};
     g.receivers.push_back({id, Kind::kReceiver, "", std::move(created.value()), nullptr});
   }
   for (const auto& c : config.components) {
@@ -155,9 +172,12 @@ Status Service::build(const ServiceConfig& config) {
         !(c.kind == Kind::kExporter && exporters.count(c.id))) {
       bool used = false;
       for (const auto& p : config.pipelines) {
-        for (const auto& id : p.processors) used = used || (c.kind == Kind::kProcessor && id == c.id);
+        for (const auto& id : p.processors)
+          used = used || (c.kind == Kind::kProcessor && id == c.id);
       }
-      if (!used) log::warn("service", "component is configured but not used in any pipeline", {{"component", describe(c.kind, c.id)}});
+      if (!used)
+        log::warn("service", "component is configured but not used in any pipeline",
+                  {{"component", describe(c.kind, c.id)}});
     }
   }
   return Status::ok();
@@ -169,7 +189,8 @@ Status Service::start() {
   auto startNode = [this](Node& n) -> Status {
     Status st = n.component()->start(*this);
     if (!st.isOk()) {
-      return {st.code(), "failed to start " + describe(n.kind, n.id) + ": " + std::string(st.message())};
+      return {st.code(),
+              "failed to start " + describe(n.kind, n.id) + ": " + std::string(st.message())};
     }
     return Status::ok();
   };
@@ -177,7 +198,8 @@ Status Service::start() {
   for (auto& n : g.extensions) PERISCOPE_RETURN_IF_ERROR(startNode(n));
   for (auto& n : g.exporters) PERISCOPE_RETURN_IF_ERROR(startNode(n));
   for (auto& procs : g.processors) {
-    for (auto it = procs.rbegin(); it != procs.rend(); ++it) PERISCOPE_RETURN_IF_ERROR(startNode(*it));
+    for (auto it = procs.rbegin(); it != procs.rend(); ++it)
+      PERISCOPE_RETURN_IF_ERROR(startNode(*it));
   }
   for (auto& n : g.receivers) PERISCOPE_RETURN_IF_ERROR(startNode(n));
   for (auto& n : g.extensions) {
@@ -201,7 +223,8 @@ Status Service::shutdown(component::Deadline deadline) {
   auto stopNode = [&](Node& n) {
     Status st = n.component()->shutdown(deadline);
     if (!st.isOk()) {
-      log::error("service", "shutdown failed", {{"component", describe(n.kind, n.id)}, {"error", st.toString()}});
+      log::error("service", "shutdown failed",
+                 {{"component", describe(n.kind, n.id)}, {"error", st.toString()}});
       if (first.isOk()) first = st;
     }
   };
@@ -224,7 +247,8 @@ component::Component* Service::extension(const ComponentId& id) {
 
 void Service::reportFatalError(const ComponentId& id, const Status& status) {
   std::lock_guard lock(mu_);
-  log::error("service", "fatal component error", {{"component", id.toString()}, {"error", status.toString()}});
+  log::error("service", "fatal component error",
+             {{"component", id.toString()}, {"error", status.toString()}});
   if (fatal_.isOk()) fatal_ = status;
 }
 

@@ -72,8 +72,9 @@ void decodeComponents(const Value& section, Kind kind, const component::Registry
     }
     const component::Factory* factory = registry.find(kind, id->type);
     if (factory == nullptr) {
-      diags.errorAtKey(value, config::unknownMessage(std::string(component::kindName(kind)) + " type",
-                                                id->type, registry.types(kind)));
+      diags.errorAtKey(
+          value, config::unknownMessage(std::string(component::kindName(kind)) + " type", id->type,
+                                        registry.types(kind)));
       continue;
     }
     ComponentEntry entry{*id, kind, factory, factory->createDefaultConfig()};
@@ -89,10 +90,14 @@ void decodeComponents(const Value& section, Kind kind, const component::Registry
 
 bool supportsSignal(const ComponentEntry& e, component::Signal s) {
   switch (e.kind) {
-    case Kind::kReceiver: return static_cast<const ReceiverFactory*>(e.factory)->supports(s);
-    case Kind::kProcessor: return static_cast<const ProcessorFactory*>(e.factory)->supports(s);
-    case Kind::kExporter: return static_cast<const ExporterFactory*>(e.factory)->supports(s);
-    default: return false;
+    case Kind::kReceiver:
+      return static_cast<const ReceiverFactory*>(e.factory)->supports(s);
+    case Kind::kProcessor:
+      return static_cast<const ProcessorFactory*>(e.factory)->supports(s);
+    case Kind::kExporter:
+      return static_cast<const ExporterFactory*>(e.factory)->supports(s);
+    default:
+      return false;
   }
 }
 
@@ -178,7 +183,7 @@ void decodeService(const Value& service, ServiceConfig& out, Diagnostics& diags)
         std::string signal = pname.substr(0, pname.find('/'));
         if (!component::parseSignal(signal, p.signal)) {
           diags.errorAtKey(pvalue, config::unknownMessage("pipeline signal", signal,
-                                                     {"traces", "metrics", "logs"}));
+                                                          {"traces", "metrics", "logs"}));
           continue;
         }
         if (!pvalue.isMap()) {
@@ -187,7 +192,8 @@ void decodeService(const Value& service, ServiceConfig& out, Diagnostics& diags)
         }
         for (const auto& [k, v] : pvalue.entries) {
           if (k != "receivers" && k != "processors" && k != "exporters") {
-            diags.errorAtKey(v, config::unknownMessage("key", k, {"receivers", "processors", "exporters"}));
+            diags.errorAtKey(
+                v, config::unknownMessage("key", k, {"receivers", "processors", "exporters"}));
           }
         }
         decodeIdList(pvalue.find("receivers"), Kind::kReceiver, p, out, p.receivers, diags);
@@ -196,29 +202,31 @@ void decodeService(const Value& service, ServiceConfig& out, Diagnostics& diags)
         for (const char* key : {"receivers", "exporters"}) {
           const Value* list = pvalue.find(key);
           if (list == nullptr || list->isNull() || (list->isSequence() && list->items.empty())) {
-            diags.error(list ? *list : pvalue, "pipeline \"" + pname + "\" must have at least one " +
-                                                   std::string(key).substr(0, std::strlen(key) - 1));
+            diags.error(list ? *list : pvalue,
+                        "pipeline \"" + pname + "\" must have at least one " +
+                            std::string(key).substr(0, std::strlen(key) - 1));
           }
         }
         out.pipelines.push_back(std::move(p));
       }
     } else {
-      diags.errorAtKey(value, config::unknownMessage("key", key, {"extensions", "telemetry", "pipelines"}));
+      diags.errorAtKey(
+          value, config::unknownMessage("key", key, {"extensions", "telemetry", "pipelines"}));
     }
   }
 }
 
 }  // namespace
 
-bool buildServiceConfig(const Value& root, const component::Registry& registry,
-                        ServiceConfig& out, Diagnostics& diags) {
+bool buildServiceConfig(const Value& root, const component::Registry& registry, ServiceConfig& out,
+                        Diagnostics& diags) {
   size_t before = diags.size();
   if (!root.isMap()) {
     if (root.isNull()) diags.error(root, "the config is empty");
     return false;
   }
-  std::vector<std::string> known = {"receivers", "processors", "exporters", "connectors",
-                                    "extensions", "service"};
+  std::vector<std::string> known = {"receivers",  "processors", "exporters",
+                                    "connectors", "extensions", "service"};
   std::vector<std::string> all_known = known;
   for (const auto& s : periscopeSections()) all_known.push_back(s);
   for (const auto& [key, value] : root.entries) {

@@ -24,9 +24,11 @@ class RecordingConsumer : public pipeline::Consumer<T> {
     std::string bytes;
     model::otlp::encode(data, bytes);
     encodings.push_back(std::move(bytes));
+    cv_.notify_all();
+    // `block`: stay inside consume (like a synchronous exporter stuck on a slow backend).
+    cv_.wait(lock, [this] { return !block_; });
     if (hold) {
       held.push_back(std::move(done));
-      cv_.notify_all();
       return;
     }
     Status st = answer;
@@ -47,6 +49,13 @@ class RecordingConsumer : public pipeline::Consumer<T> {
     for (size_t c : counts) t += c;
     return t;
   }
+  void setBlock(bool b) {
+    {
+      std::lock_guard lock(mu_);
+      block_ = b;
+    }
+    cv_.notify_all();
+  }
   void releaseHeld(const Status& st) {
     std::vector<pipeline::Done> dones;
     {
@@ -64,6 +73,7 @@ class RecordingConsumer : public pipeline::Consumer<T> {
 
  private:
   bool mutates_;
+  bool block_ = false;
   std::mutex mu_;
   std::condition_variable cv_;
 };

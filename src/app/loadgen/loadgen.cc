@@ -33,11 +33,13 @@ struct Counters {
   }
 };
 
-// Sends one request; returns "" on success, else the error.
+// Sends one request and reports "" on success, else the error, through `done` (possibly later,
+// on another thread). Senders that cannot pipeline call `done` before returning.
+using SendDone = std::function<void(const std::string& error)>;
 class Sender {
  public:
   virtual ~Sender() = default;
-  virtual std::string send(const std::string& body) = 0;
+  virtual void send(const std::string& body, SendDone done) = 0;
 };
 
 class GrpcSender final : public Sender {
@@ -49,17 +51,23 @@ class GrpcSender final : public Sender {
     channel_ = grpc::CreateCustomChannel(endpoint, grpc::InsecureChannelCredentials(), args);
     stub_ = std::make_unique<grpc::GenericStub>(channel_);
   }
-  std::string send(const std::string& body) override {
+  void send(const std::string& body, SendDone done) override {
+    struct Call {
+      grpc::ClientContext ctx;
+      grpc::ByteBuffer request;
+      grpc::ByteBuffer response;
+    };
+    auto call = std::make_shared<Call>();
     grpc::Slice slice(body);
-    grpc::ByteBuffer req(&slice, 1), resp;
-    grpc::ClientContext ctx;
-    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-    std::promise<grpc::Status> p;
-    auto f = p.get_future();
-    stub_->UnaryCall(&ctx, "/opentelemetry.proto.collector.trace.v1.TraceService/Export", grpc::StubOptions(),
-                     &req, &resp, [&p](grpc::Status st) { p.set_value(std::move(st)); });
-    grpc::Status st = f.get();
-    return st.ok() ? "" : "gRPC " + std::to_string(st.error_code()) + ": " + st.error_message();
+    call->request = grpc::ByteBuffer(&slice, 1);
+    call->ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    stub_->UnaryCall(
+        &call->ctx, "/opentelemetry.proto.collector.trace.v1.TraceService/Export",
+        grpc::StubOptions(), &call->request, &call->response,
+        [call, done = std::move(done)](grpc::Status st) {
+          done(st.ok() ? ""
+                       : "gRPC " + std::to_string(st.error_code()) + ": " + st.error_message());
+        });
   }
 
  private:
@@ -67,7 +75,9 @@ class GrpcSender final : public Sender {
   std::unique_ptr<grpc::GenericStub> stub_;
 };
 
-size_t discard(char*, size_t size, size_t n, void*) { return size * n; }
+size_t discard(char*, size_t size, size_t n, void*) {
+  return size * n;
+}
 
 class HttpSender final : public Sender {
  public:
@@ -75,14 +85,18 @@ class HttpSender final : public Sender {
     url_ = endpoint.rfind("http", 0) == 0 ? endpoint : "http://" + endpoint;
     if (url_.find("/v1/") == std::string::npos) url_ += "/v1/traces";
     curl_ = curl_easy_init();
-    headers_ = curl_slist_append(nullptr, json ? "Content-Type: application/json" : "Content-Type: application/x-protobuf");
+    headers_ = curl_slist_append(
+        nullptr, json ? "Content-Type: application/json" : "Content-Type: application/x-protobuf");
     headers_ = curl_slist_append(headers_, "Expect:");
   }
   ~HttpSender() override {
     curl_slist_free_all(headers_);
     curl_easy_cleanup(curl_);
   }
-  std::string send(const std::string& body) override {
+  void send(const std::string& body, SendDone done) override { done(post(body)); }
+
+ private:
+  std::string post(const std::string& body) {
     curl_easy_setopt(curl_, CURLOPT_URL, url_.c_str());
     curl_easy_setopt(curl_, CURLOPT_POSTFIELDS, body.data());
     curl_easy_setopt(curl_, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
@@ -97,7 +111,6 @@ class HttpSender final : public Sender {
     return code == 200 ? "" : "HTTP " + std::to_string(code);
   }
 
- private:
   std::string url_;
   CURL* curl_;
   curl_slist* headers_;
@@ -122,23 +135,43 @@ Summary run(const Options& o) {
   std::vector<std::thread> workers;
   for (int i = 0; i < o.connections; ++i) {
     workers.emplace_back([&, i] {
+      struct Slots {
+        std::mutex mu;
+        std::condition_variable cv;
+        int in_flight = 0;
+      } slots;  // requests of this connection awaiting an answer
       auto sender = makeSender(o);
       std::chrono::duration<double> interval(0);
-      if (o.rate > 0) interval = std::chrono::duration<double>(o.spans_per_request * o.connections / o.rate);
+      if (o.rate > 0)
+        interval = std::chrono::duration<double>(o.spans_per_request * o.connections / o.rate);
       auto next = std::chrono::steady_clock::now();
       auto cancelled = [&] { return o.cancel != nullptr && o.cancel->load(); };
-      for (size_t n = static_cast<size_t>(i); !cancelled() && std::chrono::steady_clock::now() < end; n++) {
+      for (size_t n = static_cast<size_t>(i);
+           !cancelled() && std::chrono::steady_clock::now() < end; n++) {
         if (o.rate > 0) {
           std::this_thread::sleep_until(next);  // pacing to the requested rate
           if (cancelled()) break;
           next += std::chrono::duration_cast<std::chrono::steady_clock::duration>(interval);
           if (std::chrono::steady_clock::now() >= end) break;
         }
-        std::string err = sender->send(pool[n % pool.size()]);
-        c.requests++;
-        if (err.empty()) c.spans_ok += static_cast<uint64_t>(o.spans_per_request);
-        else c.fail(static_cast<uint64_t>(o.spans_per_request), err);
+        {
+          std::unique_lock lock(slots.mu);
+          slots.cv.wait(lock, [&] { return slots.in_flight < o.inflight; });
+          ++slots.in_flight;
+        }
+        sender->send(pool[n % pool.size()], [&c, &o, &slots](const std::string& err) {
+          c.requests++;
+          if (err.empty())
+            c.spans_ok += static_cast<uint64_t>(o.spans_per_request);
+          else
+            c.fail(static_cast<uint64_t>(o.spans_per_request), err);
+          std::lock_guard lock(slots.mu);
+          --slots.in_flight;
+          slots.cv.notify_all();
+        });
       }
+      std::unique_lock lock(slots.mu);
+      slots.cv.wait(lock, [&] { return slots.in_flight == 0; });
     });
   }
   std::thread progress;
@@ -151,10 +184,13 @@ Summary run(const Options& o) {
         std::unique_lock lock(m);
         cv.wait_for(lock, std::chrono::seconds(1), [&] { return c.stop.load(); });
         uint64_t now_ok = c.spans_ok + c.spans_failed;
-        double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        std::fprintf(stderr, "\r[%5.1fs] sent %llu spans (%.0f spans/s), accepted %llu, refused %llu   ", elapsed,
-                     static_cast<unsigned long long>(now_ok), static_cast<double>(now_ok - last),
-                     static_cast<unsigned long long>(c.spans_ok.load()), static_cast<unsigned long long>(c.spans_failed.load()));
+        double elapsed =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        std::fprintf(
+            stderr, "\r[%5.1fs] sent %llu spans (%.0f spans/s), accepted %llu, refused %llu   ",
+            elapsed, static_cast<unsigned long long>(now_ok), static_cast<double>(now_ok - last),
+            static_cast<unsigned long long>(c.spans_ok.load()),
+            static_cast<unsigned long long>(c.spans_failed.load()));
         last = now_ok;
       }
       std::fprintf(stderr, "\n");
@@ -180,12 +216,16 @@ void usage() {
   std::puts(
       "Usage: periscope loadgen [options]\n"
       "Sends synthetic OTLP traces (pre-encoded, realistic spans) and prints a summary.\n\n"
-      "  --endpoint HOST:PORT       target (default 127.0.0.1:4317; http-* default 127.0.0.1:4318)\n"
+      "  --endpoint HOST:PORT       target (default 127.0.0.1:4317; http-* default "
+      "127.0.0.1:4318)\n"
       "  --protocol P               grpc | http-protobuf | http-json (default grpc)\n"
-      "  --rate N|max               spans per second, or max for as fast as possible (default 10000)\n"
+      "  --rate N|max               spans per second, or max for as fast as possible (default "
+      "10000)\n"
       "  --duration D               how long, e.g. 10s, 1m (default 10s)\n"
       "  --spans-per-request N      spans in each request (default 512)\n"
       "  --connections N            parallel connections (default 2)\n"
+      "  --inflight N               requests awaiting an answer per gRPC connection (default 8;\n"
+      "                             HTTP sends one at a time per connection)\n"
       "  --seed N                   workload seed (default 1)\n"
       "  --quiet                    no progress line\n");
 }
@@ -213,21 +253,25 @@ int runCli(int argc, char** argv) {
     } else if (a == "--protocol") {
       o.protocol = value("--protocol");
       if (o.protocol != "grpc" && o.protocol != "http-protobuf" && o.protocol != "http-json") {
-        std::fprintf(stderr, "loadgen: --protocol must be grpc, http-protobuf or http-json, got \"%s\"\n", o.protocol.c_str());
+        std::fprintf(stderr,
+                     "loadgen: --protocol must be grpc, http-protobuf or http-json, got \"%s\"\n",
+                     o.protocol.c_str());
         return 2;
       }
     } else if (a == "--rate") {
       std::string v = value("--rate");
       o.rate = v == "max" ? 0 : std::atof(v.c_str());
       if (v != "max" && o.rate <= 0) {
-        std::fprintf(stderr, "loadgen: --rate must be a positive number or max, got \"%s\"\n", v.c_str());
+        std::fprintf(stderr, "loadgen: --rate must be a positive number or max, got \"%s\"\n",
+                     v.c_str());
         return 2;
       }
     } else if (a == "--duration") {
       std::string v = value("--duration");
       auto d = config::parseDuration(v);
       if (!d || d->count() <= 0) {
-        std::fprintf(stderr, "loadgen: --duration must look like 10s or 1m, got \"%s\"\n", v.c_str());
+        std::fprintf(stderr, "loadgen: --duration must look like 10s or 1m, got \"%s\"\n",
+                     v.c_str());
         return 2;
       }
       o.duration = std::chrono::duration_cast<std::chrono::milliseconds>(*d);
@@ -243,12 +287,19 @@ int runCli(int argc, char** argv) {
         std::fprintf(stderr, "loadgen: --connections must be positive\n");
         return 2;
       }
+    } else if (a == "--inflight") {
+      o.inflight = std::atoi(value("--inflight").c_str());
+      if (o.inflight <= 0) {
+        std::fprintf(stderr, "loadgen: --inflight must be positive\n");
+        return 2;
+      }
     } else if (a == "--seed") {
       o.seed = std::strtoull(value("--seed").c_str(), nullptr, 10);
     } else if (a == "--quiet") {
       o.quiet = true;
     } else {
-      std::fprintf(stderr, "loadgen: unknown option \"%s\" (see periscope loadgen --help)\n", a.c_str());
+      std::fprintf(stderr, "loadgen: unknown option \"%s\" (see periscope loadgen --help)\n",
+                   a.c_str());
       return 2;
     }
   }
@@ -258,8 +309,10 @@ int runCli(int argc, char** argv) {
       "summary: protocol=%s requests=%llu failed_requests=%llu sent_spans=%llu accepted_spans=%llu "
       "refused_spans=%llu seconds=%.2f spans_per_second=%.0f\n",
       o.protocol.c_str(), static_cast<unsigned long long>(s.requests_sent),
-      static_cast<unsigned long long>(s.requests_failed), static_cast<unsigned long long>(s.spans_sent),
-      static_cast<unsigned long long>(s.spans_accepted), static_cast<unsigned long long>(s.spans_refused), s.seconds,
+      static_cast<unsigned long long>(s.requests_failed),
+      static_cast<unsigned long long>(s.spans_sent),
+      static_cast<unsigned long long>(s.spans_accepted),
+      static_cast<unsigned long long>(s.spans_refused), s.seconds,
       s.seconds > 0 ? static_cast<double>(s.spans_accepted) / s.seconds : 0.0);
   return s.spans_refused > 0 ? 1 : 0;
 }

@@ -14,12 +14,13 @@ namespace periscope::app::loadgen {
 struct Options {
   std::string endpoint = "127.0.0.1:4317";
   std::string protocol = "grpc";  // grpc | http-protobuf | http-json
-  double rate = 10000;             // spans per second; 0 = as fast as possible ("max")
+  double rate = 10000;            // spans per second; 0 = as fast as possible ("max")
   std::chrono::milliseconds duration{10'000};
   int spans_per_request = 512;
   int connections = 2;
+  int inflight = 8;  // per gRPC connection; the generator sends open-loop up to this many
   uint64_t seed = 1;
-  bool quiet = false;  // no progress line
+  bool quiet = false;                         // no progress line
   const std::atomic<bool>* cancel = nullptr;  // stops the run early when set
 };
 

@@ -44,15 +44,16 @@ class Builder {
     auto a = arena_.allocArray<KeyValue>(6);
     a[0] = kv("service.name", AnyValue::string(svc.name));
     a[1] = kv("service.version", AnyValue::string("1.4.2"));
-    a[2] = kv("service.instance.id", AnyValue::string(str(std::string(svc.name) + "-" + std::to_string(instance))));
+    a[2] = kv("service.instance.id",
+              AnyValue::string(str(std::string(svc.name) + "-" + std::to_string(instance))));
     a[3] = kv("deployment.environment", AnyValue::string("production"));
     a[4] = kv("telemetry.sdk.language", AnyValue::string("nodejs"));
     a[5] = kv("cloud.provider", AnyValue::string("aws"));
     return a;
   }
 
-  void span(model::Span& s, const ServiceShape& svc, std::string_view trace_id, std::string_view parent,
-            uint64_t start_ns) {
+  void span(model::Span& s, const ServiceShape& svc, std::string_view trace_id,
+            std::string_view parent, uint64_t start_ns) {
     s.trace_id = trace_id;
     s.span_id = randomBytes(8);
     s.parent_span_id = parent;
@@ -71,8 +72,11 @@ class Builder {
     attrs[2] = kv("http.response.status_code", AnyValue::integer(status_code));
     attrs[3] = kv("server.address", AnyValue::string(svc.name));
     attrs[4] = kv("server.port", AnyValue::integer(8080));
-    attrs[5] = kv("network.peer.address", AnyValue::string(str("10.0." + std::to_string(next() % 256) + "." + std::to_string(next() % 256))));
-    attrs[6] = kv("user_agent.original", AnyValue::string("Mozilla/5.0 (X11; Linux x86_64) periscope-loadgen"));
+    attrs[5] =
+        kv("network.peer.address", AnyValue::string(str("10.0." + std::to_string(next() % 256) +
+                                                        "." + std::to_string(next() % 256))));
+    attrs[6] = kv("user_agent.original",
+                  AnyValue::string("Mozilla/5.0 (X11; Linux x86_64) periscope-loadgen"));
     attrs[7] = kv("app.request_id", AnyValue::string(str(std::to_string(next()))));
     if (svc.db_system) {
       attrs[8] = kv("db.system", AnyValue::string(svc.db_system));
@@ -91,7 +95,9 @@ class Builder {
       auto ea = arena_.allocArray<KeyValue>(3);
       ea[0] = kv("exception.type", AnyValue::string("TimeoutError"));
       ea[1] = kv("exception.message", AnyValue::string("upstream request timed out after 5000 ms"));
-      ea[2] = kv("exception.stacktrace", AnyValue::string("TimeoutError: upstream request timed out\n    at Client.request (client.js:120:11)"));
+      ea[2] =
+          kv("exception.stacktrace", AnyValue::string("TimeoutError: upstream request timed out\n  "
+                                                      "  at Client.request (client.js:120:11)"));
       events[0].attributes = ea;
       s.events = events;
     }
@@ -109,7 +115,8 @@ model::Traces makeTraces(int spans, uint64_t seed) {
   Builder b(batch.arena(), seed);
   constexpr int kServiceCount = std::size(kServices);
   uint64_t now = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                           std::chrono::system_clock::now().time_since_epoch()).count());
+                                           std::chrono::system_clock::now().time_since_epoch())
+                                           .count());
   // Spans are grouped by service (one ResourceSpans each); traces of 8 spans cross services.
   std::vector<int> per_service(kServiceCount, spans / kServiceCount);
   for (int i = 0; i < spans % kServiceCount; ++i) per_service[i]++;
@@ -125,9 +132,11 @@ model::Traces makeTraces(int spans, uint64_t seed) {
     scopes[0].scope.version = "0.52.0";
     auto list = batch.arena().allocArray<model::Span>(static_cast<size_t>(per_service[si]));
     for (size_t i = 0; i < list.size(); ++i) {
-      std::string_view trace = trace_ids[(i * kServiceCount + static_cast<size_t>(si)) / 8 % trace_ids.size()];
+      std::string_view trace =
+          trace_ids[(i * kServiceCount + static_cast<size_t>(si)) / 8 % trace_ids.size()];
       std::string_view parent = si == 0 ? std::string_view() : b.randomBytes(8);
-      b.span(list[i], kServices[si], trace, parent, now - 60'000'000'000ull + b.next() % 1'000'000'000ull);
+      b.span(list[i], kServices[si], trace, parent,
+             now - 60'000'000'000ull + b.next() % 1'000'000'000ull);
     }
     scopes[0].spans = list;
     rs.scope_spans = scopes;
@@ -139,9 +148,13 @@ model::Traces makeTraces(int spans, uint64_t seed) {
 std::vector<std::string> encodeRequests(const WorkloadOptions& options, Encoding encoding) {
   std::vector<std::string> out;
   for (int i = 0; i < options.distinct_requests; ++i) {
-    model::Traces t = makeTraces(options.spans_per_request, options.seed * 1000003 + static_cast<uint64_t>(i));
+    model::Traces t =
+        makeTraces(options.spans_per_request, options.seed * 1000003 + static_cast<uint64_t>(i));
     std::string body;
-    if (encoding == Encoding::kJson) model::otlp::encodeJson(t, body); else model::otlp::encode(t, body);
+    if (encoding == Encoding::kJson)
+      model::otlp::encodeJson(t, body);
+    else
+      model::otlp::encode(t, body);
     out.push_back(std::move(body));
   }
   return out;

@@ -38,17 +38,21 @@ Status splitHostPort(std::string_view endpoint, std::string& host, uint16_t& por
     return invalidArgument("endpoint \"" + std::string(endpoint) + "\" must be host:port");
   }
   host = std::string(endpoint.substr(0, colon));
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
   if (host.empty()) host = "127.0.0.1";
   if (host == "localhost") host = "127.0.0.1";
   std::string_view p = endpoint.substr(colon + 1);
-  if (p.empty() || p.size() > 5) return invalidArgument("endpoint \"" + std::string(endpoint) + "\": invalid port");
+  if (p.empty() || p.size() > 5)
+    return invalidArgument("endpoint \"" + std::string(endpoint) + "\": invalid port");
   unsigned v = 0;
   for (char c : p) {
-    if (c < '0' || c > '9') return invalidArgument("endpoint \"" + std::string(endpoint) + "\": invalid port");
+    if (c < '0' || c > '9')
+      return invalidArgument("endpoint \"" + std::string(endpoint) + "\": invalid port");
     v = v * 10 + static_cast<unsigned>(c - '0');
   }
-  if (v > 65535) return invalidArgument("endpoint \"" + std::string(endpoint) + "\": port out of range");
+  if (v > 65535)
+    return invalidArgument("endpoint \"" + std::string(endpoint) + "\": port out of range");
   port = static_cast<uint16_t>(v);
   return Status::ok();
 }
@@ -70,7 +74,8 @@ struct AppendBody {
     template <class ConstBufferSequence>
     std::size_t put(const ConstBufferSequence& buffers, beast::error_code& ec) {
       size_t n = 0;
-      for (auto it = asio::buffer_sequence_begin(buffers); it != asio::buffer_sequence_end(buffers); ++it) {
+      for (auto it = asio::buffer_sequence_begin(buffers); it != asio::buffer_sequence_end(buffers);
+           ++it) {
         asio::const_buffer b = *it;
         body_.append(static_cast<const char*>(b.data()), b.size());
         n += b.size();
@@ -104,9 +109,12 @@ struct Guard {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(asio::basic_stream_socket<tcp, Executor> socket, const ServerOptions& options, const Handler& handler,
-          std::shared_ptr<Guard> guard)
-      : stream_(std::move(socket)), options_(options), handler_(handler), guard_(std::move(guard)) {}
+  Session(asio::basic_stream_socket<tcp, Executor> socket, const ServerOptions& options,
+          const Handler& handler, std::shared_ptr<Guard> guard)
+      : stream_(std::move(socket)),
+        options_(options),
+        handler_(handler),
+        guard_(std::move(guard)) {}
 
   void run() {
     // Beast sizes each socket read by the buffer's free capacity; a small buffer means a
@@ -121,18 +129,33 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->body_limit(options_.max_body_bytes);
     parser_->header_limit(static_cast<uint32_t>(options_.max_header_bytes));
     stream_.expires_after(first_ ? options_.read_header_timeout : options_.idle_timeout);
-    bhttp::async_read(stream_, buffer_, *parser_,
-                      [self = shared_from_this()](beast::error_code ec, size_t) { self->onRead(ec); });
+    bhttp::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->onHeader(ec); });
+  }
+
+  void onHeader(beast::error_code ec) {
+    if (ec) return onRead(ec);
+    // A request has begun: from here on Server::drain waits for its answer.
+    guard_->inflight.fetch_add(1);
+    counted_ = true;
+    if (parser_->is_done()) return onRead({});
+    stream_.expires_after(options_.idle_timeout);
+    bhttp::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->onRead(ec); });
   }
 
   void onRead(beast::error_code ec) {
     first_ = false;
-    if (ec == bhttp::error::end_of_stream || ec == asio::error::eof || ec == beast::error::timeout ||
-        ec == asio::error::operation_aborted || ec == asio::error::connection_reset) {
+    if (ec == bhttp::error::end_of_stream || ec == asio::error::eof ||
+        ec == beast::error::timeout || ec == asio::error::operation_aborted ||
+        ec == asio::error::connection_reset) {
       return close();
     }
     if (ec == bhttp::error::body_limit) {
-      return writeError(413, "request body too large (limit " + std::to_string(options_.max_body_bytes) + " bytes)");
+      return writeError(413, "request body too large (limit " +
+                                 std::to_string(options_.max_body_bytes) + " bytes)");
     }
     if (ec == bhttp::error::header_limit) return writeError(431, "request headers too large");
     if (ec) return writeError(400, "malformed HTTP request: " + ec.message());
@@ -156,7 +179,6 @@ class Session : public std::enable_shared_from_this<Session> {
     stream_.expires_never();
     auto self = shared_from_this();
     auto responded = std::make_shared<std::atomic<bool>>(false);
-    guard_->inflight.fetch_add(1);
     handler_(std::move(req), [self, responded](Response resp) {
       if (responded->exchange(true)) return;  // exactly once
       bool alive;
@@ -164,18 +186,19 @@ class Session : public std::enable_shared_from_this<Session> {
         std::lock_guard lock(self->guard_->mu);
         alive = self->guard_->alive;
         if (alive) {
-          asio::post(self->stream_.get_executor(), [self, resp = std::move(resp)]() mutable {
-            self->write(std::move(resp), /*counted=*/true);
-          });
+          asio::post(self->stream_.get_executor(),
+                     [self, resp = std::move(resp)]() mutable { self->write(std::move(resp)); });
         }
       }
-      if (!alive) self->finishRequest();  // the server is gone; nobody to answer
+      if (!alive) self->endRequest();  // the server is gone; nobody to answer
     });
   }
 
-  // A request taken by a handler is finished once its answer has been written (or failed),
-  // which is what Server::drain waits for.
-  void finishRequest() {
+  // A request that has begun is finished once its answer has been written (or the connection
+  // failed), which is what Server::drain waits for.
+  void endRequest() {
+    if (!counted_) return;
+    counted_ = false;
     if (guard_->inflight.fetch_sub(1) == 1) {
       std::lock_guard lock(guard_->mu);
       guard_->idle.notify_all();
@@ -187,10 +210,10 @@ class Session : public std::enable_shared_from_this<Session> {
     // The client may still be sending the body we refused: read and drop it before closing,
     // or the kernel answers the unread data with a reset that destroys our response.
     linger_ = true;
-    write(Response::text(status, std::move(message) + "\n"), /*counted=*/false);
+    write(Response::text(status, std::move(message) + "\n"));
   }
 
-  void write(Response resp, bool counted) {
+  void write(Response resp) {
     auto res = std::make_shared<bhttp::response<bhttp::string_body>>();
     res->version(version_ ? version_ : 11);
     res->result(static_cast<unsigned>(resp.status));
@@ -200,12 +223,13 @@ class Session : public std::enable_shared_from_this<Session> {
     res->keep_alive(keep_alive_);
     res->prepare_payload();
     stream_.expires_after(options_.idle_timeout);
-    bhttp::async_write(stream_, *res, [self = shared_from_this(), res, counted](beast::error_code ec, size_t) {
-      if (counted) self->finishRequest();
-      if (!ec && self->linger_) return self->lingeringClose();
-      if (ec || !self->keep_alive_) return self->close();
-      self->read();
-    });
+    bhttp::async_write(stream_, *res,
+                       [self = shared_from_this(), res](beast::error_code ec, size_t) {
+                         self->endRequest();
+                         if (!ec && self->linger_) return self->lingeringClose();
+                         if (ec || !self->keep_alive_) return self->close();
+                         self->read();
+                       });
   }
 
   // Half-closes, then discards what the client still sends for a bounded time before closing.
@@ -226,6 +250,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void close() {
+    endRequest();
     beast::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
     stream_.socket().close(ec);
@@ -239,6 +264,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<bhttp::request_parser<AppendBody>> parser_;
   bool keep_alive_ = true;
   bool linger_ = false;
+  bool counted_ = false;  // this connection's current request counts as in flight
   std::unique_ptr<char[]> discard_buffer_;
   bool first_ = true;
   unsigned version_ = 11;
@@ -247,7 +273,9 @@ class Session : public std::enable_shared_from_this<Session> {
 class BeastServer final : public Server {
  public:
   BeastServer(ServerOptions options, Handler handler)
-      : options_(std::move(options)), handler_(std::move(handler)), ioc_(options_.threads),
+      : options_(std::move(options)),
+        handler_(std::move(handler)),
+        ioc_(options_.threads),
         acceptor_(ioc_) {}
   ~BeastServer() override { stop(); }
 
@@ -268,6 +296,10 @@ class BeastServer final : public Server {
     }
     port_ = acceptor_.local_endpoint().port();
     accept();
+    // While a handler holds a request there is no pending I/O on its connection; without this
+    // guard the io threads would return from run() once draining closes the acceptor, and the
+    // answer posted later would never be written.
+    work_.emplace(ioc_.get_executor());
     for (int i = 0; i < std::max(1, options_.threads); ++i) {
       threads_.emplace_back([this] { ioc_.run(); });
     }
@@ -297,6 +329,7 @@ class BeastServer final : public Server {
       beast::error_code ec;
       acceptor_.close(ec);
     });
+    work_.reset();
     ioc_.stop();
     for (auto& t : threads_) {
       if (t.joinable()) t.join();
@@ -305,20 +338,23 @@ class BeastServer final : public Server {
 
  private:
   void accept() {
-    acceptor_.async_accept(asio::make_strand(ioc_.get_executor()), [this](beast::error_code ec, asio::basic_stream_socket<tcp, Executor> socket) {
-      if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
-      if (!ec) {
-        socket.set_option(tcp::no_delay(true), ec);
-        std::make_shared<Session>(std::move(socket), options_, handler_, guard_)->run();
-      }
-      accept();
-    });
+    acceptor_.async_accept(
+        asio::make_strand(ioc_.get_executor()),
+        [this](beast::error_code ec, asio::basic_stream_socket<tcp, Executor> socket) {
+          if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
+          if (!ec) {
+            socket.set_option(tcp::no_delay(true), ec);
+            std::make_shared<Session>(std::move(socket), options_, handler_, guard_)->run();
+          }
+          accept();
+        });
   }
 
   ServerOptions options_;
   Handler handler_;
   asio::io_context ioc_;
   tcp::acceptor acceptor_;
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_;
   std::vector<std::thread> threads_;
   uint16_t port_ = 0;
   std::shared_ptr<Guard> guard_ = std::make_shared<Guard>();

@@ -36,7 +36,8 @@ struct Response {
   void setHeader(std::string name, std::string value) {
     headers.emplace_back(std::move(name), std::move(value));
   }
-  static Response text(int status, std::string body, std::string content_type = "text/plain; charset=utf-8");
+  static Response text(int status, std::string body,
+                       std::string content_type = "text/plain; charset=utf-8");
 };
 
 using Respond = std::function<void(Response)>;

@@ -18,10 +18,14 @@ std::string formatValue(double v) {
 
 void appendLabelValue(std::string& out, const std::string& v) {
   for (char c : v) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '"') out += "\\\"";
-    else if (c == '\n') out += "\\n";
-    else out += c;
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '"')
+      out += "\\\"";
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out += c;
   }
 }
 
@@ -47,9 +51,12 @@ std::string labelText(const Labels& labels, const std::string& extra_key = "",
 
 void appendHelp(std::string& out, const std::string& help) {
   for (char c : help) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '\n') out += "\\n";
-    else out += c;
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out += c;
   }
 }
 
@@ -91,8 +98,7 @@ Registry::Series& Registry::series(const std::string& name, Type type, const std
   return *fam.series.back();
 }
 
-Counter& Registry::counter(const std::string& name, const std::string& help,
-                           const Labels& labels) {
+Counter& Registry::counter(const std::string& name, const std::string& help, const Labels& labels) {
   Series& s = series(name, Type::kCounter, help, labels);
   std::lock_guard lock(mu_);
   if (!s.counter) s.counter = std::make_unique<Counter>();
@@ -114,8 +120,8 @@ Histogram& Registry::histogram(const std::string& name, const std::string& help,
   return *s.histogram;
 }
 
-void Registry::callbackGauge(const std::string& name, const std::string& help,
-                             const Labels& labels, std::function<double()> fn) {
+void Registry::callbackGauge(const std::string& name, const std::string& help, const Labels& labels,
+                             std::function<double()> fn) {
   Series& s = series(name, Type::kGauge, help, labels);
   std::lock_guard lock(mu_);
   s.callback = std::move(fn);
@@ -136,7 +142,9 @@ std::string Registry::renderPrometheus() const {
     out += "# HELP " + exposed + " ";
     appendHelp(out, fam.help);
     out += "\n# TYPE " + exposed + " ";
-    out += fam.type == Type::kCounter ? "counter" : fam.type == Type::kGauge ? "gauge" : "histogram";
+    out += fam.type == Type::kCounter ? "counter"
+           : fam.type == Type::kGauge ? "gauge"
+                                      : "histogram";
     out += '\n';
     for (const auto& s : fam.series) {
       if (fam.type == Type::kHistogram && s->histogram) {
@@ -153,7 +161,7 @@ std::string Registry::renderPrometheus() const {
         out += name + "_count" + labelText(s->labels) + " " + std::to_string(cumulative) + "\n";
         continue;
       }
-      double v = s->callback ? s->callback()
+      double v = s->callback  ? s->callback()
                  : s->counter ? s->counter->value()
                  : s->gauge   ? s->gauge->value()
                               : 0;

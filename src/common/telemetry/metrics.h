@@ -87,8 +87,7 @@ class Registry {
     std::string help;
     std::vector<std::unique_ptr<Series>> series;
   };
-  Series& series(const std::string& name, Type type, const std::string& help,
-                 const Labels& labels);
+  Series& series(const std::string& name, Type type, const std::string& help, const Labels& labels);
 
   mutable std::mutex mu_;
   std::map<std::string, Family> families_;

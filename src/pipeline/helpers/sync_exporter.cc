@@ -9,16 +9,24 @@ SyncExporter::SyncExporter(const Settings& settings, const std::vector<Signal>& 
 
 Consumers SyncExporter::input() {
   Consumers c;
-  auto has = [&](Signal s) { return std::find(signals_.begin(), signals_.end(), s) != signals_.end(); };
+  auto has = [&](Signal s) {
+    return std::find(signals_.begin(), signals_.end(), s) != signals_.end();
+  };
   if (has(Signal::kTraces)) c.traces = &traces_;
   if (has(Signal::kMetrics)) c.metrics = &metrics_;
   if (has(Signal::kLogs)) c.logs = &logs_;
   return c;
 }
 
-Status SyncExporter::push(const model::Traces&) { return {StatusCode::kUnimplemented, "traces not supported"}; }
-Status SyncExporter::push(const model::Metrics&) { return {StatusCode::kUnimplemented, "metrics not supported"}; }
-Status SyncExporter::push(const model::Logs&) { return {StatusCode::kUnimplemented, "logs not supported"}; }
+Status SyncExporter::push(const model::Traces&) {
+  return {StatusCode::kUnimplemented, "traces not supported"};
+}
+Status SyncExporter::push(const model::Metrics&) {
+  return {StatusCode::kUnimplemented, "metrics not supported"};
+}
+Status SyncExporter::push(const model::Logs&) {
+  return {StatusCode::kUnimplemented, "logs not supported"};
+}
 
 template <typename T>
 void SyncExporter::Adapter<T>::consume(T&& data, Done done) {

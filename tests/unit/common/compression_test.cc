@@ -5,8 +5,8 @@
 namespace periscope::compression {
 namespace {
 
-const Encoding kAll[] = {Encoding::kIdentity, Encoding::kGzip, Encoding::kDeflate,
-                         Encoding::kZstd, Encoding::kSnappy, Encoding::kLz4};
+const Encoding kAll[] = {Encoding::kIdentity, Encoding::kGzip,   Encoding::kDeflate,
+                         Encoding::kZstd,     Encoding::kSnappy, Encoding::kLz4};
 
 TEST(Compression, RoundTripsEveryEncoding) {
   std::string input;

@@ -16,13 +16,15 @@ TEST(Metrics, RendersPrometheusText) {
   h.observe(0.5);
   h.observe(3);
   h.observe(10);
-  EXPECT_EQ(r.renderPrometheus(),
-            "# HELP latency Latency.\n# TYPE latency histogram\n"
-            "latency_bucket{op=\"x\",le=\"1\"} 1\nlatency_bucket{op=\"x\",le=\"5\"} 2\n"
-            "latency_bucket{op=\"x\",le=\"+Inf\"} 3\nlatency_sum{op=\"x\"} 13.5\nlatency_count{op=\"x\"} 3\n"
-            "# HELP requests_total Requests served.\n# TYPE requests_total counter\n"
-            "requests_total{route=\"/a\\\"b\"} 3\n"
-            "# HELP temperature Current temperature.\n# TYPE temperature gauge\ntemperature 21.5\n");
+  EXPECT_EQ(
+      r.renderPrometheus(),
+      "# HELP latency Latency.\n# TYPE latency histogram\n"
+      "latency_bucket{op=\"x\",le=\"1\"} 1\nlatency_bucket{op=\"x\",le=\"5\"} 2\n"
+      "latency_bucket{op=\"x\",le=\"+Inf\"} 3\nlatency_sum{op=\"x\"} 13.5\nlatency_count{op=\"x\"} "
+      "3\n"
+      "# HELP requests_total Requests served.\n# TYPE requests_total counter\n"
+      "requests_total{route=\"/a\\\"b\"} 3\n"
+      "# HELP temperature Current temperature.\n# TYPE temperature gauge\ntemperature 21.5\n");
 }
 
 TEST(Metrics, SameNameAndLabelsIsTheSameInstrument) {

@@ -36,8 +36,8 @@ TEST(Loader, RecordsPathsAndPositions) {
 TEST(Loader, ExpandsEnvironmentVariables) {
   Diagnostics d;
   Value v = loadYamlString(
-      "a: ${env:HOST}:${PORT}\nb: ${env:MISSING:-fallback}\nc: $${env:HOST}\nd: x${EMPTY}y\n", "f.yaml", d,
-      fakeEnv({{"HOST", "10.0.0.1"}, {"PORT", "4317"}, {"EMPTY", ""}}));
+      "a: ${env:HOST}:${PORT}\nb: ${env:MISSING:-fallback}\nc: $${env:HOST}\nd: x${EMPTY}y\n",
+      "f.yaml", d, fakeEnv({{"HOST", "10.0.0.1"}, {"PORT", "4317"}, {"EMPTY", ""}}));
   ASSERT_TRUE(d.ok()) << d.format();
   EXPECT_EQ(v.find("a")->scalar, "10.0.0.1:4317");
   EXPECT_EQ(v.find("b")->scalar, "fallback");
@@ -50,7 +50,8 @@ TEST(Loader, ReportsUnsetVariableAtItsLine) {
   loadYamlString("a: 1\nb: ${env:NOPE}\n", "f.yaml", d, fakeEnv({}));
   ASSERT_EQ(d.size(), 1u);
   EXPECT_EQ(d.all()[0].toString(),
-            "f.yaml:2:4: b: environment variable NOPE is not set (use ${env:NOPE:-default} for a default)");
+            "f.yaml:2:4: b: environment variable NOPE is not set (use ${env:NOPE:-default} for a "
+            "default)");
 }
 
 TEST(Loader, ReportsSyntaxErrorWithPosition) {
@@ -85,7 +86,8 @@ TEST(Suggest, FindsCloseMatches) {
   EXPECT_EQ(editDistance("endpiont", "endpoint"), 1u);
   EXPECT_EQ(closestMatch("endpiont", {"endpoint", "headers"}), "endpoint");
   EXPECT_EQ(closestMatch("zzzzzz", {"endpoint", "headers"}), "");
-  EXPECT_EQ(unknownMessage("key", "timout", {"timeout"}), "unknown key \"timout\"; did you mean \"timeout\"?");
+  EXPECT_EQ(unknownMessage("key", "timout", {"timeout"}),
+            "unknown key \"timout\"; did you mean \"timeout\"?");
 }
 
 struct Inner {
@@ -124,7 +126,8 @@ struct Sample {
 TEST(Schema, DecodesEveryFieldType) {
   Diagnostics d;
   Value v = loadYamlString(
-      "flag: true\ncount: 12\nratio: 0.25\nmode: b\nwait: 250ms\nnames: [x, y]\nheaders: {a: b}\ninner: {n: 9}\nmaybe:\n",
+      "flag: true\ncount: 12\nratio: 0.25\nmode: b\nwait: 250ms\nnames: [x, y]\nheaders: {a: "
+      "b}\ninner: {n: 9}\nmaybe:\n",
       "s.yaml", d, fakeEnv({}));
   Sample s;
   Sample::schema().decode(v, s, d);
@@ -144,8 +147,8 @@ TEST(Schema, DecodesEveryFieldType) {
 TEST(Schema, ReportsEveryErrorWithPosition) {
   Diagnostics d;
   Value v = loadYamlString(
-      "flag: maybe\ncount: -1\nmode: c\nwait: 5 seconds\ncuont: 3\ninner: {n: x}\nnames: 5\n", "s.yaml", d,
-      fakeEnv({}));
+      "flag: maybe\ncount: -1\nmode: c\nwait: 5 seconds\ncuont: 3\ninner: {n: x}\nnames: 5\n",
+      "s.yaml", d, fakeEnv({}));
   Sample s;
   Sample::schema().decode(v, s, d);
   EXPECT_EQ(d.format(),

@@ -16,7 +16,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-fs::path testdata() { return fs::path(PERISCOPE_SOURCE_DIR) / "tests/unit/pipeline/testdata"; }
+fs::path testdata() {
+  return fs::path(PERISCOPE_SOURCE_DIR) / "tests/unit/pipeline/testdata";
+}
 
 std::string readFile(const fs::path& p) {
   std::ifstream in(p);

@@ -45,21 +45,25 @@ class FakeReceiver final : public Recorder {
   using Recorder::Recorder;
 };
 
-class FakeReceiverFactory final : public component::FactoryWithConfig<EmptyConfig, ReceiverFactory> {
+class FakeReceiverFactory final
+    : public component::FactoryWithConfig<EmptyConfig, ReceiverFactory> {
  public:
   std::string_view type() const override { return "fake"; }
   std::string_view description() const override { return ""; }
   bool supports(Signal s) const override { return s != Signal::kLogs; }
-  Result<std::unique_ptr<component::Component>> create(const Settings& s, const Config&, const Consumers& next) const override {
+  Result<std::unique_ptr<component::Component>> create(const Settings& s, const Config&,
+                                                       const Consumers& next) const override {
     g_receiver_out = next;
-    return std::unique_ptr<component::Component>(std::make_unique<FakeReceiver>("receiver " + s.id.toString()));
+    return std::unique_ptr<component::Component>(
+        std::make_unique<FakeReceiver>("receiver " + s.id.toString()));
   }
 };
 
 // Tags every span with the processor's name so the test can see the path data took.
 class TagProcessor final : public ConsumerComponent, public Consumer<model::Traces> {
  public:
-  TagProcessor(std::string name, Consumer<model::Traces>* next) : name_(std::move(name)), next_(next) {}
+  TagProcessor(std::string name, Consumer<model::Traces>* next)
+      : name_(std::move(name)), next_(next) {}
   Status start(component::Host&) override {
     g_events->push_back("start " + name_);
     return Status::ok();
@@ -89,13 +93,16 @@ class TagProcessor final : public ConsumerComponent, public Consumer<model::Trac
   Consumer<model::Traces>* next_;
 };
 
-class TagProcessorFactory final : public component::FactoryWithConfig<EmptyConfig, ProcessorFactory> {
+class TagProcessorFactory final
+    : public component::FactoryWithConfig<EmptyConfig, ProcessorFactory> {
  public:
   std::string_view type() const override { return "tag"; }
   std::string_view description() const override { return ""; }
   bool supports(Signal s) const override { return s == Signal::kTraces; }
-  Result<std::unique_ptr<ConsumerComponent>> create(Signal, const Settings& s, const Config&, const Consumers& next) const override {
-    return std::unique_ptr<ConsumerComponent>(std::make_unique<TagProcessor>(s.id.toString() + "@" + s.pipeline, next.traces));
+  Result<std::unique_ptr<ConsumerComponent>> create(Signal, const Settings& s, const Config&,
+                                                    const Consumers& next) const override {
+    return std::unique_ptr<ConsumerComponent>(
+        std::make_unique<TagProcessor>(s.id.toString() + "@" + s.pipeline, next.traces));
   }
 };
 
@@ -123,13 +130,16 @@ class FakeExporter final : public ConsumerComponent {
   testing::RecordingConsumer<model::Traces> sink_;
 };
 
-class FakeExporterFactory final : public component::FactoryWithConfig<EmptyConfig, ExporterFactory> {
+class FakeExporterFactory final
+    : public component::FactoryWithConfig<EmptyConfig, ExporterFactory> {
  public:
   std::string_view type() const override { return "sink"; }
   std::string_view description() const override { return ""; }
   bool supports(Signal) const override { return true; }
-  Result<std::unique_ptr<ConsumerComponent>> create(const Settings& s, const Config&, const std::vector<Signal>&) const override {
-    return std::unique_ptr<ConsumerComponent>(std::make_unique<FakeExporter>("exporter " + s.id.toString()));
+  Result<std::unique_ptr<ConsumerComponent>> create(const Settings& s, const Config&,
+                                                    const std::vector<Signal>&) const override {
+    return std::unique_ptr<ConsumerComponent>(
+        std::make_unique<FakeExporter>("exporter " + s.id.toString()));
   }
 };
 
@@ -178,8 +188,9 @@ service:
   EXPECT_EQ(g_exporters["exporter sink/2"]->totalItems(), 10u);
   events_.clear();
   ASSERT_TRUE(service_.shutdown(std::chrono::steady_clock::now() + std::chrono::seconds(1)).isOk());
-  EXPECT_EQ(events_, (std::vector<std::string>{"stop receiver fake", "stop tag/a@traces/one", "stop tag/b@traces/one",
-                                               "stop exporter sink/1", "stop exporter sink/2"}));
+  EXPECT_EQ(events_, (std::vector<std::string>{"stop receiver fake", "stop tag/a@traces/one",
+                                               "stop tag/b@traces/one", "stop exporter sink/1",
+                                               "stop exporter sink/2"}));
   events_.clear();
   ASSERT_TRUE(service_.shutdown(std::chrono::steady_clock::now()).isOk());  // idempotent
   EXPECT_TRUE(events_.empty());
@@ -212,9 +223,12 @@ exporters: {sink: }
 service:
   pipelines:
     logs: {receivers: [fake], exporters: [sink]}
-)", "t.yaml", d);
+)",
+                                              "t.yaml", d);
   EXPECT_FALSE(buildServiceConfig(root, registry_, config_, d));
-  EXPECT_EQ(d.format(), "t.yaml:6:24: service.pipelines.logs.receivers[0]: receiver \"fake\" does not support logs\n");
+  EXPECT_EQ(d.format(),
+            "t.yaml:6:24: service.pipelines.logs.receivers[0]: receiver \"fake\" does not support "
+            "logs\n");
 }
 
 }  // namespace

@@ -12,8 +12,9 @@ namespace periscope::components::debug_exporter {
 const config::Schema<Config>& Config::schema() {
   static const auto s =
       config::Schema<Config>()
-          .choice("verbosity", &Config::verbosity, {"basic", "normal", "detailed"},
-                  "basic: a summary line per batch; normal: a line per item; detailed: every field.")
+          .choice(
+              "verbosity", &Config::verbosity, {"basic", "normal", "detailed"},
+              "basic: a summary line per batch; normal: a line per item; detailed: every field.")
           .field("sampling_initial", &Config::sampling_initial,
                  "Messages written each second before sampling starts.")
           .field("sampling_thereafter", &Config::sampling_thereafter,
@@ -27,21 +28,29 @@ std::string valueText(const model::AnyValue& v) {
   using T = model::AnyValue::Type;
   switch (v.type()) {
     case T::kAbsent:
-    case T::kEmpty: return "";
-    case T::kString: return "Str(" + std::string(v.str()) + ")";
-    case T::kBool: return v.boolValue() ? "Bool(true)" : "Bool(false)";
-    case T::kInt: return "Int(" + std::to_string(v.intValue()) + ")";
-    case T::kDouble: return "Double(" + std::to_string(v.doubleValue()) + ")";
-    case T::kBytes: return "Bytes(" + hexEncode(v.str()) + ")";
+    case T::kEmpty:
+      return "";
+    case T::kString:
+      return "Str(" + std::string(v.str()) + ")";
+    case T::kBool:
+      return v.boolValue() ? "Bool(true)" : "Bool(false)";
+    case T::kInt:
+      return "Int(" + std::to_string(v.intValue()) + ")";
+    case T::kDouble:
+      return "Double(" + std::to_string(v.doubleValue()) + ")";
+    case T::kBytes:
+      return "Bytes(" + hexEncode(v.str()) + ")";
     case T::kArray: {
       std::string out = "Slice([";
-      for (size_t i = 0; i < v.arrayValues().size(); ++i) out += (i ? ", " : "") + valueText(v.arrayValues()[i]);
+      for (size_t i = 0; i < v.arrayValues().size(); ++i)
+        out += (i ? ", " : "") + valueText(v.arrayValues()[i]);
       return out + "])";
     }
     case T::kKvList: {
       std::string out = "Map({";
       for (size_t i = 0; i < v.kvlistValues().size(); ++i) {
-        out += (i ? ", " : "") + std::string(v.kvlistValues()[i].key) + ": " + valueText(v.kvlistValues()[i].value);
+        out += (i ? ", " : "") + std::string(v.kvlistValues()[i].key) + ": " +
+               valueText(v.kvlistValues()[i].value);
       }
       return out + "})";
     }
@@ -50,7 +59,8 @@ std::string valueText(const model::AnyValue& v) {
 }
 
 void attrs(std::string& out, const char* indent, model::Attributes a) {
-  for (const auto& kv : a) out += std::string(indent) + "-> " + std::string(kv.key) + ": " + valueText(kv.value) + "\n";
+  for (const auto& kv : a)
+    out += std::string(indent) + "-> " + std::string(kv.key) + ": " + valueText(kv.value) + "\n";
 }
 
 }  // namespace
@@ -67,15 +77,20 @@ std::string render(const model::Traces& data, const std::string& verbosity) {
       attrs(out, "     ", rs.resource.attributes);
     }
     for (const auto& ss : rs.scope_spans) {
-      if (verbosity == "detailed") out += "ScopeSpans " + std::string(ss.scope.name) + " " + std::string(ss.scope.version) + "\n";
+      if (verbosity == "detailed")
+        out +=
+            "ScopeSpans " + std::string(ss.scope.name) + " " + std::string(ss.scope.version) + "\n";
       for (const auto& s : ss.spans) {
         if (verbosity == "normal") {
-          out += std::string(s.name) + " " + hexEncode(s.trace_id) + " " + hexEncode(s.span_id) + "\n";
+          out +=
+              std::string(s.name) + " " + hexEncode(s.trace_id) + " " + hexEncode(s.span_id) + "\n";
           continue;
         }
-        out += "Span\n    Trace ID: " + hexEncode(s.trace_id) + "\n    Parent ID: " + hexEncode(s.parent_span_id) +
+        out += "Span\n    Trace ID: " + hexEncode(s.trace_id) +
+               "\n    Parent ID: " + hexEncode(s.parent_span_id) +
                "\n    ID: " + hexEncode(s.span_id) + "\n    Name: " + std::string(s.name) +
-               "\n    Kind: " + std::to_string(s.kind) + "\n    Start time: " + std::to_string(s.start_time_unix_nano) +
+               "\n    Kind: " + std::to_string(s.kind) +
+               "\n    Start time: " + std::to_string(s.start_time_unix_nano) +
                "\n    End time: " + std::to_string(s.end_time_unix_nano) +
                "\n    Status code: " + std::to_string(static_cast<int>(s.status.code)) +
                "\n    Status message: " + std::string(s.status.message) + "\nAttributes:\n";
@@ -84,7 +99,8 @@ std::string render(const model::Traces& data, const std::string& verbosity) {
           out += "Event: " + std::string(e.name) + " @" + std::to_string(e.time_unix_nano) + "\n";
           attrs(out, "     ", e.attributes);
         }
-        for (const auto& l : s.links) out += "Link: " + hexEncode(l.trace_id) + " " + hexEncode(l.span_id) + "\n";
+        for (const auto& l : s.links)
+          out += "Link: " + hexEncode(l.trace_id) + " " + hexEncode(l.span_id) + "\n";
       }
     }
   }
@@ -97,8 +113,8 @@ std::string render(const model::Metrics& data, const std::string& verbosity) {
     for (const auto& sm : rm.scope_metrics) metrics += sm.metrics.size();
   }
   std::string out = "Metrics {\"resource metrics\": " + std::to_string(data.resources().size()) +
-                    ", \"metrics\": " + std::to_string(metrics) + ", \"data points\": " +
-                    std::to_string(data.itemCount()) + "}\n";
+                    ", \"metrics\": " + std::to_string(metrics) +
+                    ", \"data points\": " + std::to_string(data.itemCount()) + "}\n";
   if (verbosity == "basic") return out;
   for (const auto& rm : data.resources()) {
     if (verbosity == "detailed") {
@@ -107,15 +123,19 @@ std::string render(const model::Metrics& data, const std::string& verbosity) {
     }
     for (const auto& sm : rm.scope_metrics) {
       for (const auto& m : sm.metrics) {
-        out += std::string(m.name) + " type=" + std::to_string(static_cast<int>(m.type)) + " points=" +
-               std::to_string(m.pointCount()) + " unit=" + std::string(m.unit) + "\n";
+        out += std::string(m.name) + " type=" + std::to_string(static_cast<int>(m.type)) +
+               " points=" + std::to_string(m.pointCount()) + " unit=" + std::string(m.unit) + "\n";
         if (verbosity != "detailed") continue;
         for (const auto& p : m.number_points) {
-          out += "  NumberDataPoint " + (p.value_type == model::NumberValue::kInt ? std::to_string(p.as_int) : std::to_string(p.as_double)) + "\n";
+          out += "  NumberDataPoint " +
+                 (p.value_type == model::NumberValue::kInt ? std::to_string(p.as_int)
+                                                           : std::to_string(p.as_double)) +
+                 "\n";
           attrs(out, "     ", p.attributes);
         }
         for (const auto& p : m.histogram_points) {
-          out += "  HistogramDataPoint count=" + std::to_string(p.count) + " sum=" + std::to_string(p.sum) + "\n";
+          out += "  HistogramDataPoint count=" + std::to_string(p.count) +
+                 " sum=" + std::to_string(p.sum) + "\n";
           attrs(out, "     ", p.attributes);
         }
       }
@@ -138,8 +158,8 @@ std::string render(const model::Logs& data, const std::string& verbosity) {
         out += std::string(l.severity_text) + " " + valueText(l.body) + "\n";
         if (verbosity != "detailed") continue;
         out += "    Trace ID: " + hexEncode(l.trace_id) + "\n    Span ID: " + hexEncode(l.span_id) +
-               "\n    Timestamp: " + std::to_string(l.time_unix_nano) + "\n    Severity: " +
-               std::to_string(l.severity_number) + "\nAttributes:\n";
+               "\n    Timestamp: " + std::to_string(l.time_unix_nano) +
+               "\n    Severity: " + std::to_string(l.severity_number) + "\nAttributes:\n";
         attrs(out, "     ", l.attributes);
       }
     }
@@ -151,7 +171,8 @@ namespace {
 
 class Exporter final : public pipeline::SyncExporter {
  public:
-  Exporter(const component::Settings& s, const Config& c, const std::vector<pipeline::Signal>& signals)
+  Exporter(const component::Settings& s, const Config& c,
+           const std::vector<pipeline::Signal>& signals)
       : SyncExporter(s, signals), config_(c) {}
 
  protected:
@@ -177,7 +198,8 @@ class Exporter final : public pipeline::SyncExporter {
     }
     ++count_;
     if (count_ <= config_.sampling_initial) return true;
-    return config_.sampling_thereafter > 0 && (count_ - config_.sampling_initial) % config_.sampling_thereafter == 0;
+    return config_.sampling_thereafter > 0 &&
+           (count_ - config_.sampling_initial) % config_.sampling_thereafter == 0;
   }
 
   Config config_;
@@ -189,16 +211,22 @@ class Exporter final : public pipeline::SyncExporter {
 class Factory final : public component::FactoryWithConfig<Config, pipeline::ExporterFactory> {
  public:
   std::string_view type() const override { return "debug"; }
-  std::string_view description() const override { return "Writes received telemetry to stderr, for debugging."; }
+  std::string_view description() const override {
+    return "Writes received telemetry to stderr, for debugging.";
+  }
   bool supports(pipeline::Signal) const override { return true; }
-  Result<std::unique_ptr<pipeline::ConsumerComponent>> create(const component::Settings& s, const component::Config& c,
-                                                              const std::vector<pipeline::Signal>& signals) const override {
-    return std::unique_ptr<pipeline::ConsumerComponent>(std::make_unique<Exporter>(s, static_cast<const Config&>(c), signals));
+  Result<std::unique_ptr<pipeline::ConsumerComponent>> create(
+      const component::Settings& s, const component::Config& c,
+      const std::vector<pipeline::Signal>& signals) const override {
+    return std::unique_ptr<pipeline::ConsumerComponent>(
+        std::make_unique<Exporter>(s, static_cast<const Config&>(c), signals));
   }
 };
 
 }  // namespace
 
-std::unique_ptr<pipeline::ExporterFactory> makeFactory() { return std::make_unique<Factory>(); }
+std::unique_ptr<pipeline::ExporterFactory> makeFactory() {
+  return std::make_unique<Factory>();
+}
 
 }  // namespace periscope::components::debug_exporter

@@ -13,7 +13,7 @@ namespace periscope::components::file_exporter {
 
 struct Rotation {
   int max_megabytes = 100;
-  int max_days = 0;     // 0 = keep backups regardless of age
+  int max_days = 0;  // 0 = keep backups regardless of age
   int max_backups = 100;
   bool localtime = false;
   static const config::Schema<Rotation>& schema();

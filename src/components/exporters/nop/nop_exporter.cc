@@ -25,16 +25,21 @@ class Exporter final : public pipeline::SyncExporter {
 class Factory final : public component::FactoryWithConfig<Config, pipeline::ExporterFactory> {
  public:
   std::string_view type() const override { return "nop"; }
-  std::string_view description() const override { return "Discards everything it receives (benchmarks, tests)."; }
+  std::string_view description() const override {
+    return "Discards everything it receives (benchmarks, tests).";
+  }
   bool supports(pipeline::Signal) const override { return true; }
-  Result<std::unique_ptr<pipeline::ConsumerComponent>> create(const component::Settings& s, const component::Config&,
-                                                              const std::vector<pipeline::Signal>& signals) const override {
+  Result<std::unique_ptr<pipeline::ConsumerComponent>> create(
+      const component::Settings& s, const component::Config&,
+      const std::vector<pipeline::Signal>& signals) const override {
     return std::unique_ptr<pipeline::ConsumerComponent>(std::make_unique<Exporter>(s, signals));
   }
 };
 
 }  // namespace
 
-std::unique_ptr<pipeline::ExporterFactory> makeFactory() { return std::make_unique<Factory>(); }
+std::unique_ptr<pipeline::ExporterFactory> makeFactory() {
+  return std::make_unique<Factory>();
+}
 
 }  // namespace periscope::components::nop_exporter

@@ -17,7 +17,8 @@ const config::Schema<ClientTls>& ClientTls::schema() {
   static const auto s =
       config::Schema<ClientTls>()
           .field("insecure", &ClientTls::insecure, "Plain-text connection (no TLS).")
-          .field("ca_file", &ClientTls::ca_file, "CA bundle to verify the server (default: system roots).")
+          .field("ca_file", &ClientTls::ca_file,
+                 "CA bundle to verify the server (default: system roots).")
           .field("cert_file", &ClientTls::cert_file, "Client certificate for mTLS.")
           .field("key_file", &ClientTls::key_file, "Client key for mTLS.")
           .field("insecure_skip_verify", &ClientTls::insecure_skip_verify,
@@ -61,7 +62,8 @@ std::string targetOf(const std::string& endpoint) {
 
 class Exporter final : public pipeline::SyncExporter {
  public:
-  Exporter(const component::Settings& s, const Config& c, const std::vector<pipeline::Signal>& signals)
+  Exporter(const component::Settings& s, const Config& c,
+           const std::vector<pipeline::Signal>& signals)
       : SyncExporter(s, signals), config_(c) {}
 
   Status start(component::Host&) override {
@@ -106,8 +108,9 @@ class Exporter final : public pipeline::SyncExporter {
     grpc::ByteBuffer request(&slice, 1);
     grpc::ByteBuffer response;
     grpc::ClientContext ctx;
-    ctx.set_deadline(std::chrono::system_clock::now() +
-                     std::chrono::duration_cast<std::chrono::system_clock::duration>(config_.timeout));
+    ctx.set_deadline(
+        std::chrono::system_clock::now() +
+        std::chrono::duration_cast<std::chrono::system_clock::duration>(config_.timeout));
     for (const auto& [k, v] : config_.headers) ctx.AddMetadata(lower(k), v);
     if (config_.compression == "gzip") ctx.set_compression_algorithm(GRPC_COMPRESS_GZIP);
     std::promise<grpc::Status> done;
@@ -135,16 +138,22 @@ class Exporter final : public pipeline::SyncExporter {
 class Factory final : public component::FactoryWithConfig<Config, pipeline::ExporterFactory> {
  public:
   std::string_view type() const override { return "otlp"; }
-  std::string_view description() const override { return "Sends telemetry to an OTLP/gRPC endpoint."; }
+  std::string_view description() const override {
+    return "Sends telemetry to an OTLP/gRPC endpoint.";
+  }
   bool supports(pipeline::Signal) const override { return true; }
-  Result<std::unique_ptr<pipeline::ConsumerComponent>> create(const component::Settings& s, const component::Config& c,
-                                                              const std::vector<pipeline::Signal>& signals) const override {
-    return std::unique_ptr<pipeline::ConsumerComponent>(std::make_unique<Exporter>(s, static_cast<const Config&>(c), signals));
+  Result<std::unique_ptr<pipeline::ConsumerComponent>> create(
+      const component::Settings& s, const component::Config& c,
+      const std::vector<pipeline::Signal>& signals) const override {
+    return std::unique_ptr<pipeline::ConsumerComponent>(
+        std::make_unique<Exporter>(s, static_cast<const Config&>(c), signals));
   }
 };
 
 }  // namespace
 
-std::unique_ptr<pipeline::ExporterFactory> makeFactory() { return std::make_unique<Factory>(); }
+std::unique_ptr<pipeline::ExporterFactory> makeFactory() {
+  return std::make_unique<Factory>();
+}
 
 }  // namespace periscope::components::otlp_exporter

@@ -2,6 +2,7 @@
 
 #include <curl/curl.h>
 
+#include <algorithm>
 #include <mutex>
 
 #include "common/compression.h"
@@ -14,12 +15,16 @@ namespace periscope::components::otlphttp_exporter {
 const config::Schema<Config>& Config::schema() {
   static const auto s =
       config::Schema<Config>()
-          .field("endpoint", &Config::endpoint, "Base URL; /v1/traces, /v1/metrics, /v1/logs are appended.")
-          .field("traces_endpoint", &Config::traces_endpoint, "Full URL for traces (overrides endpoint).")
-          .field("metrics_endpoint", &Config::metrics_endpoint, "Full URL for metrics (overrides endpoint).")
+          .field("endpoint", &Config::endpoint,
+                 "Base URL; /v1/traces, /v1/metrics, /v1/logs are appended.")
+          .field("traces_endpoint", &Config::traces_endpoint,
+                 "Full URL for traces (overrides endpoint).")
+          .field("metrics_endpoint", &Config::metrics_endpoint,
+                 "Full URL for metrics (overrides endpoint).")
           .field("logs_endpoint", &Config::logs_endpoint, "Full URL for logs (overrides endpoint).")
           .choice("encoding", &Config::encoding, {"proto", "json"}, "Body encoding.")
-          .choice("compression", &Config::compression, {"gzip", "zstd", "deflate", "snappy", "lz4", "none", ""},
+          .choice("compression", &Config::compression,
+                  {"gzip", "zstd", "deflate", "snappy", "lz4", "none", ""},
                   "Content-Encoding of request bodies.")
           .field("headers", &Config::headers, "Headers sent with every request.")
           .field("timeout", &Config::timeout, "Deadline of each request.");
@@ -27,7 +32,8 @@ const config::Schema<Config>& Config::schema() {
 }
 
 Status Config::validate() const {
-  if (endpoint.empty() && (traces_endpoint.empty() && metrics_endpoint.empty() && logs_endpoint.empty())) {
+  if (endpoint.empty() &&
+      (traces_endpoint.empty() && metrics_endpoint.empty() && logs_endpoint.empty())) {
     return invalidArgument("endpoint (or a per-signal *_endpoint) must be set");
   }
   for (const auto* e : {&endpoint, &traces_endpoint, &metrics_endpoint, &logs_endpoint}) {
@@ -62,8 +68,10 @@ struct CurlGlobal {
 size_t onBody(char* data, size_t size, size_t n, void* user) {
   auto* out = static_cast<std::string*>(user);
   size_t len = size * n;
-  if (out->size() + len > kMaxResponseBytes) return 0;  // aborts the transfer
-  out->append(data, len);
+  // Keep at most kMaxResponseBytes (a hostile server cannot make us buffer more), but keep
+  // reading: aborting would turn a delivered request into a retry and a duplicate.
+  if (out->size() < kMaxResponseBytes)
+    out->append(data, std::min(len, kMaxResponseBytes - out->size()));
   return len;
 }
 
@@ -85,7 +93,8 @@ size_t onHeader(char* data, size_t size, size_t n, void* user) {
 
 class Exporter final : public pipeline::SyncExporter {
  public:
-  Exporter(const component::Settings& s, const Config& c, const std::vector<pipeline::Signal>& signals)
+  Exporter(const component::Settings& s, const Config& c,
+           const std::vector<pipeline::Signal>& signals)
       : SyncExporter(s, signals), config_(c) {
     static CurlGlobal global;
     compression::parseEncoding(config_.compression, encoding_);
@@ -95,9 +104,15 @@ class Exporter final : public pipeline::SyncExporter {
   }
 
  protected:
-  Status push(const model::Traces& d) override { return send(d, url(config_.traces_endpoint, "/v1/traces"), "traces"); }
-  Status push(const model::Metrics& d) override { return send(d, url(config_.metrics_endpoint, "/v1/metrics"), "metrics"); }
-  Status push(const model::Logs& d) override { return send(d, url(config_.logs_endpoint, "/v1/logs"), "logs"); }
+  Status push(const model::Traces& d) override {
+    return send(d, url(config_.traces_endpoint, "/v1/traces"), "traces");
+  }
+  Status push(const model::Metrics& d) override {
+    return send(d, url(config_.metrics_endpoint, "/v1/metrics"), "metrics");
+  }
+  Status push(const model::Logs& d) override {
+    return send(d, url(config_.logs_endpoint, "/v1/logs"), "logs");
+  }
 
  private:
   std::string url(const std::string& specific, const char* path) const {
@@ -111,7 +126,10 @@ class Exporter final : public pipeline::SyncExporter {
   Status send(const T& data, const std::string& url, const char*) {
     std::string body;
     bool json = config_.encoding == "json";
-    if (json) model::otlp::encodeJson(data, body); else model::otlp::encode(data, body);
+    if (json)
+      model::otlp::encodeJson(data, body);
+    else
+      model::otlp::encode(data, body);
     if (encoding_ != compression::Encoding::kIdentity) {
       auto c = compression::compress(encoding_, body);
       if (!c.isOk()) return c.status();
@@ -119,7 +137,8 @@ class Exporter final : public pipeline::SyncExporter {
     }
     CURL* h = acquire();
     curl_slist* headers = nullptr;
-    headers = curl_slist_append(headers, json ? "Content-Type: application/json" : "Content-Type: application/x-protobuf");
+    headers = curl_slist_append(
+        headers, json ? "Content-Type: application/json" : "Content-Type: application/x-protobuf");
     std::string enc_header;
     if (encoding_ != compression::Encoding::kIdentity) {
       enc_header = "Content-Encoding: " + std::string(compression::encodingName(encoding_));
@@ -141,7 +160,10 @@ class Exporter final : public pipeline::SyncExporter {
     curl_easy_setopt(h, CURLOPT_WRITEDATA, &response);
     curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, onHeader);
     curl_easy_setopt(h, CURLOPT_HEADERDATA, &retry_after);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(std::chrono::duration_cast<std::chrono::milliseconds>(config_.timeout).count()));
+    curl_easy_setopt(
+        h, CURLOPT_TIMEOUT_MS,
+        static_cast<long>(
+            std::chrono::duration_cast<std::chrono::milliseconds>(config_.timeout).count()));
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     CURLcode rc = curl_easy_perform(h);
     long code = 0;
@@ -153,7 +175,8 @@ class Exporter final : public pipeline::SyncExporter {
     }
     std::string text = response.find('\0') == std::string::npos ? response : std::string();
     Status st = statusFromHttp(code, retry_after, text);
-    if (!st.isOk()) return {st.code(), "export to " + url + " failed: " + std::string(st.message())};
+    if (!st.isOk())
+      return {st.code(), "export to " + url + " failed: " + std::string(st.message())};
     return st;
   }
 
@@ -179,16 +202,22 @@ class Exporter final : public pipeline::SyncExporter {
 class Factory final : public component::FactoryWithConfig<Config, pipeline::ExporterFactory> {
  public:
   std::string_view type() const override { return "otlphttp"; }
-  std::string_view description() const override { return "Sends telemetry to an OTLP/HTTP endpoint (protobuf or JSON)."; }
+  std::string_view description() const override {
+    return "Sends telemetry to an OTLP/HTTP endpoint (protobuf or JSON).";
+  }
   bool supports(pipeline::Signal) const override { return true; }
-  Result<std::unique_ptr<pipeline::ConsumerComponent>> create(const component::Settings& s, const component::Config& c,
-                                                              const std::vector<pipeline::Signal>& signals) const override {
-    return std::unique_ptr<pipeline::ConsumerComponent>(std::make_unique<Exporter>(s, static_cast<const Config&>(c), signals));
+  Result<std::unique_ptr<pipeline::ConsumerComponent>> create(
+      const component::Settings& s, const component::Config& c,
+      const std::vector<pipeline::Signal>& signals) const override {
+    return std::unique_ptr<pipeline::ConsumerComponent>(
+        std::make_unique<Exporter>(s, static_cast<const Config&>(c), signals));
   }
 };
 
 }  // namespace
 
-std::unique_ptr<pipeline::ExporterFactory> makeFactory() { return std::make_unique<Factory>(); }
+std::unique_ptr<pipeline::ExporterFactory> makeFactory() {
+  return std::make_unique<Factory>();
+}
 
 }  // namespace periscope::components::otlphttp_exporter

@@ -1,6 +1,7 @@
 // `otlphttp` exporter: POSTs batches to an OTLP/HTTP server as protobuf or JSON, optionally
 // compressed, and maps the answer to OTLP semantics (429/502/503/504 retryable with
-// Retry-After; other 4xx permanent). Uses libcurl; response bodies are capped at 4 MiB.
+// Retry-After; every other non-2xx answer permanent). Uses libcurl; at most 4 MiB of a response
+// body is kept.
 #pragma once
 
 #include <map>

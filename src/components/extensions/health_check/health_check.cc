@@ -49,16 +49,20 @@ class Extension final : public component::Component, public component::PipelineW
       bool ready = ready_.load();
       http::Response r;
       r.status = ready ? 200 : 503;
-      r.body = std::string("{\"status\":\"") + (ready ? "Server available" : "Server not available") +
-               "\",\"upSince\":\"" + rfc3339(started_) + "\",\"uptime\":\"" +
-               std::to_string(std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now() - started_).count()) +
+      r.body = std::string("{\"status\":\"") +
+               (ready ? "Server available" : "Server not available") + "\",\"upSince\":\"" +
+               rfc3339(started_) + "\",\"uptime\":\"" +
+               std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
+                                  std::chrono::system_clock::now() - started_)
+                                  .count()) +
                "s\"}";
       r.setHeader("Content-Type", "application/json");
       respond(std::move(r));
     });
     if (!server.isOk()) return server.status();
     server_ = std::move(server).value();
-    log::info(settings_.id.toString(), "health check listening", {{"endpoint", config_.endpoint}, {"port", std::to_string(server_->port())}});
+    log::info(settings_.id.toString(), "health check listening",
+              {{"endpoint", config_.endpoint}, {"port", std::to_string(server_->port())}});
     return Status::ok();
   }
 
@@ -85,14 +89,20 @@ class Extension final : public component::Component, public component::PipelineW
 class Factory final : public component::FactoryWithConfig<Config, pipeline::ExtensionFactory> {
  public:
   std::string_view type() const override { return "health_check"; }
-  std::string_view description() const override { return "HTTP health endpoint: 200 when ready, 503 when starting or stopping."; }
-  Result<std::unique_ptr<component::Component>> create(const component::Settings& s, const component::Config& c) const override {
-    return std::unique_ptr<component::Component>(std::make_unique<Extension>(s, static_cast<const Config&>(c)));
+  std::string_view description() const override {
+    return "HTTP health endpoint: 200 when ready, 503 when starting or stopping.";
+  }
+  Result<std::unique_ptr<component::Component>> create(const component::Settings& s,
+                                                       const component::Config& c) const override {
+    return std::unique_ptr<component::Component>(
+        std::make_unique<Extension>(s, static_cast<const Config&>(c)));
   }
 };
 
 }  // namespace
 
-std::unique_ptr<pipeline::ExtensionFactory> makeFactory() { return std::make_unique<Factory>(); }
+std::unique_ptr<pipeline::ExtensionFactory> makeFactory() {
+  return std::make_unique<Factory>();
+}
 
 }  // namespace periscope::components::health_check

@@ -1,5 +1,9 @@
 #include "components/processors/batch/batcher.h"
 
+#include <algorithm>
+
+#include "pipeline/obsreport.h"
+
 namespace periscope::components::batch {
 
 template <typename T>
@@ -22,14 +26,20 @@ Batcher<T>::Batcher(const component::Settings& settings, const Config& config,
     : settings_(settings), config_(config), next_(next) {
   auto& reg = telemetry::globalRegistry();
   telemetry::Labels labels = {{"processor", settings.id.toString()}};
-  send_size_ = &reg.histogram("otelcol_processor_batch_batch_send_size",
-                              "Number of units in the batch", labels,
-                              {10, 25, 50, 75, 100, 250, 500, 750, 1000, 2000, 3000, 4000, 5000,
-                               6000, 7000, 8000, 9000, 10000, 20000, 30000, 50000, 100000});
+  send_size_ = &reg.histogram(
+      "otelcol_processor_batch_batch_send_size", "Number of units in the batch", labels,
+      {10,   25,   50,   75,   100,  250,  500,   750,   1000,  2000,  3000,
+       4000, 5000, 6000, 7000, 8000, 9000, 10000, 20000, 30000, 50000, 100000});
   size_trigger_ = &reg.counter("otelcol_processor_batch_batch_size_trigger_send",
                                "Number of times the batch was sent due to a size trigger", labels);
-  timeout_trigger_ = &reg.counter("otelcol_processor_batch_timeout_trigger_send",
-                                  "Number of times the batch was sent due to a timeout trigger", labels);
+  std::string unit(pipeline::itemUnit(pipeline::signalOf<T>()));
+  refused_ = &reg.counter("otelcol_processor_refused_" + unit,
+                          "Number of " + unit + " refused by this processor.", labels);
+  max_pending_items_ = kMaxPendingBatches *
+                       std::max<size_t>({config.send_batch_size, config.send_batch_max_size, 1});
+  timeout_trigger_ =
+      &reg.counter("otelcol_processor_batch_timeout_trigger_send",
+                   "Number of times the batch was sent due to a timeout trigger", labels);
 }
 
 template <typename T>
@@ -63,6 +73,16 @@ void Batcher<T>::consume(T&& data, pipeline::Done done) {
     // Not running a flusher (stopped, never started, or timeout 0): pass straight through.
     lock.unlock();
     send(std::move(data), std::move(done), false);
+    return;
+  }
+  if (pending_items_ > 0 && pending_items_ + items > max_pending_items_) {
+    // The next consumer is slower than the input: push back with a retryable error instead of
+    // holding an unbounded amount of data in memory.
+    lock.unlock();
+    refused_->add(static_cast<double>(items));
+    done(unavailable("batch processor " + settings_.id.toString() + " is full (" +
+                     std::to_string(max_pending_items_) + " items waiting)")
+             .withRetryAfter(1));
     return;
   }
   auto waiter = std::make_shared<Waiter>();
@@ -141,11 +161,12 @@ void Batcher<T>::run() {
     auto [batch, waiters] = takeLocked(std::min(max, pending_items_));
     if (pending_items_ > 0) first_arrival_ = std::chrono::steady_clock::now();
     lock.unlock();
-    send(std::move(batch),
-         [waiters = std::move(waiters)](Status st) {
-           for (const auto& w : waiters) w->partDone(st);
-         },
-         !full);
+    send(
+        std::move(batch),
+        [waiters = std::move(waiters)](Status st) {
+          for (const auto& w : waiters) w->partDone(st);
+        },
+        !full);
     lock.lock();
   }
 }

@@ -3,6 +3,7 @@
 // splitting at `send_batch_max_size`. Each caller's `done` fires only when every part of its
 // data has been handed on (with the first error of those parts), so batching never turns into
 // an early acknowledgement. One flusher thread per instance; consume() never blocks on export.
+// Pending data is bounded (8 batches' worth); beyond it callers get UNAVAILABLE + Retry-After.
 #pragma once
 
 #include <condition_variable>
@@ -63,6 +64,10 @@ class Batcher final : public pipeline::ConsumerComponent, public pipeline::Consu
   telemetry::Histogram* send_size_;
   telemetry::Counter* size_trigger_;
   telemetry::Counter* timeout_trigger_;
+  telemetry::Counter* refused_;
+  // Pending data is bounded: past this many items, consume() refuses with a retryable error.
+  static constexpr size_t kMaxPendingBatches = 8;
+  size_t max_pending_items_;
 };
 
 }  // namespace periscope::components::batch

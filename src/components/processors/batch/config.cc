@@ -6,7 +6,8 @@ const config::Schema<Config>& Config::schema() {
   static const auto s =
       config::Schema<Config>()
           .field("timeout", &Config::timeout,
-                 "A batch is sent this long after its first item arrived, whatever its size (0 = send at once).")
+                 "A batch is sent this long after its first item arrived, whatever its size (0 = "
+                 "send at once).")
           .field("send_batch_size", &Config::send_batch_size,
                  "A batch is sent as soon as it holds this many items (spans, points, records).")
           .field("send_batch_max_size", &Config::send_batch_max_size,

@@ -12,10 +12,9 @@ class Factory final : public component::FactoryWithConfig<Config, pipeline::Proc
     return "Groups items into larger batches by size or time before they move on.";
   }
   bool supports(pipeline::Signal) const override { return true; }
-  Result<std::unique_ptr<pipeline::ConsumerComponent>> create(pipeline::Signal signal,
-                                                              const component::Settings& settings,
-                                                              const component::Config& config,
-                                                              const pipeline::Consumers& next) const override {
+  Result<std::unique_ptr<pipeline::ConsumerComponent>> create(
+      pipeline::Signal signal, const component::Settings& settings, const component::Config& config,
+      const pipeline::Consumers& next) const override {
     const auto& c = static_cast<const Config&>(config);
     return pipeline::withBatchType(
         signal, [&]<typename T>() -> Result<std::unique_ptr<pipeline::ConsumerComponent>> {
@@ -27,6 +26,8 @@ class Factory final : public component::FactoryWithConfig<Config, pipeline::Proc
 
 }  // namespace
 
-std::unique_ptr<pipeline::ProcessorFactory> makeFactory() { return std::make_unique<Factory>(); }
+std::unique_ptr<pipeline::ProcessorFactory> makeFactory() {
+  return std::make_unique<Factory>();
+}
 
 }  // namespace periscope::components::batch

@@ -15,10 +15,9 @@ class Factory final : public component::FactoryWithConfig<Config, pipeline::Proc
     return "Refuses data with a retryable error while memory use is above the configured limit.";
   }
   bool supports(pipeline::Signal) const override { return true; }
-  Result<std::unique_ptr<pipeline::ConsumerComponent>> create(pipeline::Signal signal,
-                                                              const component::Settings& settings,
-                                                              const component::Config& config,
-                                                              const pipeline::Consumers& next) const override {
+  Result<std::unique_ptr<pipeline::ConsumerComponent>> create(
+      pipeline::Signal signal, const component::Settings& settings, const component::Config& config,
+      const pipeline::Consumers& next) const override {
     std::shared_ptr<Limiter> limiter = shared(settings.id, static_cast<const Config&>(config));
     return pipeline::withBatchType(
         signal, [&]<typename T>() -> Result<std::unique_ptr<pipeline::ConsumerComponent>> {
@@ -45,6 +44,8 @@ class Factory final : public component::FactoryWithConfig<Config, pipeline::Proc
 
 }  // namespace
 
-std::unique_ptr<pipeline::ProcessorFactory> makeFactory() { return std::make_unique<Factory>(); }
+std::unique_ptr<pipeline::ProcessorFactory> makeFactory() {
+  return std::make_unique<Factory>();
+}
 
 }  // namespace periscope::components::memory_limiter

@@ -50,24 +50,28 @@ Limiter::Limiter(const Config& config, uint64_t total) : config_(config) {
     soft_ = hard_ - spike;
   } else {
     hard_ = total / 100 * config.limit_percentage;
-    uint64_t spike = config.spike_limit_percentage > 0 ? total / 100 * config.spike_limit_percentage : hard_ / 5;
+    uint64_t spike =
+        config.spike_limit_percentage > 0 ? total / 100 * config.spike_limit_percentage : hard_ / 5;
     soft_ = hard_ > spike ? hard_ - spike : 0;
   }
 }
 
-Limiter::~Limiter() { stop(); }
+Limiter::~Limiter() {
+  stop();
+}
 
 void Limiter::start() {
   std::lock_guard lock(mu_);
   if (users_++ > 0) return;  // already measuring for another pipeline
   stop_ = false;
+  // Decide once before any receiver starts, so data is never accepted on a stale "all clear".
+  check(currentRssBytes());
   thread_ = std::thread([this] {
     std::unique_lock lock(mu_);
-    while (!stop_) {
+    while (!cv_.wait_for(lock, config_.check_interval, [this] { return stop_; })) {
       lock.unlock();
       check(currentRssBytes());
       lock.lock();
-      cv_.wait_for(lock, config_.check_interval, [this] { return stop_; });
     }
   });
 }
@@ -87,14 +91,17 @@ void Limiter::check(uint64_t rss) {
   bool refuse = rss >= soft_;
   bool was = refusing_.exchange(refuse);
   if (refuse != was) {
-    log::warn("memory_limiter", refuse ? "memory usage above soft limit, refusing data" : "memory usage back below soft limit, accepting data",
-              {{"rss_mib", std::to_string(rss >> 20)}, {"soft_limit_mib", std::to_string(soft_ >> 20)}});
+    log::warn(
+        "memory_limiter",
+        refuse ? "memory usage above soft limit, refusing data"
+               : "memory usage back below soft limit, accepting data",
+        {{"rss_mib", std::to_string(rss >> 20)}, {"soft_limit_mib", std::to_string(soft_ >> 20)}});
   }
 }
 
 template <typename T>
-MemoryLimiter<T>::MemoryLimiter(const component::Settings& settings, std::shared_ptr<Limiter> limiter,
-                                pipeline::Consumer<T>* next)
+MemoryLimiter<T>::MemoryLimiter(const component::Settings& settings,
+                                std::shared_ptr<Limiter> limiter, pipeline::Consumer<T>* next)
     : limiter_(std::move(limiter)), next_(next) {
   std::string unit(pipeline::itemUnit(pipeline::signalOf<T>()));
   refused_ = &telemetry::globalRegistry().counter(
@@ -104,13 +111,13 @@ MemoryLimiter<T>::MemoryLimiter(const component::Settings& settings, std::shared
 
 template <typename T>
 Status MemoryLimiter<T>::start(component::Host&) {
-  limiter_->start();
+  if (!started_.exchange(true)) limiter_->start();
   return Status::ok();
 }
 
 template <typename T>
 Status MemoryLimiter<T>::shutdown(component::Deadline) {
-  limiter_->stop();
+  if (started_.exchange(false)) limiter_->stop();  // idempotent: one reference per instance
   return Status::ok();
 }
 

@@ -59,6 +59,7 @@ class MemoryLimiter final : public pipeline::ConsumerComponent, public pipeline:
   std::shared_ptr<Limiter> limiter_;  // shared: one measurement thread per processor id
   pipeline::Consumer<T>* next_;
   telemetry::Counter* refused_;
+  std::atomic<bool> started_{false};
 };
 
 }  // namespace periscope::components::memory_limiter

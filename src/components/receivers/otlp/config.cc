@@ -9,7 +9,8 @@ const config::Schema<GrpcServerConfig>& GrpcServerConfig::schema() {
       config::Schema<GrpcServerConfig>()
           .field("endpoint", &GrpcServerConfig::endpoint, "host:port to listen on.")
           .field("max_recv_msg_size_mib", &GrpcServerConfig::max_recv_msg_size_mib,
-                 "Largest accepted message (after decompression), in MiB; larger ones get RESOURCE_EXHAUSTED.")
+                 "Largest accepted message (after decompression), in MiB; larger ones get "
+                 "RESOURCE_EXHAUSTED.")
           .field("max_concurrent_streams", &GrpcServerConfig::max_concurrent_streams,
                  "Concurrent streams per HTTP/2 connection (0 = gRPC default).")
           .field("include_metadata", &GrpcServerConfig::include_metadata,
@@ -21,10 +22,12 @@ const config::Schema<CorsConfig>& CorsConfig::schema() {
   static const auto s =
       config::Schema<CorsConfig>()
           .field("allowed_origins", &CorsConfig::allowed_origins,
-                 "Origins allowed to send browser requests; `*` wildcards allowed (e.g. https://*.example.com).")
+                 "Origins allowed to send browser requests; `*` wildcards allowed (e.g. "
+                 "https://*.example.com).")
           .field("allowed_headers", &CorsConfig::allowed_headers,
                  "Extra request headers allowed besides the CORS-safelisted ones.")
-          .field("max_age", &CorsConfig::max_age, "Seconds a browser may cache a preflight answer.");
+          .field("max_age", &CorsConfig::max_age,
+                 "Seconds a browser may cache a preflight answer.");
   return s;
 }
 
@@ -50,15 +53,16 @@ const config::Schema<HttpServerConfig>& HttpServerConfig::schema() {
 }
 
 const config::Schema<Protocols>& Protocols::schema() {
-  static const auto s = config::Schema<Protocols>()
-                            .field("grpc", &Protocols::grpc, "OTLP/gRPC server; present = enabled.")
-                            .field("http", &Protocols::http, "OTLP/HTTP server; present = enabled.");
+  static const auto s =
+      config::Schema<Protocols>()
+          .field("grpc", &Protocols::grpc, "OTLP/gRPC server; present = enabled.")
+          .field("http", &Protocols::http, "OTLP/HTTP server; present = enabled.");
   return s;
 }
 
 const config::Schema<Config>& Config::schema() {
-  static const auto s = config::Schema<Config>().field(
-      "protocols", &Config::protocols, "Which protocols to serve (at least one).");
+  static const auto s = config::Schema<Config>().field("protocols", &Config::protocols,
+                                                       "Which protocols to serve (at least one).");
   return s;
 }
 
@@ -66,7 +70,8 @@ Status Config::validate() const {
   if (!protocols.grpc && !protocols.http) {
     return invalidArgument("must specify at least one protocol (protocols.grpc or protocols.http)");
   }
-  if (protocols.grpc && (protocols.grpc->max_recv_msg_size_mib <= 0 || protocols.grpc->max_recv_msg_size_mib > 2047)) {
+  if (protocols.grpc && (protocols.grpc->max_recv_msg_size_mib <= 0 ||
+                         protocols.grpc->max_recv_msg_size_mib > 2047)) {
     return invalidArgument("protocols.grpc.max_recv_msg_size_mib must be between 1 and 2047");
   }
   if (protocols.http) {

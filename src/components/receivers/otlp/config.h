@@ -35,7 +35,8 @@ struct HttpServerConfig {
   std::string traces_url_path = "/v1/traces";
   std::string metrics_url_path = "/v1/metrics";
   std::string logs_url_path = "/v1/logs";
-  std::vector<std::string> compression_algorithms = {"", "gzip", "zstd", "zlib", "snappy", "deflate", "lz4"};
+  std::vector<std::string> compression_algorithms = {"",       "gzip",    "zstd", "zlib",
+                                                     "snappy", "deflate", "lz4"};
   config::Duration read_header_timeout = std::chrono::minutes(1);
   config::Duration idle_timeout = std::chrono::minutes(1);
   static const config::Schema<HttpServerConfig>& schema();

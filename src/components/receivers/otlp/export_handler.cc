@@ -34,7 +34,9 @@ void handleExport(std::string&& body, WireFormat format, pipeline::Consumer<T>* 
   }
   auto decoded = decodeBody(std::move(body), format, static_cast<T*>(nullptr));
   if (!decoded.isOk()) {
-    reply({invalidArgument("cannot decode request body: " + std::string(decoded.status().message())), 0, ""});
+    reply(
+        {invalidArgument("cannot decode request body: " + std::string(decoded.status().message())),
+         0, ""});
     return;
   }
   T data = std::move(decoded).value();

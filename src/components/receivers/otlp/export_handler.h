@@ -15,9 +15,9 @@ namespace periscope::components::otlp_receiver {
 enum class WireFormat { kProtobuf, kJson };
 
 struct ExportResult {
-  Status status;          // OK, or why the whole request failed
-  int64_t rejected = 0;   // items dropped as invalid (partial success)
-  std::string message;    // partial-success error message
+  Status status;         // OK, or why the whole request failed
+  int64_t rejected = 0;  // items dropped as invalid (partial success)
+  std::string message;   // partial-success error message
 };
 
 using Reply = std::function<void(ExportResult)>;

@@ -10,7 +10,8 @@ namespace {
 
 class Receiver final : public component::Component {
  public:
-  Receiver(const component::Settings& settings, const Config& config, const pipeline::Consumers& next)
+  Receiver(const component::Settings& settings, const Config& config,
+           const pipeline::Consumers& next)
       : settings_(settings), config_(config), next_(next) {}
 
   Status start(component::Host&) override {
@@ -19,13 +20,15 @@ class Receiver final : public component::Component {
       if (!s.isOk()) return s.status();
       grpc_ = std::move(s).value();
       log::info(settings_.id.toString(), "OTLP/gRPC listening",
-                {{"endpoint", config_.protocols.grpc->endpoint}, {"port", std::to_string(grpc_->port())}});
+                {{"endpoint", config_.protocols.grpc->endpoint},
+                 {"port", std::to_string(grpc_->port())}});
     }
     if (config_.protocols.http) {
       http_ = std::make_unique<HttpReceiver>(*config_.protocols.http, next_, settings_.id);
       PERISCOPE_RETURN_IF_ERROR(http_->start());
       log::info(settings_.id.toString(), "OTLP/HTTP listening",
-                {{"endpoint", config_.protocols.http->endpoint}, {"port", std::to_string(http_->port())}});
+                {{"endpoint", config_.protocols.http->endpoint},
+                 {"port", std::to_string(http_->port())}});
     }
     return Status::ok();
   }
@@ -51,9 +54,9 @@ class Factory final : public component::FactoryWithConfig<Config, pipeline::Rece
     return "Receives OTLP traces, metrics and logs over gRPC and HTTP (protobuf and JSON).";
   }
   bool supports(pipeline::Signal) const override { return true; }
-  Result<std::unique_ptr<component::Component>> create(const component::Settings& settings,
-                                                       const component::Config& config,
-                                                       const pipeline::Consumers& next) const override {
+  Result<std::unique_ptr<component::Component>> create(
+      const component::Settings& settings, const component::Config& config,
+      const pipeline::Consumers& next) const override {
     return std::unique_ptr<component::Component>(
         std::make_unique<Receiver>(settings, static_cast<const Config&>(config), next));
   }
@@ -61,6 +64,8 @@ class Factory final : public component::FactoryWithConfig<Config, pipeline::Rece
 
 }  // namespace
 
-std::unique_ptr<pipeline::ReceiverFactory> makeFactory() { return std::make_unique<Factory>(); }
+std::unique_ptr<pipeline::ReceiverFactory> makeFactory() {
+  return std::make_unique<Factory>();
+}
 
 }  // namespace periscope::components::otlp_receiver

@@ -10,9 +10,12 @@
 namespace periscope::components::otlp_receiver {
 namespace {
 
-constexpr std::string_view kTraceMethod = "/opentelemetry.proto.collector.trace.v1.TraceService/Export";
-constexpr std::string_view kMetricsMethod = "/opentelemetry.proto.collector.metrics.v1.MetricsService/Export";
-constexpr std::string_view kLogsMethod = "/opentelemetry.proto.collector.logs.v1.LogsService/Export";
+constexpr std::string_view kTraceMethod =
+    "/opentelemetry.proto.collector.trace.v1.TraceService/Export";
+constexpr std::string_view kMetricsMethod =
+    "/opentelemetry.proto.collector.metrics.v1.MetricsService/Export";
+constexpr std::string_view kLogsMethod =
+    "/opentelemetry.proto.collector.logs.v1.LogsService/Export";
 
 struct Shared {
   pipeline::Consumers next;
@@ -45,7 +48,8 @@ class ExportReactor final : public grpc::ServerGenericBidiReactor {
     if (method_ == kTraceMethod) {
       handleExport(std::move(body), WireFormat::kProtobuf, shared_.next.traces, shared_.obs, reply);
     } else if (method_ == kMetricsMethod) {
-      handleExport(std::move(body), WireFormat::kProtobuf, shared_.next.metrics, shared_.obs, reply);
+      handleExport(std::move(body), WireFormat::kProtobuf, shared_.next.metrics, shared_.obs,
+                   reply);
     } else if (method_ == kLogsMethod) {
       handleExport(std::move(body), WireFormat::kProtobuf, shared_.next.logs, shared_.obs, reply);
     } else {
@@ -58,7 +62,8 @@ class ExportReactor final : public grpc::ServerGenericBidiReactor {
  private:
   void answer(ExportResult r) {
     if (!r.status.isOk()) {
-      Finish(grpc::Status(static_cast<grpc::StatusCode>(r.status.code()), std::string(r.status.message())));
+      Finish(grpc::Status(static_cast<grpc::StatusCode>(r.status.code()),
+                          std::string(r.status.message())));
       return;
     }
     std::string bytes = model::otlp::encodeExportResponse(r.rejected, r.message);
@@ -96,7 +101,8 @@ class GrpcServerImpl final : public GrpcServer {
     builder.AddListeningPort(cfg.endpoint, grpc::InsecureServerCredentials(), &port_);
     builder.SetMaxReceiveMessageSize(cfg.max_recv_msg_size_mib * (1 << 20));
     if (cfg.max_concurrent_streams > 0) {
-      builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, static_cast<int>(cfg.max_concurrent_streams));
+      builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
+                                 static_cast<int>(cfg.max_concurrent_streams));
     }
     builder.RegisterCallbackGenericService(&service_);
     server_ = builder.BuildAndStart();

@@ -12,16 +12,23 @@ namespace {
 
 int httpStatusFor(const Status& st) {
   switch (st.code()) {
-    case StatusCode::kOk: return 200;
+    case StatusCode::kOk:
+      return 200;
     case StatusCode::kInvalidArgument:
     case StatusCode::kFailedPrecondition:
-    case StatusCode::kOutOfRange: return 400;
-    case StatusCode::kUnauthenticated: return 401;
-    case StatusCode::kPermissionDenied: return 403;
+    case StatusCode::kOutOfRange:
+      return 400;
+    case StatusCode::kUnauthenticated:
+      return 401;
+    case StatusCode::kPermissionDenied:
+      return 403;
     case StatusCode::kUnimplemented:
-    case StatusCode::kNotFound: return 404;
-    case StatusCode::kResourceExhausted: return 429;
-    default: return st.isRetryable() ? 503 : 500;
+    case StatusCode::kNotFound:
+      return 404;
+    case StatusCode::kResourceExhausted:
+      return 429;
+    default:
+      return st.isRetryable() ? 503 : 500;
   }
 }
 
@@ -100,14 +107,17 @@ HttpReceiver::HttpReceiver(const HttpServerConfig& config, const pipeline::Consu
                            const component::ComponentId& id)
     : config_(config), next_(next), obs_(id, "http") {}
 
-HttpReceiver::~HttpReceiver() { shutdown(std::chrono::steady_clock::now()); }
+HttpReceiver::~HttpReceiver() {
+  shutdown(std::chrono::steady_clock::now());
+}
 
 Status HttpReceiver::start() {
   http::ServerOptions opts;
   opts.endpoint = config_.endpoint;
   // The raw body may not exceed the decompressed limit either; decompression re-checks.
   opts.max_body_bytes = static_cast<size_t>(config_.max_request_body_size);
-  opts.read_header_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(config_.read_header_timeout);
+  opts.read_header_timeout =
+      std::chrono::duration_cast<std::chrono::milliseconds>(config_.read_header_timeout);
   opts.idle_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(config_.idle_timeout);
   opts.name = "otlp-http";
   auto server = http::Server::start(opts, [this](http::Request&& req, http::Respond respond) {
@@ -130,14 +140,22 @@ bool HttpReceiver::originAllowed(std::string_view origin) const {
                      [&](const std::string& p) { return globMatch(p, origin); });
 }
 
-void HttpReceiver::addCors(const http::Request& req, http::Response& resp) const {
-  std::string_view origin = req.header("origin");
-  if (origin.empty() || !originAllowed(origin)) return;
-  resp.setHeader("Access-Control-Allow-Origin", std::string(origin));
-  resp.setHeader("Vary", "Origin");
-}
-
-void HttpReceiver::handle(http::Request&& req, http::Respond respond) {
+void HttpReceiver::handle(http::Request&& req, http::Respond respond_plain) {
+  // Every answer to an allowed browser origin carries the CORS headers, errors included, so
+  // that a browser client can read why it was refused.
+  std::string origin(req.header("origin"));
+  http::Respond respond = [this, origin,
+                           respond_plain = std::move(respond_plain)](http::Response r) {
+    if (!origin.empty() && originAllowed(origin)) {
+      bool has = false;
+      for (const auto& [k, v] : r.headers) has = has || k == "Access-Control-Allow-Origin";
+      if (!has) {
+        r.setHeader("Access-Control-Allow-Origin", origin);
+        r.setHeader("Vary", "Origin");
+      }
+    }
+    respond_plain(std::move(r));
+  };
   enum class Target { kTraces, kMetrics, kLogs, kNone };
   Target target = req.path == config_.traces_url_path    ? Target::kTraces
                   : req.path == config_.metrics_url_path ? Target::kMetrics
@@ -157,14 +175,16 @@ void HttpReceiver::handle(http::Request&& req, http::Respond respond) {
       std::string headers = "Content-Type, Content-Encoding";
       for (const auto& h : config_.cors.allowed_headers) headers += ", " + h;
       r.setHeader("Access-Control-Allow-Headers", headers);
-      if (config_.cors.max_age > 0) r.setHeader("Access-Control-Max-Age", std::to_string(config_.cors.max_age));
+      if (config_.cors.max_age > 0)
+        r.setHeader("Access-Control-Max-Age", std::to_string(config_.cors.max_age));
       r.setHeader("Vary", "Origin");
     }
     respond(std::move(r));
     return;
   }
   if (req.method != "POST") {
-    http::Response r = http::Response::text(405, req.method + " method not allowed, supported: [POST]\n");
+    http::Response r =
+        http::Response::text(405, req.method + " method not allowed, supported: [POST]\n");
     r.setHeader("Allow", "POST");
     respond(std::move(r));
     return;
@@ -177,28 +197,33 @@ void HttpReceiver::handle(http::Request&& req, http::Respond respond) {
     format = WireFormat::kJson;
   } else {
     respond(http::Response::text(
-        415, "415 unsupported media type, supported: [application/json, application/x-protobuf]\n"));
+        415,
+        "415 unsupported media type, supported: [application/json, application/x-protobuf]\n"));
     return;
   }
   bool json = format == WireFormat::kJson;
 
-  std::string_view enc_name = req.header("content-encoding");
+  std::string enc_name(req.header("content-encoding"));
+  for (char& c : enc_name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   compression::Encoding enc;
   bool allowed = compression::parseEncoding(enc_name, enc) &&
-                 std::any_of(config_.compression_algorithms.begin(), config_.compression_algorithms.end(),
-                             [&](const std::string& a) {
+                 std::any_of(config_.compression_algorithms.begin(),
+                             config_.compression_algorithms.end(), [&](const std::string& a) {
                                compression::Encoding e;
                                return compression::parseEncoding(a, e) && e == enc;
                              });
   if (!allowed) {
-    respond(errorResponse(400, invalidArgument("unsupported Content-Encoding \"" + std::string(enc_name) + "\""), json));
+    respond(errorResponse(
+        400, invalidArgument("unsupported Content-Encoding \"" + std::string(enc_name) + "\""),
+        json));
     return;
   }
   std::string body;
   if (enc == compression::Encoding::kIdentity) {
     body = std::move(req.body);
   } else {
-    auto d = compression::decompress(enc, req.body, static_cast<size_t>(config_.max_request_body_size));
+    auto d =
+        compression::decompress(enc, req.body, static_cast<size_t>(config_.max_request_body_size));
     if (!d.isOk()) {
       int code = d.status().code() == StatusCode::kResourceExhausted ? 413 : 400;
       respond(errorResponse(code, d.status(), json));
@@ -208,10 +233,10 @@ void HttpReceiver::handle(http::Request&& req, http::Respond respond) {
     req.body = std::string();
   }
 
-  const char* signal = target == Target::kTraces ? "traces" : target == Target::kMetrics ? "metrics" : "logs";
-  auto request = std::make_shared<http::Request>();
-  request->headers = std::move(req.headers);
-  auto reply = [this, json, signal, request, respond = std::move(respond)](ExportResult r) {
+  const char* signal = target == Target::kTraces    ? "traces"
+                       : target == Target::kMetrics ? "metrics"
+                                                    : "logs";
+  auto reply = [json, signal, respond = std::move(respond)](ExportResult r) {
     http::Response resp;
     if (!r.status.isOk()) {
       resp = errorResponse(httpStatusFor(r.status), r.status, json);
@@ -226,14 +251,20 @@ void HttpReceiver::handle(http::Request&& req, http::Respond respond) {
       resp.body = model::otlp::encodeExportResponse(r.rejected, r.message);
       resp.setHeader("Content-Type", "application/x-protobuf");
     }
-    addCors(*request, resp);
     respond(std::move(resp));
   };
   switch (target) {
-    case Target::kTraces: handleExport(std::move(body), format, next_.traces, obs_, std::move(reply)); break;
-    case Target::kMetrics: handleExport(std::move(body), format, next_.metrics, obs_, std::move(reply)); break;
-    case Target::kLogs: handleExport(std::move(body), format, next_.logs, obs_, std::move(reply)); break;
-    case Target::kNone: break;
+    case Target::kTraces:
+      handleExport(std::move(body), format, next_.traces, obs_, std::move(reply));
+      break;
+    case Target::kMetrics:
+      handleExport(std::move(body), format, next_.metrics, obs_, std::move(reply));
+      break;
+    case Target::kLogs:
+      handleExport(std::move(body), format, next_.logs, obs_, std::move(reply));
+      break;
+    case Target::kNone:
+      break;
   }
 }
 

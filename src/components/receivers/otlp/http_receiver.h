@@ -24,7 +24,6 @@ class HttpReceiver {
 
  private:
   bool originAllowed(std::string_view origin) const;
-  void addCors(const http::Request& req, http::Response& resp) const;
 
   HttpServerConfig config_;
   pipeline::Consumers next_;

@@ -32,7 +32,8 @@ std::string readAll(const std::string& path) {
 
 std::unique_ptr<pipeline::ConsumerComponent> make(const Config& c) {
   auto f = makeFactory();
-  auto e = f->create({{"file", ""}, component::Kind::kExporter, ""}, c, {pipeline::Signal::kTraces});
+  auto e =
+      f->create({{"file", ""}, component::Kind::kExporter, ""}, c, {pipeline::Signal::kTraces});
   EXPECT_TRUE(e.isOk());
   return std::move(e).value();
 }
@@ -78,7 +79,8 @@ TEST(FileExporter, ProtoFormatIsLengthPrefixed) {
   (void)e->shutdown(std::chrono::steady_clock::now());
   std::string data = readAll(c.path);
   ASSERT_EQ(data.size(), 4 + expected.size());
-  uint32_t len = (uint8_t(data[0]) << 24) | (uint8_t(data[1]) << 16) | (uint8_t(data[2]) << 8) | uint8_t(data[3]);
+  uint32_t len = (uint8_t(data[0]) << 24) | (uint8_t(data[1]) << 16) | (uint8_t(data[2]) << 8) |
+                 uint8_t(data[3]);
   EXPECT_EQ(len, expected.size());
   EXPECT_EQ(data.substr(4), expected);
 }

@@ -23,7 +23,8 @@ TEST(OtlpHttpExporter, ConfigNeedsAnHttpEndpoint) {
   Config c;
   EXPECT_FALSE(c.validate().isOk());
   c.endpoint = "127.0.0.1:4318";
-  EXPECT_EQ(c.validate().message(), "endpoint \"127.0.0.1:4318\" must start with http:// or https://");
+  EXPECT_EQ(c.validate().message(),
+            "endpoint \"127.0.0.1:4318\" must start with http:// or https://");
   c.endpoint = "http://127.0.0.1:4318";
   EXPECT_TRUE(c.validate().isOk());
 }

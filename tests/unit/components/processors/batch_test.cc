@@ -1,9 +1,8 @@
-#include "components/processors/batch/batcher.h"
-
 #include <gtest/gtest.h>
 
 #include <future>
 
+#include "components/processors/batch/batcher.h"
 #include "support/fake_consumer.h"
 
 namespace periscope::components::batch {
@@ -19,7 +18,8 @@ class NullHost : public component::Host {
 };
 
 struct Fixture {
-  explicit Fixture(Config c) : config(c), batcher({{"batch", ""}, component::Kind::kProcessor, "traces"}, config, &sink) {
+  explicit Fixture(Config c)
+      : config(c), batcher({{"batch", ""}, component::Kind::kProcessor, "traces"}, config, &sink) {
     EXPECT_TRUE(batcher.start(host).isOk());
   }
   ~Fixture() { (void)batcher.shutdown(std::chrono::steady_clock::now()); }
@@ -91,7 +91,8 @@ TEST(Batch, PropagatesExportErrorsToEveryCaller) {
 TEST(Batch, ShutdownFlushesPendingData) {
   auto f = std::make_unique<Fixture>(cfg(1000, 0, std::chrono::hours(1)));
   auto a = f->send(7);
-  ASSERT_TRUE(f->batcher.shutdown(std::chrono::steady_clock::now() + std::chrono::seconds(1)).isOk());
+  ASSERT_TRUE(
+      f->batcher.shutdown(std::chrono::steady_clock::now() + std::chrono::seconds(1)).isOk());
   EXPECT_TRUE(a.get().isOk());
   EXPECT_EQ(f->sink.totalItems(), 7u);
 }
@@ -108,7 +109,8 @@ TEST(Batch, KeepsEverySpanInOrderAcrossSplits) {
 
 TEST(BatchConfig, RejectsMaxBelowSize) {
   Config c = cfg(100, 10, std::chrono::seconds(1));
-  EXPECT_EQ(c.validate().message(), "send_batch_max_size must be greater or equal to send_batch_size");
+  EXPECT_EQ(c.validate().message(),
+            "send_batch_max_size must be greater or equal to send_batch_size");
 }
 
 }  // namespace
@@ -126,6 +128,27 @@ TEST(Batch, BeginShutdownSendsHeldDataWithoutWaitingForTheTimer) {
   auto b = f.send(2);  // after it: passed straight through
   EXPECT_TRUE(b.get().isOk());
   EXPECT_EQ(f.sink.counts, (std::vector<size_t>{5, 2}));
+}
+
+}  // namespace
+}  // namespace periscope::components::batch
+
+namespace periscope::components::batch {
+namespace {
+
+TEST(Batch, RefusesWithRetryableErrorWhenTooMuchIsPending) {
+  Fixture f(cfg(10, 0, std::chrono::hours(1)));
+  f.sink.setBlock(true);  // the exporter is stuck inside its call
+  std::vector<std::future<Status>> accepted;
+  accepted.push_back(f.send(10));
+  ASSERT_TRUE(f.sink.waitForBatches(1));  // the flusher is now blocked in the exporter
+  for (int i = 0; i < 8; ++i) accepted.push_back(f.send(10));  // 8 batches' worth may wait
+  Status st = f.send(1).get();
+  EXPECT_EQ(st.code(), StatusCode::kUnavailable);
+  EXPECT_EQ(st.retryAfterSeconds(), 1);
+  f.sink.setBlock(false);
+  for (auto& a : accepted) EXPECT_TRUE(a.get().isOk());  // everything accepted is delivered
+  EXPECT_EQ(f.sink.totalItems(), 90u);
 }
 
 }  // namespace

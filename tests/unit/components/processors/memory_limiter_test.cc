@@ -36,7 +36,8 @@ TEST(MemoryLimiter, PercentagesUseTotalMemory) {
 TEST(MemoryLimiter, RefusesAboveSoftLimitWithRetryableError) {
   auto limiter = std::make_shared<Limiter>(mib(100, 20), 0);
   testing::RecordingConsumer<model::Traces> sink;
-  MemoryLimiter<model::Traces> p({{"memory_limiter", ""}, component::Kind::kProcessor, "traces"}, limiter, &sink);
+  MemoryLimiter<model::Traces> p({{"memory_limiter", ""}, component::Kind::kProcessor, "traces"},
+                                 limiter, &sink);
   limiter->check(50u << 20);
   EXPECT_TRUE(pipeline::consumeAndWait<model::Traces>(p, testing::makeSpans(3)).isOk());
   limiter->check(85u << 20);  // above soft (80 MiB)
@@ -45,7 +46,7 @@ TEST(MemoryLimiter, RefusesAboveSoftLimitWithRetryableError) {
   EXPECT_TRUE(st.isRetryable());
   EXPECT_EQ(st.retryAfterSeconds(), 1);
   EXPECT_EQ(sink.totalItems(), 3u);  // the refused batch never reached the next consumer
-  limiter->check(10u << 20);  // recovers
+  limiter->check(10u << 20);         // recovers
   EXPECT_TRUE(pipeline::consumeAndWait<model::Traces>(p, testing::makeSpans(2)).isOk());
 }
 

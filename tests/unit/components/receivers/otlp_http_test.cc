@@ -29,7 +29,8 @@ class HttpReceiverTest : public ::testing::Test {
     c.traces = &sink_;
     return c;
   }
-  http::Response call(std::string method, std::string path, std::string content_type, std::string body,
+  http::Response call(std::string method, std::string path, std::string content_type,
+                      std::string body,
                       std::vector<std::pair<std::string, std::string>> headers = {}) {
     http::Request req;
     req.method = std::move(method);
@@ -76,7 +77,8 @@ TEST_F(HttpReceiverTest, DecompressesEveryAcceptedEncoding) {
     compression::Encoding e;
     ASSERT_TRUE(compression::parseEncoding(name, e));
     auto body = compression::compress(e, protoBody(4));
-    auto r = call("POST", "/v1/traces", "application/x-protobuf", *body, {{"content-encoding", name}});
+    auto r =
+        call("POST", "/v1/traces", "application/x-protobuf", *body, {{"content-encoding", name}});
     EXPECT_EQ(r.status, 200) << name << ": " << r.body;
   }
   EXPECT_EQ(sink_.totalItems(), 20u);
@@ -93,7 +95,9 @@ TEST_F(HttpReceiverTest, RejectsBadRequestsWithTheOtlpCodes) {
   r = call("POST", "/v1/traces", "application/x-protobuf", "\x0a\xff\xff\xff\x0f");
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(header(r, "Content-Type"), "application/x-protobuf");
-  EXPECT_EQ(call("POST", "/v1/traces", "application/json", "{}", {{"content-encoding", "br"}}).status, 400);
+  EXPECT_EQ(
+      call("POST", "/v1/traces", "application/json", "{}", {{"content-encoding", "br"}}).status,
+      400);
   // Signals without a pipeline: 404, like a collector without that pipeline.
   EXPECT_EQ(call("POST", "/v1/logs", "application/json", "{\"resourceLogs\":[{}]}").status, 404);
   EXPECT_EQ(sink_.totalItems(), 0u);
@@ -104,7 +108,8 @@ TEST_F(HttpReceiverTest, BodyLimitAppliesAfterDecompression) {
   ASSERT_GT(big.size(), 1u << 20);
   auto gz = compression::compress(compression::Encoding::kGzip, big);
   ASSERT_LT(gz->size(), 1u << 20);
-  auto r = call("POST", "/v1/traces", "application/x-protobuf", *gz, {{"content-encoding", "gzip"}});
+  auto r =
+      call("POST", "/v1/traces", "application/x-protobuf", *gz, {{"content-encoding", "gzip"}});
   EXPECT_EQ(r.status, 413);
   EXPECT_EQ(sink_.totalItems(), 0u);
 }
@@ -117,7 +122,8 @@ TEST_F(HttpReceiverTest, PartialSuccessForInvalidSpans) {
   auto r = call("POST", "/v1/traces", "application/json", json);
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.body,
-            "{\"partialSuccess\":{\"rejectedSpans\":\"1\",\"errorMessage\":\"resourceSpans[0].scopeSpans[0].spans[1]: "
+            "{\"partialSuccess\":{\"rejectedSpans\":\"1\",\"errorMessage\":\"resourceSpans[0]."
+            "scopeSpans[0].spans[1]: "
             "traceId must be 16 bytes, got 5\"}}");
   EXPECT_EQ(sink_.totalItems(), 2u);
 }
@@ -143,7 +149,8 @@ TEST_F(HttpReceiverTest, CorsPreflightAndResponseHeaders) {
   EXPECT_EQ(header(r, "Access-Control-Max-Age"), "60");
   r = call("OPTIONS", "/v1/traces", "", "", {{"origin", "https://evil.com"}});
   EXPECT_EQ(header(r, "Access-Control-Allow-Origin"), "");
-  r = call("POST", "/v1/traces", "application/x-protobuf", protoBody(1), {{"origin", "https://app.example.com"}});
+  r = call("POST", "/v1/traces", "application/x-protobuf", protoBody(1),
+           {{"origin", "https://app.example.com"}});
   EXPECT_EQ(header(r, "Access-Control-Allow-Origin"), "https://app.example.com");
 }
 
