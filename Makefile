@@ -3,6 +3,9 @@ BUILD_DIR ?= build
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=Release
 JOBS ?= $(shell nproc)
 ARGS ?=
+# ccache: hash paths relative to the checkout, so a fresh clone (as CI makes) reuses the cache.
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_NOHASHDIR := 1
 
 .PHONY: setup configure build run test bench docs format clean
 

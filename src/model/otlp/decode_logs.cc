@@ -2,6 +2,7 @@
 #include <array>
 
 #include "model/otlp/decode_context.h"
+#include "model/otlp/decode_envelope.h"
 #include "model/otlp/proto_decoder.h"
 
 namespace periscope::model::otlp {
@@ -80,116 +81,25 @@ bool decodeLogRecord(DecodeContext& ctx, const uint8_t* p, const uint8_t* end, L
 }
 
 bool decodeScopeLogs(DecodeContext& ctx, const uint8_t* p, const uint8_t* end, ScopeLogs& out) {
-  uint32_t counts[3] = {0, 0, 0};
-  countLenFields(p, end, 2, 0, 0, counts);
-  size_t i = 0;
-  if (counts[0] != 0) out.log_records = ctx.arena().allocArray<LogRecord>(counts[0]);
-  Field f;
-  while (p < end) {
-    const uint8_t* at = p;
-    if (ReadError e = wire::readField(p, end, f); e != ReadError::kNone) {
-      return ctx.readFailed(e, f, at, kScopeLogsNames);
-    }
-    switch (f.tag) {
-      case tag(1, kLen):
-        out.has_scope = true;
-        if (!decodeScope(ctx, f.data, f.end(), out.scope)) return ctx.in(kScopeLogsNames, 1);
-        break;
-      case tag(2, kLen):
-        if (i >= out.log_records.size()) return ctx.fail(f.at, "internal: count mismatch");
-        if (!decodeLogRecord(ctx, f.data, f.end(), out.log_records[i])) {
-          return ctx.in(kScopeLogsNames, 2, i);
-        }
-        ++i;
-        break;
-      case tag(3, kLen):
-        if (!readString(ctx, f, out.schema_url, kScopeLogsNames)) return false;
-        break;
-      default:
-        if (f.number() <= 3) return ctx.wrongWireType(f, kScopeLogsNames);
-    }
-  }
-  return true;
+  return decodeGroup<&ScopeLogs::has_scope, &ScopeLogs::scope, &ScopeLogs::log_records, decodeScope,
+                     decodeLogRecord>(ctx, p, end, out, kScopeLogsNames);
 }
 
 bool decodeResourceLogs(DecodeContext& ctx, const uint8_t* p, const uint8_t* end,
                         ResourceLogs& out) {
-  uint32_t counts[3] = {0, 0, 0};
-  countLenFields(p, end, 2, 0, 0, counts);
-  size_t i = 0;
-  if (counts[0] != 0) out.scope_logs = ctx.arena().allocArray<ScopeLogs>(counts[0]);
-  Field f;
-  while (p < end) {
-    const uint8_t* at = p;
-    if (ReadError e = wire::readField(p, end, f); e != ReadError::kNone) {
-      return ctx.readFailed(e, f, at, kResourceLogsNames);
-    }
-    switch (f.tag) {
-      case tag(1, kLen):
-        out.has_resource = true;
-        if (!decodeResource(ctx, f.data, f.end(), out.resource)) {
-          return ctx.in(kResourceLogsNames, 1);
-        }
-        break;
-      case tag(2, kLen):
-        if (i >= out.scope_logs.size()) return ctx.fail(f.at, "internal: count mismatch");
-        if (!decodeScopeLogs(ctx, f.data, f.end(), out.scope_logs[i])) {
-          return ctx.in(kResourceLogsNames, 2, i);
-        }
-        ++i;
-        break;
-      case tag(3, kLen):
-        if (!readString(ctx, f, out.schema_url, kResourceLogsNames)) return false;
-        break;
-      default:
-        if (f.number() <= 3) return ctx.wrongWireType(f, kResourceLogsNames);
-    }
-  }
-  return true;
+  return decodeGroup<&ResourceLogs::has_resource, &ResourceLogs::resource,
+                     &ResourceLogs::scope_logs, decodeResource, decodeScopeLogs>(
+      ctx, p, end, out, kResourceLogsNames);
 }
 
 }  // namespace
 
 Status decode(std::string_view bytes, Logs& into) {
-  DecodeContext ctx(bytes, into.arena());
-  const uint8_t* p = reinterpret_cast<const uint8_t*>(bytes.data());
-  const uint8_t* end = p + bytes.size();
-  uint32_t counts[3] = {0, 0, 0};
-  countLenFields(p, end, 1, 0, 0, counts);
-  std::span<ResourceLogs> out = ctx.arena().allocArray<ResourceLogs>(counts[0]);
-  size_t i = 0;
-  Field f;
-  while (p < end) {
-    const uint8_t* at = p;
-    if (ReadError e = wire::readField(p, end, f); e != ReadError::kNone) {
-      ctx.readFailed(e, f, at, kRequestNames);
-      return ctx.status();
-    }
-    if (f.tag == tag(1, kLen)) {
-      if (i >= out.size()) {
-        ctx.fail(f.at, "internal: count mismatch");
-        return ctx.status();
-      }
-      if (!decodeResourceLogs(ctx, f.data, f.end(), out[i])) {
-        ctx.in(kRequestNames, 1, i);
-        return ctx.status();
-      }
-      ++i;
-    } else if (f.number() == 1) {
-      ctx.wrongWireType(f, kRequestNames);
-      return ctx.status();
-    }
-  }
-  into.resources().insert(into.resources().end(), out.begin(), out.end());
-  return Status::ok();
+  return decodeRequest<decodeResourceLogs>(bytes, into, kRequestNames);
 }
 
 Result<Logs> decodeLogs(std::string&& body) {
-  Logs batch;
-  std::string_view view = batch.arena().adopt(std::move(body));
-  Status st = decode(view, batch);
-  if (!st.isOk()) return st;
-  return batch;
+  return decodeOwned<Logs>(std::move(body));
 }
 
 }  // namespace periscope::model::otlp

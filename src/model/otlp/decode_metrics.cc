@@ -3,6 +3,7 @@
 #include <array>
 
 #include "model/otlp/decode_context.h"
+#include "model/otlp/decode_envelope.h"
 #include "model/otlp/proto_decoder.h"
 
 namespace periscope::model::otlp {
@@ -579,116 +580,25 @@ bool decodeMetric(DecodeContext& ctx, const uint8_t* p, const uint8_t* end, Metr
 
 bool decodeScopeMetrics(DecodeContext& ctx, const uint8_t* p, const uint8_t* end,
                         ScopeMetrics& out) {
-  uint32_t counts[3] = {0, 0, 0};
-  countLenFields(p, end, 2, 0, 0, counts);
-  size_t i = 0;
-  if (counts[0] != 0) out.metrics = ctx.arena().allocArray<Metric>(counts[0]);
-  Field f;
-  while (p < end) {
-    const uint8_t* at = p;
-    if (ReadError e = wire::readField(p, end, f); e != ReadError::kNone) {
-      return ctx.readFailed(e, f, at, kScopeMetricsNames);
-    }
-    switch (f.tag) {
-      case tag(1, kLen):
-        out.has_scope = true;
-        if (!decodeScope(ctx, f.data, f.end(), out.scope)) return ctx.in(kScopeMetricsNames, 1);
-        break;
-      case tag(2, kLen):
-        if (i >= out.metrics.size()) return ctx.fail(f.at, "internal: count mismatch");
-        if (!decodeMetric(ctx, f.data, f.end(), out.metrics[i])) {
-          return ctx.in(kScopeMetricsNames, 2, i);
-        }
-        ++i;
-        break;
-      case tag(3, kLen):
-        if (!readString(ctx, f, out.schema_url, kScopeMetricsNames)) return false;
-        break;
-      default:
-        if (f.number() <= 3) return ctx.wrongWireType(f, kScopeMetricsNames);
-    }
-  }
-  return true;
+  return decodeGroup<&ScopeMetrics::has_scope, &ScopeMetrics::scope, &ScopeMetrics::metrics,
+                     decodeScope, decodeMetric>(ctx, p, end, out, kScopeMetricsNames);
 }
 
 bool decodeResourceMetrics(DecodeContext& ctx, const uint8_t* p, const uint8_t* end,
                            ResourceMetrics& out) {
-  uint32_t counts[3] = {0, 0, 0};
-  countLenFields(p, end, 2, 0, 0, counts);
-  size_t i = 0;
-  if (counts[0] != 0) out.scope_metrics = ctx.arena().allocArray<ScopeMetrics>(counts[0]);
-  Field f;
-  while (p < end) {
-    const uint8_t* at = p;
-    if (ReadError e = wire::readField(p, end, f); e != ReadError::kNone) {
-      return ctx.readFailed(e, f, at, kResourceMetricsNames);
-    }
-    switch (f.tag) {
-      case tag(1, kLen):
-        out.has_resource = true;
-        if (!decodeResource(ctx, f.data, f.end(), out.resource)) {
-          return ctx.in(kResourceMetricsNames, 1);
-        }
-        break;
-      case tag(2, kLen):
-        if (i >= out.scope_metrics.size()) return ctx.fail(f.at, "internal: count mismatch");
-        if (!decodeScopeMetrics(ctx, f.data, f.end(), out.scope_metrics[i])) {
-          return ctx.in(kResourceMetricsNames, 2, i);
-        }
-        ++i;
-        break;
-      case tag(3, kLen):
-        if (!readString(ctx, f, out.schema_url, kResourceMetricsNames)) return false;
-        break;
-      default:
-        if (f.number() <= 3) return ctx.wrongWireType(f, kResourceMetricsNames);
-    }
-  }
-  return true;
+  return decodeGroup<&ResourceMetrics::has_resource, &ResourceMetrics::resource,
+                     &ResourceMetrics::scope_metrics, decodeResource, decodeScopeMetrics>(
+      ctx, p, end, out, kResourceMetricsNames);
 }
 
 }  // namespace
 
 Status decode(std::string_view bytes, Metrics& into) {
-  DecodeContext ctx(bytes, into.arena());
-  const uint8_t* p = reinterpret_cast<const uint8_t*>(bytes.data());
-  const uint8_t* end = p + bytes.size();
-  uint32_t counts[3] = {0, 0, 0};
-  countLenFields(p, end, 1, 0, 0, counts);
-  std::span<ResourceMetrics> out = ctx.arena().allocArray<ResourceMetrics>(counts[0]);
-  size_t i = 0;
-  Field f;
-  while (p < end) {
-    const uint8_t* at = p;
-    if (ReadError e = wire::readField(p, end, f); e != ReadError::kNone) {
-      ctx.readFailed(e, f, at, kRequestNames);
-      return ctx.status();
-    }
-    if (f.tag == tag(1, kLen)) {
-      if (i >= out.size()) {
-        ctx.fail(f.at, "internal: count mismatch");
-        return ctx.status();
-      }
-      if (!decodeResourceMetrics(ctx, f.data, f.end(), out[i])) {
-        ctx.in(kRequestNames, 1, i);
-        return ctx.status();
-      }
-      ++i;
-    } else if (f.number() == 1) {
-      ctx.wrongWireType(f, kRequestNames);
-      return ctx.status();
-    }
-  }
-  into.resources().insert(into.resources().end(), out.begin(), out.end());
-  return Status::ok();
+  return decodeRequest<decodeResourceMetrics>(bytes, into, kRequestNames);
 }
 
 Result<Metrics> decodeMetrics(std::string&& body) {
-  Metrics batch;
-  std::string_view view = batch.arena().adopt(std::move(body));
-  Status st = decode(view, batch);
-  if (!st.isOk()) return st;
-  return batch;
+  return decodeOwned<Metrics>(std::move(body));
 }
 
 }  // namespace periscope::model::otlp

@@ -2,6 +2,7 @@
 #include <array>
 
 #include "model/otlp/decode_context.h"
+#include "model/otlp/decode_envelope.h"
 #include "model/otlp/proto_decoder.h"
 
 namespace periscope::model::otlp {
@@ -212,116 +213,25 @@ bool decodeSpan(DecodeContext& ctx, const uint8_t* p, const uint8_t* end, Span& 
 }
 
 bool decodeScopeSpans(DecodeContext& ctx, const uint8_t* p, const uint8_t* end, ScopeSpans& out) {
-  uint32_t counts[3] = {0, 0, 0};
-  countLenFields(p, end, 2, 0, 0, counts);
-  size_t i = 0;
-  if (counts[0] != 0) out.spans = ctx.arena().allocArray<Span>(counts[0]);
-  Field f;
-  while (p < end) {
-    const uint8_t* at = p;
-    if (ReadError e = wire::readField(p, end, f); e != ReadError::kNone) {
-      return ctx.readFailed(e, f, at, kScopeSpansNames);
-    }
-    switch (f.tag) {
-      case tag(1, kLen):
-        out.has_scope = true;
-        if (!decodeScope(ctx, f.data, f.end(), out.scope)) return ctx.in(kScopeSpansNames, 1);
-        break;
-      case tag(2, kLen):
-        if (i >= out.spans.size()) return ctx.fail(f.at, "internal: count mismatch");
-        if (!decodeSpan(ctx, f.data, f.end(), out.spans[i])) {
-          return ctx.in(kScopeSpansNames, 2, i);
-        }
-        ++i;
-        break;
-      case tag(3, kLen):
-        if (!readString(ctx, f, out.schema_url, kScopeSpansNames)) return false;
-        break;
-      default:
-        if (f.number() <= 3) return ctx.wrongWireType(f, kScopeSpansNames);
-    }
-  }
-  return true;
+  return decodeGroup<&ScopeSpans::has_scope, &ScopeSpans::scope, &ScopeSpans::spans, decodeScope,
+                     decodeSpan>(ctx, p, end, out, kScopeSpansNames);
 }
 
 bool decodeResourceSpans(DecodeContext& ctx, const uint8_t* p, const uint8_t* end,
                          ResourceSpans& out) {
-  uint32_t counts[3] = {0, 0, 0};
-  countLenFields(p, end, 2, 0, 0, counts);
-  size_t i = 0;
-  if (counts[0] != 0) out.scope_spans = ctx.arena().allocArray<ScopeSpans>(counts[0]);
-  Field f;
-  while (p < end) {
-    const uint8_t* at = p;
-    if (ReadError e = wire::readField(p, end, f); e != ReadError::kNone) {
-      return ctx.readFailed(e, f, at, kResourceSpansNames);
-    }
-    switch (f.tag) {
-      case tag(1, kLen):
-        out.has_resource = true;
-        if (!decodeResource(ctx, f.data, f.end(), out.resource)) {
-          return ctx.in(kResourceSpansNames, 1);
-        }
-        break;
-      case tag(2, kLen):
-        if (i >= out.scope_spans.size()) return ctx.fail(f.at, "internal: count mismatch");
-        if (!decodeScopeSpans(ctx, f.data, f.end(), out.scope_spans[i])) {
-          return ctx.in(kResourceSpansNames, 2, i);
-        }
-        ++i;
-        break;
-      case tag(3, kLen):
-        if (!readString(ctx, f, out.schema_url, kResourceSpansNames)) return false;
-        break;
-      default:
-        if (f.number() <= 3) return ctx.wrongWireType(f, kResourceSpansNames);
-    }
-  }
-  return true;
+  return decodeGroup<&ResourceSpans::has_resource, &ResourceSpans::resource,
+                     &ResourceSpans::scope_spans, decodeResource, decodeScopeSpans>(
+      ctx, p, end, out, kResourceSpansNames);
 }
 
 }  // namespace
 
 Status decode(std::string_view bytes, Traces& into) {
-  DecodeContext ctx(bytes, into.arena());
-  const uint8_t* p = reinterpret_cast<const uint8_t*>(bytes.data());
-  const uint8_t* end = p + bytes.size();
-  uint32_t counts[3] = {0, 0, 0};
-  countLenFields(p, end, 1, 0, 0, counts);
-  std::span<ResourceSpans> out = ctx.arena().allocArray<ResourceSpans>(counts[0]);
-  size_t i = 0;
-  Field f;
-  while (p < end) {
-    const uint8_t* at = p;
-    if (ReadError e = wire::readField(p, end, f); e != ReadError::kNone) {
-      ctx.readFailed(e, f, at, kRequestNames);
-      return ctx.status();
-    }
-    if (f.tag == tag(1, kLen)) {
-      if (i >= out.size()) {
-        ctx.fail(f.at, "internal: count mismatch");
-        return ctx.status();
-      }
-      if (!decodeResourceSpans(ctx, f.data, f.end(), out[i])) {
-        ctx.in(kRequestNames, 1, i);
-        return ctx.status();
-      }
-      ++i;
-    } else if (f.number() == 1) {
-      ctx.wrongWireType(f, kRequestNames);
-      return ctx.status();
-    }
-  }
-  into.resources().insert(into.resources().end(), out.begin(), out.end());
-  return Status::ok();
+  return decodeRequest<decodeResourceSpans>(bytes, into, kRequestNames);
 }
 
 Result<Traces> decodeTraces(std::string&& body) {
-  Traces batch;
-  std::string_view view = batch.arena().adopt(std::move(body));
-  Status st = decode(view, batch);
-  if (!st.isOk()) return st;
-  return batch;
+  return decodeOwned<Traces>(std::move(body));
 }
 
 }  // namespace periscope::model::otlp
