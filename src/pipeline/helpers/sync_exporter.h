@@ -43,4 +43,27 @@ class SyncExporter : public ConsumerComponent {
   Adapter<model::Logs> logs_{*this};
 };
 
+// The factory of an exporter that handles every signal and is built as
+// ExporterT(settings, config, signals): the common case, written once.
+template <typename ConfigT, typename ExporterT>
+class AllSignalsExporterFactory final
+    : public component::FactoryWithConfig<ConfigT, ExporterFactory> {
+ public:
+  AllSignalsExporterFactory(std::string_view type, std::string_view description)
+      : type_(type), description_(description) {}
+  std::string_view type() const override { return type_; }
+  std::string_view description() const override { return description_; }
+  bool supports(Signal) const override { return true; }
+  Result<std::unique_ptr<ConsumerComponent>> create(
+      const Settings& settings, const Config& config,
+      const std::vector<Signal>& signals) const override {
+    return std::unique_ptr<ConsumerComponent>(
+        std::make_unique<ExporterT>(settings, static_cast<const ConfigT&>(config), signals));
+  }
+
+ private:
+  std::string_view type_;
+  std::string_view description_;
+};
+
 }  // namespace periscope::pipeline

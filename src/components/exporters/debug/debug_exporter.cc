@@ -208,25 +208,11 @@ class Exporter final : public pipeline::SyncExporter {
   int count_ = 0;
 };
 
-class Factory final : public component::FactoryWithConfig<Config, pipeline::ExporterFactory> {
- public:
-  std::string_view type() const override { return "debug"; }
-  std::string_view description() const override {
-    return "Writes received telemetry to stderr, for debugging.";
-  }
-  bool supports(pipeline::Signal) const override { return true; }
-  Result<std::unique_ptr<pipeline::ConsumerComponent>> create(
-      const component::Settings& s, const component::Config& c,
-      const std::vector<pipeline::Signal>& signals) const override {
-    return std::unique_ptr<pipeline::ConsumerComponent>(
-        std::make_unique<Exporter>(s, static_cast<const Config&>(c), signals));
-  }
-};
-
 }  // namespace
 
 std::unique_ptr<pipeline::ExporterFactory> makeFactory() {
-  return std::make_unique<Factory>();
+  return std::make_unique<pipeline::AllSignalsExporterFactory<Config, Exporter>>(
+      "debug", "Writes received telemetry to stderr, for debugging.");
 }
 
 }  // namespace periscope::components::debug_exporter

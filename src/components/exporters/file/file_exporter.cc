@@ -197,25 +197,11 @@ class Exporter final : public pipeline::SyncExporter {
   bool stopped_ = false;
 };
 
-class Factory final : public component::FactoryWithConfig<Config, pipeline::ExporterFactory> {
- public:
-  std::string_view type() const override { return "file"; }
-  std::string_view description() const override {
-    return "Writes telemetry to a file as OTLP/JSON lines or length-prefixed protobuf.";
-  }
-  bool supports(pipeline::Signal) const override { return true; }
-  Result<std::unique_ptr<pipeline::ConsumerComponent>> create(
-      const component::Settings& s, const component::Config& c,
-      const std::vector<pipeline::Signal>& signals) const override {
-    return std::unique_ptr<pipeline::ConsumerComponent>(
-        std::make_unique<Exporter>(s, static_cast<const Config&>(c), signals));
-  }
-};
-
 }  // namespace
 
 std::unique_ptr<pipeline::ExporterFactory> makeFactory() {
-  return std::make_unique<Factory>();
+  return std::make_unique<pipeline::AllSignalsExporterFactory<Config, Exporter>>(
+      "file", "Writes telemetry to a file as OTLP/JSON lines or length-prefixed protobuf.");
 }
 
 }  // namespace periscope::components::file_exporter

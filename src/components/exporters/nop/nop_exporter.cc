@@ -14,7 +14,9 @@ struct Config : component::Config {
 
 class Exporter final : public pipeline::SyncExporter {
  public:
-  using SyncExporter::SyncExporter;
+  Exporter(const component::Settings& s, const Config&,
+           const std::vector<pipeline::Signal>& signals)
+      : SyncExporter(s, signals) {}
 
  protected:
   Status push(const model::Traces&) override { return Status::ok(); }
@@ -22,24 +24,11 @@ class Exporter final : public pipeline::SyncExporter {
   Status push(const model::Logs&) override { return Status::ok(); }
 };
 
-class Factory final : public component::FactoryWithConfig<Config, pipeline::ExporterFactory> {
- public:
-  std::string_view type() const override { return "nop"; }
-  std::string_view description() const override {
-    return "Discards everything it receives (benchmarks, tests).";
-  }
-  bool supports(pipeline::Signal) const override { return true; }
-  Result<std::unique_ptr<pipeline::ConsumerComponent>> create(
-      const component::Settings& s, const component::Config&,
-      const std::vector<pipeline::Signal>& signals) const override {
-    return std::unique_ptr<pipeline::ConsumerComponent>(std::make_unique<Exporter>(s, signals));
-  }
-};
-
 }  // namespace
 
 std::unique_ptr<pipeline::ExporterFactory> makeFactory() {
-  return std::make_unique<Factory>();
+  return std::make_unique<pipeline::AllSignalsExporterFactory<Config, Exporter>>(
+      "nop", "Discards everything it receives (benchmarks, tests).");
 }
 
 }  // namespace periscope::components::nop_exporter

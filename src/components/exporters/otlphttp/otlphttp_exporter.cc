@@ -199,25 +199,11 @@ class Exporter final : public pipeline::SyncExporter {
   std::vector<CURL*> idle_;
 };
 
-class Factory final : public component::FactoryWithConfig<Config, pipeline::ExporterFactory> {
- public:
-  std::string_view type() const override { return "otlphttp"; }
-  std::string_view description() const override {
-    return "Sends telemetry to an OTLP/HTTP endpoint (protobuf or JSON).";
-  }
-  bool supports(pipeline::Signal) const override { return true; }
-  Result<std::unique_ptr<pipeline::ConsumerComponent>> create(
-      const component::Settings& s, const component::Config& c,
-      const std::vector<pipeline::Signal>& signals) const override {
-    return std::unique_ptr<pipeline::ConsumerComponent>(
-        std::make_unique<Exporter>(s, static_cast<const Config&>(c), signals));
-  }
-};
-
 }  // namespace
 
 std::unique_ptr<pipeline::ExporterFactory> makeFactory() {
-  return std::make_unique<Factory>();
+  return std::make_unique<pipeline::AllSignalsExporterFactory<Config, Exporter>>(
+      "otlphttp", "Sends telemetry to an OTLP/HTTP endpoint (protobuf or JSON).");
 }
 
 }  // namespace periscope::components::otlphttp_exporter
