@@ -34,7 +34,14 @@ Result<std::string> inflateZlib(std::string_view input, size_t max_out, int wind
     zs.avail_out = static_cast<uInt>(grow);
     ret = inflate(&zs, Z_NO_FLUSH);
     out.resize(old + grow - zs.avail_out);
-    if (ret == Z_STREAM_END) break;
+    if (ret == Z_STREAM_END) {
+      // gzip allows several members back to back (e.g. concatenated files): decode them all.
+      if (window_bits > 15 && zs.avail_in > 0 && inflateReset(&zs) == Z_OK) {
+        ret = Z_OK;
+        continue;
+      }
+      break;
+    }
     if (ret != Z_OK && ret != Z_BUF_ERROR) {
       return invalidArgument(std::string("malformed compressed body: ") +
                              (zs.msg ? zs.msg : "zlib error"));

@@ -1,5 +1,6 @@
 #include "model/batch.h"
 
+#include <algorithm>
 #include <string>
 
 #include "model/otlp/proto_decoder.h"
@@ -17,7 +18,7 @@ struct Levels<ResourceSpans> {
   using Scope = ScopeSpans;
   static std::span<ScopeSpans>& scopes(ResourceSpans& r) { return r.scope_spans; }
   static size_t count(const ScopeSpans& s) { return s.spans.size(); }
-  static void cut(Arena&, ScopeSpans& head, ScopeSpans& tail, size_t n) {
+  static void cut(Arena&, Arena&, ScopeSpans& head, ScopeSpans& tail, size_t n) {
     head.spans = tail.spans.first(n);
     tail.spans = tail.spans.subspan(n);
   }
@@ -28,7 +29,7 @@ struct Levels<ResourceLogs> {
   using Scope = ScopeLogs;
   static std::span<ScopeLogs>& scopes(ResourceLogs& r) { return r.scope_logs; }
   static size_t count(const ScopeLogs& s) { return s.log_records.size(); }
-  static void cut(Arena&, ScopeLogs& head, ScopeLogs& tail, size_t n) {
+  static void cut(Arena&, Arena&, ScopeLogs& head, ScopeLogs& tail, size_t n) {
     head.log_records = tail.log_records.first(n);
     tail.log_records = tail.log_records.subspan(n);
   }
@@ -50,17 +51,23 @@ struct Levels<ResourceMetrics> {
     return n;
   }
   // Metrics are cut at data-point granularity: a metric may be split into two halves.
-  static void cut(Arena& arena, ScopeMetrics& head, ScopeMetrics& tail, size_t n) {
+  // `tail` must be private to this batch; the metric array it points to may be shared
+  // (fan-out), so the part that changes is copied into `tail_arena` first.
+  static void cut(Arena& head_arena, Arena& tail_arena, ScopeMetrics& head, ScopeMetrics& tail,
+                  size_t n) {
     size_t whole = 0;
     while (whole < tail.metrics.size() && tail.metrics[whole].pointCount() <= n) {
       n -= tail.metrics[whole].pointCount();
       ++whole;
     }
-    size_t head_len = whole + (n > 0 ? 1 : 0);
-    auto metrics = arena.allocArray<Metric>(head_len);
+    auto metrics = head_arena.allocArray<Metric>(whole + (n > 0 ? 1 : 0));
     for (size_t i = 0; i < whole; ++i) metrics[i] = tail.metrics[i];
+    std::span<Metric> rest = tail.metrics.subspan(whole);
     if (n > 0) {
-      Metric& src = tail.metrics[whole];
+      auto copy = tail_arena.allocArray<Metric>(rest.size());
+      std::copy(rest.begin(), rest.end(), copy.begin());
+      rest = copy;
+      Metric& src = rest[0];
       Metric& dst = metrics[whole];
       dst = src;
       cutPoints(dst.number_points, src.number_points, std::min(n, src.number_points.size()));
@@ -71,7 +78,7 @@ struct Levels<ResourceMetrics> {
       cutPoints(dst.summary_points, src.summary_points, std::min(n, src.summary_points.size()));
     }
     head.metrics = metrics;
-    tail.metrics = tail.metrics.subspan(whole);
+    tail.metrics = rest;
   }
 };
 
@@ -127,14 +134,20 @@ Batch<ResourceT> Batch<ResourceT>::splitFront(size_t n) {
     }
     auto head_scopes = arena.allocArray<Scope>(whole + (n > 0 ? 1 : 0));
     for (size_t i = 0; i < whole; ++i) head_scopes[i] = scopes[i];
+    std::span<Scope> rest = scopes.subspan(whole);
     if (n > 0) {
-      head_scopes[whole] = scopes[whole];
-      L::cut(arena, head_scopes[whole], scopes[whole], n);
+      // The scope array may be shared with other batches (fan-out shares arrays between
+      // readers): cut a private copy of the remaining scopes, never the shared elements.
+      auto copy = this->arena().template allocArray<Scope>(rest.size());
+      std::copy(rest.begin(), rest.end(), copy.begin());
+      rest = copy;
+      head_scopes[whole] = rest[0];
+      L::cut(arena, this->arena(), head_scopes[whole], rest[0], n);
       n = 0;
     }
     ResourceT head_resource = r;
     L::scopes(head_resource) = head_scopes;
-    scopes = scopes.subspan(whole);
+    scopes = rest;
     head.resources_.push_back(head_resource);
   }
   resources_.erase(resources_.begin(), resources_.begin() + static_cast<ptrdiff_t>(taken));

@@ -5,6 +5,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <condition_variable>
+#include <map>
 #include <mutex>
 #include <thread>
 
@@ -98,13 +99,21 @@ constexpr auto kLingerTime = std::chrono::seconds(2);
 using Executor = asio::strand<asio::io_context::executor_type>;
 using Stream = beast::basic_stream<tcp, Executor>;
 
-// Outlives the server's io_context: a late Respond (from a pipeline still flushing after the
-// server stopped) checks `alive` instead of posting into a destroyed context.
+class Session;
+
+// State shared by the server and its sessions that outlives the io_context, so that a late
+// Respond (from a pipeline still flushing after the server stopped) finds out instead of
+// touching a destroyed context.
 struct Guard {
   std::mutex mu;
   std::condition_variable idle;
   bool alive = true;
+  std::atomic<bool> draining{false};  // finish current requests, start no new ones
   std::atomic<int> inflight{0};
+  // Sessions whose request is with a handler: nothing else keeps them alive (there is no
+  // pending I/O). Owned here, not by the Respond callback, so that stop() can destroy them
+  // while the io_context still exists.
+  std::map<Session*, std::shared_ptr<Session>> waiting;
 };
 
 class Session : public std::enable_shared_from_this<Session> {
@@ -115,6 +124,7 @@ class Session : public std::enable_shared_from_this<Session> {
         options_(options),
         handler_(handler),
         guard_(std::move(guard)) {}
+  ~Session() { endRequest(); }
 
   void run() {
     // Beast sizes each socket read by the buffer's free capacity; a small buffer means a
@@ -125,6 +135,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
  private:
   void read() {
+    if (guard_->draining) return close();  // shutting down: no new request on this connection
     parser_.emplace();
     parser_->body_limit(options_.max_body_bytes);
     parser_->header_limit(static_cast<uint32_t>(options_.max_header_bytes));
@@ -177,20 +188,27 @@ class Session : public std::enable_shared_from_this<Session> {
     keep_alive_ = msg.keep_alive();
     version_ = msg.version();
     stream_.expires_never();
-    auto self = shared_from_this();
-    auto responded = std::make_shared<std::atomic<bool>>(false);
-    handler_(std::move(req), [self, responded](Response resp) {
-      if (responded->exchange(true)) return;  // exactly once
-      bool alive;
+    {
+      std::lock_guard lock(guard_->mu);
+      guard_->waiting[this] = shared_from_this();
+    }
+    Session* raw = this;
+    std::shared_ptr<Guard> guard = guard_;
+    handler_(std::move(req), [raw, guard](Response resp) {
+      std::shared_ptr<Session> self;
       {
-        std::lock_guard lock(self->guard_->mu);
-        alive = self->guard_->alive;
-        if (alive) {
+        std::lock_guard lock(guard->mu);
+        auto it = guard->waiting.find(raw);
+        if (it == guard->waiting.end()) return;  // answered already, or the server is gone
+        self = std::move(it->second);
+        guard->waiting.erase(it);
+        if (guard->alive) {
           asio::post(self->stream_.get_executor(),
                      [self, resp = std::move(resp)]() mutable { self->write(std::move(resp)); });
+          return;
         }
       }
-      if (!alive) self->endRequest();  // the server is gone; nobody to answer
+      self->endRequest();
     });
   }
 
@@ -220,6 +238,7 @@ class Session : public std::enable_shared_from_this<Session> {
     res->set(bhttp::field::server, "periscope");
     for (auto& [k, v] : resp.headers) res->set(k, v);
     res->body() = std::move(resp.body);
+    if (guard_->draining) keep_alive_ = false;  // tell the client this connection is closing
     res->keep_alive(keep_alive_);
     res->prepare_payload();
     stream_.expires_after(options_.idle_timeout);
@@ -276,7 +295,8 @@ class BeastServer final : public Server {
       : options_(std::move(options)),
         handler_(std::move(handler)),
         ioc_(options_.threads),
-        acceptor_(ioc_) {}
+        acceptor_(asio::make_strand(ioc_)),
+        accept_retry_(acceptor_.get_executor()) {}
   ~BeastServer() override { stop(); }
 
   Status listen() {
@@ -309,10 +329,8 @@ class BeastServer final : public Server {
   uint16_t port() const override { return port_; }
 
   bool drain(std::chrono::steady_clock::time_point deadline) override {
-    asio::post(ioc_, [this] {
-      beast::error_code ec;
-      acceptor_.close(ec);
-    });
+    guard_->draining = true;
+    closeAcceptor();
     std::unique_lock lock(guard_->mu);
     return guard_->idle.wait_until(lock, deadline, [this] { return guard_->inflight.load() == 0; });
   }
@@ -325,14 +343,17 @@ class BeastServer final : public Server {
       std::lock_guard glock(guard_->mu);
       guard_->alive = false;
     }
-    asio::post(ioc_, [this] {
-      beast::error_code ec;
-      acceptor_.close(ec);
-    });
+    closeAcceptor();
     work_.reset();
     ioc_.stop();
     for (auto& t : threads_) {
       if (t.joinable()) t.join();
+    }
+    // Sessions still waiting for an answer die now, while their io_context exists.
+    std::map<Session*, std::shared_ptr<Session>> waiting;
+    {
+      std::lock_guard glock(guard_->mu);
+      waiting.swap(guard_->waiting);
     }
   }
 
@@ -342,18 +363,34 @@ class BeastServer final : public Server {
         asio::make_strand(ioc_.get_executor()),
         [this](beast::error_code ec, asio::basic_stream_socket<tcp, Executor> socket) {
           if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
-          if (!ec) {
-            socket.set_option(tcp::no_delay(true), ec);
-            std::make_shared<Session>(std::move(socket), options_, handler_, guard_)->run();
+          if (ec) {
+            // E.g. out of file descriptors: retry shortly instead of spinning on the error.
+            accept_retry_.expires_after(std::chrono::milliseconds(50));
+            accept_retry_.async_wait([this](beast::error_code wec) {
+              if (!wec && acceptor_.is_open()) accept();
+            });
+            return;
           }
+          socket.set_option(tcp::no_delay(true), ec);
+          std::make_shared<Session>(std::move(socket), options_, handler_, guard_)->run();
           accept();
         });
+  }
+
+  // On the acceptor's strand: accept handlers run there too, so the two never race.
+  void closeAcceptor() {
+    asio::post(acceptor_.get_executor(), [this] {
+      beast::error_code ec;
+      acceptor_.close(ec);
+      accept_retry_.cancel();
+    });
   }
 
   ServerOptions options_;
   Handler handler_;
   asio::io_context ioc_;
   tcp::acceptor acceptor_;
+  asio::steady_timer accept_retry_;
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_;
   std::vector<std::thread> threads_;
   uint16_t port_ = 0;

@@ -1,6 +1,7 @@
 #include "pipeline/helpers/sync_exporter.h"
 
 #include <algorithm>
+#include <exception>
 
 namespace periscope::pipeline {
 
@@ -31,7 +32,14 @@ Status SyncExporter::push(const model::Logs&) {
 template <typename T>
 void SyncExporter::Adapter<T>::consume(T&& data, Done done) {
   size_t n = data.itemCount();
-  Status st = owner_.push(data);
+  Status st;
+  try {
+    st = owner_.push(data);
+  } catch (const std::exception& e) {
+    // The edge between pipeline and exporter code: a throwing exporter fails its batch, it
+    // does not take the process down.
+    st = internalError("exporter " + owner_.settings_.id.toString() + " threw: " + e.what());
+  }
   constexpr Signal s = signalOf<T>();
   if (st.isOk()) {
     owner_.obs_.sent(s, n);

@@ -66,3 +66,17 @@ TEST(Compression, ParsesHeaderNames) {
 
 }  // namespace
 }  // namespace periscope::compression
+
+namespace periscope::compression {
+namespace {
+
+TEST(Compression, GzipMembersBackToBackAreAllDecoded) {
+  auto a = compress(Encoding::kGzip, "first member, ");
+  auto b = compress(Encoding::kGzip, "second member");
+  auto d = decompress(Encoding::kGzip, *a + *b, 1 << 20);
+  ASSERT_TRUE(d.isOk()) << d.status().toString();
+  EXPECT_EQ(*d, "first member, second member");
+}
+
+}  // namespace
+}  // namespace periscope::compression

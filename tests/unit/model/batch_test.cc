@@ -178,3 +178,38 @@ TEST(BatchTest, CloneIsDeepAndEqual) {
 
 }  // namespace
 }  // namespace periscope::model
+
+namespace periscope::model {
+namespace {
+
+// Fan-out gives readers share()d batches over the same arrays; a batch processor splitting its
+// copy must leave every other copy exactly as it was.
+template <typename B, typename Pb>
+void expectSplitLeavesSharesIntact(const Pb& pb) {
+  B a;
+  std::string bytes = pb.SerializeAsString();
+  std::string_view view = a.arena().adopt(std::move(bytes));
+  ASSERT_TRUE(otlp::decode(view, a).isOk());
+  size_t total = a.itemCount();
+  ASSERT_GT(total, 4u);
+  B other = a.share();
+  std::string before;
+  otlp::encode(other, before);
+  for (size_t cut : {size_t{1}, total / 3, total / 2}) {
+    B head = a.splitFront(cut);
+    EXPECT_EQ(head.itemCount(), cut);
+  }
+  std::string after;
+  otlp::encode(other, after);
+  EXPECT_EQ(before, after);
+  EXPECT_EQ(other.itemCount(), total);
+}
+
+TEST(BatchTest, SplittingOneShareLeavesTheOthersIntact) {
+  expectSplitLeavesSharesIntact<Traces>(testing::makeRealisticTraces(1, 40, 7));
+  expectSplitLeavesSharesIntact<Logs>(testing::makeRealisticLogs(1, 40, 7));
+  expectSplitLeavesSharesIntact<Metrics>(testing::makeRealisticMetrics(1, 12, 7));
+}
+
+}  // namespace
+}  // namespace periscope::model

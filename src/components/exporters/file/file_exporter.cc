@@ -1,5 +1,7 @@
 #include "components/exporters/file/file_exporter.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
@@ -114,7 +116,11 @@ class Exporter final : public pipeline::SyncExporter {
     }
     if (std::fwrite(record.data(), 1, record.size(), file_) != record.size() ||
         std::fflush(file_) != 0) {
-      return unavailable("write " + config_.path + ": " + std::strerror(errno));
+      // Cut a partly written record off, or every later record would be misaligned.
+      std::string why = std::strerror(errno);
+      if (ftruncate(fileno(file_), static_cast<off_t>(written_)) == 0)
+        std::fseek(file_, 0, SEEK_END);
+      return unavailable("write " + config_.path + ": " + why);
     }
     written_ += record.size();
     return Status::ok();
@@ -127,7 +133,8 @@ class Exporter final : public pipeline::SyncExporter {
     if (p.has_parent_path()) fs::create_directories(p.parent_path(), ec);
     file_ = std::fopen(config_.path.c_str(), append ? "ab" : "wb");
     if (file_ == nullptr) return unavailable("open " + config_.path + ": " + std::strerror(errno));
-    written_ = append ? static_cast<uint64_t>(fs::file_size(p, ec)) : 0;
+    uintmax_t size = append ? fs::file_size(p, ec) : 0;
+    written_ = ec ? 0 : static_cast<uint64_t>(size);
     return Status::ok();
   }
 
@@ -155,7 +162,8 @@ class Exporter final : public pipeline::SyncExporter {
     char full[48];
     std::snprintf(full, sizeof full, "%s.%03d", stamp, static_cast<int>(ms));
     fs::path backup = p.parent_path() / (p.stem().string() + "-" + full + p.extension().string());
-    for (int i = 1; fs::exists(backup); ++i) {
+    std::error_code exists_ec;
+    for (int i = 1; fs::exists(backup, exists_ec); ++i) {
       backup = p.parent_path() /
                (p.stem().string() + "-" + full + "-" + std::to_string(i) + p.extension().string());
     }
@@ -172,7 +180,9 @@ class Exporter final : public pipeline::SyncExporter {
     std::vector<fs::directory_entry> backups;
     std::error_code ec;
     fs::path dir = p.parent_path().empty() ? fs::path(".") : p.parent_path();
-    for (const auto& e : fs::directory_iterator(dir, ec)) {
+    // Non-throwing iteration: this runs on the data path.
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+      const fs::directory_entry& e = *it;
       std::string name = e.path().filename().string();
       if (isBackupName(name, prefix, p.extension().string()) && e.path() != p) backups.push_back(e);
     }

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <future>
 #include <sstream>
+#include <tuple>
 
 #include "common/logging.h"
 #include "model/otlp/proto_encoder.h"
@@ -41,13 +42,23 @@ const config::Schema<Config>& Config::schema() {
 Status Config::validate() const {
   if (endpoint.empty()) return invalidArgument("endpoint must be non-empty");
   if (timeout.count() <= 0) return invalidArgument("timeout must be positive");
+  for (const auto& [k, v] : headers) {
+    // gRPC metadata keys: letters, digits, '-', '_', '.' (sent lower-cased); values printable.
+    bool ok = !k.empty() && k.rfind("grpc-", 0) != 0;
+    for (char c : k) {
+      ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.');
+    }
+    for (char c : v) ok = ok && c >= 0x20 && c < 0x7f;
+    if (!ok) return invalidArgument("headers: \"" + k + "\" is not a valid gRPC metadata entry");
+  }
   return Status::ok();
 }
 
 namespace {
 
-std::string readFile(const std::string& path) {
+Result<std::string> readFile(const std::string& what, const std::string& path) {
   std::ifstream in(path);
+  if (!in) return invalidArgument("tls." + what + " \"" + path + "\" cannot be read");
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
@@ -73,9 +84,16 @@ class Exporter final : public pipeline::SyncExporter {
       creds = grpc::InsecureChannelCredentials();
     } else {
       grpc::SslCredentialsOptions opts;
-      if (!config_.tls.ca_file.empty()) opts.pem_root_certs = readFile(config_.tls.ca_file);
-      if (!config_.tls.cert_file.empty()) opts.pem_cert_chain = readFile(config_.tls.cert_file);
-      if (!config_.tls.key_file.empty()) opts.pem_private_key = readFile(config_.tls.key_file);
+      const std::tuple<const char*, const std::string*, std::string*> files[] = {
+          {"ca_file", &config_.tls.ca_file, &opts.pem_root_certs},
+          {"cert_file", &config_.tls.cert_file, &opts.pem_cert_chain},
+          {"key_file", &config_.tls.key_file, &opts.pem_private_key}};
+      for (const auto& [what, path, out] : files) {
+        if (path->empty()) continue;
+        auto pem = readFile(what, *path);
+        if (!pem.isOk()) return pem.status();
+        *out = std::move(pem).value();
+      }
       creds = grpc::SslCredentials(opts);
     }
     grpc::ChannelArguments args;
@@ -118,11 +136,23 @@ class Exporter final : public pipeline::SyncExporter {
     stub_->UnaryCall(&ctx, method, grpc::StubOptions(), &request, &response,
                      [&done](grpc::Status st) { done.set_value(std::move(st)); });
     grpc::Status st = result.get();
-    if (!st.ok()) {
-      return {static_cast<StatusCode>(st.error_code()),
-              "export to " + config_.endpoint + " failed: " + st.error_message()};
+    if (st.ok()) return Status::ok();
+    // Normalise the downstream answer to the two cases our callers act on (OTLP spec: these
+    // codes are retryable, everything else is permanent), so that e.g. a downstream
+    // UNIMPLEMENTED does not reach our own clients as 404.
+    std::string msg = "export to " + config_.endpoint + " failed: gRPC status " +
+                      std::to_string(st.error_code()) + " " + st.error_message();
+    switch (st.error_code()) {
+      case grpc::StatusCode::CANCELLED:
+      case grpc::StatusCode::DEADLINE_EXCEEDED:
+      case grpc::StatusCode::ABORTED:
+      case grpc::StatusCode::OUT_OF_RANGE:
+      case grpc::StatusCode::UNAVAILABLE:
+      case grpc::StatusCode::DATA_LOSS:
+        return unavailable(std::move(msg));
+      default:
+        return invalidArgument(std::move(msg));
     }
-    return Status::ok();
   }
 
   static std::string lower(std::string s) {

@@ -57,7 +57,14 @@ Limiter::Limiter(const Config& config, uint64_t total) : config_(config) {
 }
 
 Limiter::~Limiter() {
-  stop();
+  // Whatever the reference count says: a thread still running at destruction would terminate.
+  {
+    std::lock_guard lock(mu_);
+    users_ = 0;
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
 }
 
 void Limiter::start() {

@@ -1,5 +1,7 @@
 #include "components/receivers/otlp/factory.h"
 
+#include <thread>
+
 #include "common/logging.h"
 #include "components/receivers/otlp/config.h"
 #include "components/receivers/otlp/grpc_server.h"
@@ -34,8 +36,12 @@ class Receiver final : public component::Component {
   }
 
   Status shutdown(component::Deadline deadline) override {
-    if (grpc_) grpc_->shutdown(deadline);
+    // Both drain at once: gRPC's shutdown waits for its calls, and HTTP should not be left
+    // with a deadline that already passed.
+    std::thread grpc_stop;
+    if (grpc_) grpc_stop = std::thread([this, deadline] { grpc_->shutdown(deadline); });
     if (http_) http_->shutdown(deadline);
+    if (grpc_stop.joinable()) grpc_stop.join();
     return Status::ok();
   }
 

@@ -16,7 +16,6 @@ int httpStatusFor(const Status& st) {
       return 200;
     case StatusCode::kInvalidArgument:
     case StatusCode::kFailedPrecondition:
-    case StatusCode::kOutOfRange:
       return 400;
     case StatusCode::kUnauthenticated:
       return 401;
@@ -92,15 +91,25 @@ http::Response errorResponse(int status, const Status& st, bool json) {
 }  // namespace
 
 bool globMatch(std::string_view pattern, std::string_view text) {
-  size_t star = pattern.find('*');
-  if (star == std::string_view::npos) return pattern == text;
-  std::string_view prefix = pattern.substr(0, star);
-  if (text.substr(0, prefix.size()) != prefix) return false;
-  std::string_view rest = pattern.substr(star + 1);
-  for (size_t i = prefix.size(); i <= text.size(); ++i) {
-    if (globMatch(rest, text.substr(i))) return true;
+  // Greedy matching with one backtrack point: linear in practice, never exponential, since the
+  // text (an Origin header) is controlled by the client.
+  size_t p = 0, t = 0, star = std::string_view::npos, mark = 0;
+  while (t < text.size()) {
+    if (p < pattern.size() && pattern[p] == '*') {
+      star = p++;
+      mark = t;
+    } else if (p < pattern.size() && pattern[p] == text[t]) {
+      ++p;
+      ++t;
+    } else if (star != std::string_view::npos) {
+      p = star + 1;
+      t = ++mark;
+    } else {
+      return false;
+    }
   }
-  return false;
+  while (p < pattern.size() && pattern[p] == '*') ++p;
+  return p == pattern.size();
 }
 
 HttpReceiver::HttpReceiver(const HttpServerConfig& config, const pipeline::Consumers& next,
@@ -225,7 +234,10 @@ void HttpReceiver::handle(http::Request&& req, http::Respond respond_plain) {
     auto d =
         compression::decompress(enc, req.body, static_cast<size_t>(config_.max_request_body_size));
     if (!d.isOk()) {
-      int code = d.status().code() == StatusCode::kResourceExhausted ? 413 : 400;
+      StatusCode c = d.status().code();
+      int code = c == StatusCode::kResourceExhausted ? 413
+                 : c == StatusCode::kInvalidArgument ? 400
+                                                     : 500;
       respond(errorResponse(code, d.status(), json));
       return;
     }

@@ -163,3 +163,18 @@ TEST(GlobMatch, Wildcards) {
 
 }  // namespace
 }  // namespace periscope::components::otlp_receiver
+
+namespace periscope::components::otlp_receiver {
+namespace {
+
+TEST(GlobMatch, HostileOriginsStayCheap) {
+  std::string origin(8000, 'a');  // 8 KB of 'a' against a pattern that cannot match
+  EXPECT_FALSE(globMatch("*a*a*a*b", origin));
+  EXPECT_TRUE(globMatch("*a*a*a*", origin));
+  EXPECT_TRUE(globMatch("a*", "a"));
+  EXPECT_FALSE(globMatch("a*b", "acbd"));
+  EXPECT_TRUE(globMatch("a*b*", "acbd"));
+}
+
+}  // namespace
+}  // namespace periscope::components::otlp_receiver
