@@ -41,6 +41,16 @@ class Arena {
     return {p, n};
   }
 
+  // A copy of `src` (trivially copyable T): one memcpy, no initialisation pass.
+  template <typename T>
+  std::span<T> copyArray(std::span<const T> src) {
+    static_assert(std::is_trivially_copyable_v<T> && std::is_trivially_destructible_v<T>);
+    if (src.empty()) return {};
+    T* p = static_cast<T*>(allocate(sizeof(T) * src.size(), alignof(T)));
+    std::memcpy(static_cast<void*>(p), src.data(), sizeof(T) * src.size());
+    return {p, src.size()};
+  }
+
   template <typename T>
   T* make() {
     return allocArray<T>(1).data();

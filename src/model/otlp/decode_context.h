@@ -178,6 +178,7 @@ bool decodeScope(DecodeContext& ctx, const uint8_t* p, const uint8_t* end,
     ++i;
     return true;
   }
+  attrs[i] = KeyValue{};  // the slot may be uninitialised scratch; the general path merges into it
   if (PERISCOPE_UNLIKELY(!decodeKeyValue(ctx, f.data, f.end(), attrs[i]))) {
     return ctx.in(names, f.number(), i);
   }

@@ -137,14 +137,33 @@ bool decodeStatus(DecodeContext& ctx, const uint8_t* p, const uint8_t* end, Span
   return true;
 }
 
-bool decodeSpan(DecodeContext& ctx, const uint8_t* p, const uint8_t* end, Span& out) {
+// Sizes a span's events and links arrays from the first of either field to the span's end.
+void countEventsAndLinks(Arena& arena, const uint8_t* from, const uint8_t* end, Span& out,
+                         bool& counted) {
   uint32_t counts[3] = {0, 0, 0};
-  countLenFields(p, end, 9, 11, 13, counts);
+  countLenFields(from, end, 11, 13, 0, counts);
+  if (counts[0] != 0) out.events = arena.allocArray<SpanEvent>(counts[0]);
+  if (counts[1] != 0) out.links = arena.allocArray<SpanLink>(counts[1]);
+  counted = true;
+}
+
+// Spans are the hot path: attributes are collected in a stack buffer and copied to the arena
+// once the span is read, so the span's fields are walked once rather than counted first.
+// Events and links (rare) are counted from their first occurrence on.
+constexpr size_t kSpanScratchAttributes = 64;
+
+bool decodeSpan(DecodeContext& ctx, const uint8_t* p, const uint8_t* end, Span& out) {
   Arena& arena = ctx.arena();
+  const uint8_t* const start = p;
+  // Left uninitialised (a union with an empty constructor): slots are written before use.
+  union Scratch {
+    Scratch() {}
+    KeyValue kv[kSpanScratchAttributes];
+  } scratch;
+  std::span<KeyValue> attrs(scratch.kv, kSpanScratchAttributes);
+  bool attrs_in_arena = false;
+  bool counted_events_and_links = false;
   size_t a = 0, ev = 0, ln = 0;
-  if (counts[0] != 0) out.attributes = arena.allocArray<KeyValue>(counts[0]);
-  if (counts[1] != 0) out.events = arena.allocArray<SpanEvent>(counts[1]);
-  if (counts[2] != 0) out.links = arena.allocArray<SpanLink>(counts[2]);
   Field f;
   while (p < end) {
     const uint8_t* at = p;
@@ -177,12 +196,23 @@ bool decodeSpan(DecodeContext& ctx, const uint8_t* p, const uint8_t* end, Span& 
         out.end_time_unix_nano = f.value;
         break;
       case tag(9, kLen):
-        if (!decodeAttribute(ctx, f, out.attributes, a, kSpanNames)) return false;
+        if (PERISCOPE_UNLIKELY(a == attrs.size() && !attrs_in_arena)) {
+          // More attributes than the buffer holds: count them all and continue in the arena.
+          uint32_t counts[3] = {0, 0, 0};
+          countLenFields(start, end, 9, 0, 0, counts);
+          std::span<KeyValue> all = arena.allocArray<KeyValue>(counts[0]);
+          std::copy(attrs.begin(), attrs.end(), all.begin());
+          attrs = all;
+          attrs_in_arena = true;
+        }
+        if (!decodeAttribute(ctx, f, attrs, a, kSpanNames)) return false;
         break;
       case tag(10, kVarint):
         out.dropped_attributes_count = static_cast<uint32_t>(f.value);
         break;
       case tag(11, kLen):
+        if (!counted_events_and_links)
+          countEventsAndLinks(arena, at, end, out, counted_events_and_links);
         if (ev >= out.events.size()) return ctx.fail(f.at, "internal: count mismatch");
         if (!decodeEvent(ctx, f.data, f.end(), out.events[ev])) return ctx.in(kSpanNames, 11, ev);
         ++ev;
@@ -191,6 +221,8 @@ bool decodeSpan(DecodeContext& ctx, const uint8_t* p, const uint8_t* end, Span& 
         out.dropped_events_count = static_cast<uint32_t>(f.value);
         break;
       case tag(13, kLen):
+        if (!counted_events_and_links)
+          countEventsAndLinks(arena, at, end, out, counted_events_and_links);
         if (ln >= out.links.size()) return ctx.fail(f.at, "internal: count mismatch");
         if (!decodeLink(ctx, f.data, f.end(), out.links[ln])) return ctx.in(kSpanNames, 13, ln);
         ++ln;
@@ -209,6 +241,8 @@ bool decodeSpan(DecodeContext& ctx, const uint8_t* p, const uint8_t* end, Span& 
         if (f.number() <= 16) return ctx.wrongWireType(f, kSpanNames);
     }
   }
+  out.attributes =
+      attrs_in_arena ? attrs.first(a) : arena.copyArray(std::span<const KeyValue>(scratch.kv, a));
   return true;
 }
 
