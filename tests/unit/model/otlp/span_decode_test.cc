@@ -53,8 +53,10 @@ TEST(SpanDecode, ManyAttributesOverflowTheStackBuffer) {
     for (int i = 0; i < n; ++i) {
       auto* kv = span.add_attributes();
       kv->set_key("k" + std::to_string(i));
-      if (i % 3 == 0) kv->mutable_value()->set_int_value(i);
-      else kv->mutable_value()->set_string_value("v" + std::to_string(i));
+      if (i % 3 == 0)
+        kv->mutable_value()->set_int_value(i);
+      else
+        kv->mutable_value()->set_string_value("v" + std::to_string(i));
     }
     auto* e = span.add_events();
     e->set_name("after-the-attributes");
@@ -80,8 +82,8 @@ TEST(SpanDecode, LinksBeforeEventsAndAttributesAfterThem) {
   auto* more_links = rest.add_links();  // a link again after the events
   more_links->set_trace_id(std::string(16, 'z'));
   // Concatenated messages merge: links, then events, then attributes and one more link.
-  expectSameAsLibprotobuf(requestWithSpan(links_part.SerializeAsString() +
-                                          events_part.SerializeAsString() + rest.SerializeAsString()));
+  expectSameAsLibprotobuf(requestWithSpan(
+      links_part.SerializeAsString() + events_part.SerializeAsString() + rest.SerializeAsString()));
 }
 
 }  // namespace
