@@ -427,3 +427,49 @@ service:
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('memory_limiter over gRPC → UNAVAILABLE with a RetryInfo in grpc-status-details-bin', async () => {
+  const q = await Periscope.start(`
+receivers:
+  otlp:
+    protocols:
+      grpc: {endpoint: "127.0.0.1:0"}
+processors:
+  memory_limiter: {check_interval: 100ms, limit_mib: 2, spike_limit_mib: 1}
+exporters:
+  debug: {}
+service:
+  telemetry:
+    metrics: {address: "127.0.0.1:0"}
+  pipelines:
+    traces: {receivers: [otlp], processors: [memory_limiter], exporters: [debug]}
+`);
+  const call = () => new Promise((resolve, reject) => {
+    const client = http2.connect(`http://127.0.0.1:${q.ports.grpc}`);
+    client.on('error', reject);
+    const req = client.request({
+      ':method': 'POST', ':path': '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
+      'content-type': 'application/grpc', te: 'trailers',
+    });
+    let trailers = {};
+    let headers = {};
+    req.on('response', (h) => { headers = h; });
+    req.on('trailers', (t) => { trailers = t; });
+    req.on('data', () => {});
+    req.on('error', () => {});
+    req.on('close', () => { client.close(); resolve({ ...headers, ...trailers }); });
+    req.end(P.grpcFrame(P.validTraces(2, 'grpc-limited')));
+  });
+  try {
+    const t = await call();
+    assert.equal(Number(t['grpc-status']), 14, JSON.stringify(t));
+    const details = Buffer.from(t['grpc-status-details-bin'] ?? '', 'base64');
+    const st = P.decodeRpcStatus(details);
+    assert.equal(st.code, 14, JSON.stringify(st));
+    assert.ok(details.includes(Buffer.from('type.googleapis.com/google.rpc.RetryInfo')),
+      `RetryInfo in details: ${details.toString('hex')}`);
+  } finally {
+    await q.stop();
+    q.cleanup();
+  }
+});

@@ -5,6 +5,7 @@
 
 #include "common/logging.h"
 #include "components/receivers/otlp/export_handler.h"
+#include "components/receivers/otlp/retry_info.h"
 #include "model/otlp/proto_encoder.h"
 
 namespace periscope::components::otlp_receiver {
@@ -62,8 +63,16 @@ class ExportReactor final : public grpc::ServerGenericBidiReactor {
  private:
   void answer(ExportResult r) {
     if (!r.status.isOk()) {
-      Finish(grpc::Status(static_cast<grpc::StatusCode>(r.status.code()),
-                          std::string(r.status.message())));
+      auto code = static_cast<grpc::StatusCode>(r.status.code());
+      std::string message(r.status.message());
+      if (r.status.retryAfterSeconds() > 0) {
+        // Throttling: UNAVAILABLE with RetryInfo, so clients wait as told (OTLP spec).
+        Finish(grpc::Status(code, message,
+                            encodeStatusWithRetryInfo(static_cast<int>(code), message,
+                                                      r.status.retryAfterSeconds())));
+      } else {
+        Finish(grpc::Status(code, message));
+      }
       return;
     }
     std::string bytes = model::otlp::encodeExportResponse(r.rejected, r.message);
