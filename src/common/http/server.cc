@@ -110,6 +110,7 @@ struct Guard {
   bool alive = true;
   std::atomic<bool> draining{false};  // finish current requests, start no new ones
   std::atomic<int> inflight{0};
+  std::atomic<size_t> body_bytes{0};  // declared lengths of bodies being received or handled
   // Sessions whose request is with a handler: nothing else keeps them alive (there is no
   // pending I/O). Owned here, not by the Respond callback, so that stop() can destroy them
   // while the io_context still exists.
@@ -150,6 +151,18 @@ class Session : public std::enable_shared_from_this<Session> {
     // A request has begun: from here on Server::drain waits for its answer.
     guard_->inflight.fetch_add(1);
     counted_ = true;
+    // Bodies being received count against a server-wide budget: many slow uploads of large
+    // bodies must not grow memory without bound (nothing downstream sees them yet).
+    if (auto length = parser_->content_length();
+        length && *length > 0 && *length <= options_.max_body_bytes) {  // larger: 413 below
+      size_t n = static_cast<size_t>(*length);
+      if (guard_->body_bytes.fetch_add(n) + n > options_.max_pending_body_bytes) {
+        guard_->body_bytes.fetch_sub(n);
+        return writeError(503, "too many request bodies in progress; retry later",
+                          /*retry_after=*/1);
+      }
+      body_reserved_ = n;
+    }
     if (parser_->is_done()) return onRead({});
     stream_.expires_after(options_.idle_timeout);
     bhttp::async_read(
@@ -215,6 +228,10 @@ class Session : public std::enable_shared_from_this<Session> {
   // A request that has begun is finished once its answer has been written (or the connection
   // failed), which is what Server::drain waits for.
   void endRequest() {
+    if (body_reserved_ > 0) {
+      guard_->body_bytes.fetch_sub(body_reserved_);
+      body_reserved_ = 0;
+    }
     if (!counted_) return;
     counted_ = false;
     if (guard_->inflight.fetch_sub(1) == 1) {
@@ -223,12 +240,14 @@ class Session : public std::enable_shared_from_this<Session> {
     }
   }
 
-  void writeError(int status, std::string message) {
+  void writeError(int status, std::string message, int retry_after = 0) {
     keep_alive_ = false;
     // The client may still be sending the body we refused: read and drop it before closing,
     // or the kernel answers the unread data with a reset that destroys our response.
     linger_ = true;
-    write(Response::text(status, std::move(message) + "\n"));
+    Response r = Response::text(status, std::move(message) + "\n");
+    if (retry_after > 0) r.setHeader("Retry-After", std::to_string(retry_after));
+    write(std::move(r));
   }
 
   void write(Response resp) {
@@ -283,7 +302,8 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<bhttp::request_parser<AppendBody>> parser_;
   bool keep_alive_ = true;
   bool linger_ = false;
-  bool counted_ = false;  // this connection's current request counts as in flight
+  bool counted_ = false;      // this connection's current request counts as in flight
+  size_t body_reserved_ = 0;  // this request's share of Guard::body_bytes
   std::unique_ptr<char[]> discard_buffer_;
   bool first_ = true;
   unsigned version_ = 11;

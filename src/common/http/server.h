@@ -47,6 +47,9 @@ struct ServerOptions {
   std::string endpoint = "127.0.0.1:0";  // host:port; port 0 picks a free port
   size_t max_body_bytes = 20u << 20;
   size_t max_header_bytes = 8u << 10;
+  // Declared body bytes of all requests in progress (received or with a handler); past it new
+  // requests get 503 + Retry-After, so slow uploads cannot grow memory without bound.
+  size_t max_pending_body_bytes = size_t{512} << 20;
   std::chrono::milliseconds read_header_timeout{60'000};
   std::chrono::milliseconds idle_timeout{60'000};
   int threads = 2;
