@@ -7,7 +7,7 @@ ARGS ?=
 export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := 1
 
-.PHONY: setup configure build run test bench docs format clean
+.PHONY: setup configure build run test bench docs fuzz format clean
 
 setup:
 	@scripts/setup
@@ -31,6 +31,21 @@ test: build
 
 bench: build
 	@bench/run
+
+# make fuzz [FUZZ_SECONDS=60]: clang + libFuzzer + ASan/UBSan, each target for FUZZ_SECONDS.
+FUZZ_SECONDS ?= 60
+fuzz: setup
+	@cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
+	  -DPERISCOPE_FUZZ=ON -DPERISCOPE_BUILD_TESTS=OFF -DPERISCOPE_BUILD_BENCH=OFF >/dev/null
+	@cmake --build build-fuzz -j $(JOBS) --target otlp_proto_fuzz otlp_json_fuzz config_fuzz
+	@for t in otlp_proto_fuzz otlp_json_fuzz config_fuzz; do \
+	  mkdir -p build-fuzz/corpus/$$t; \
+	  echo "fuzz: $$t for $(FUZZ_SECONDS)s"; \
+	  build-fuzz/tests/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -rss_limit_mb=2048 \
+	    build-fuzz/corpus/$$t tests/fuzz/corpus/$$t > build-fuzz/$$t.log 2>&1 \
+	    || { tail -40 build-fuzz/$$t.log; exit 1; }; \
+	  tail -1 build-fuzz/$$t.log; \
+	done
 
 docs: build
 	@$(BUILD_DIR)/periscope components --markdown > docs/components.md

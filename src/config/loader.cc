@@ -51,7 +51,7 @@ Value convert(const YAML::Node& node, const std::string& path,
                         childPath(path, key), "duplicate key");
           }
         }
-        v.entries.emplace_back(std::move(key), std::move(child));
+        v.entries.push_back({std::move(key), std::move(child)});
       }
       break;
   }

@@ -6,7 +6,6 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
 namespace periscope::config {
@@ -21,13 +20,14 @@ class Value {
   enum class Kind { kNull, kScalar, kSequence, kMap };
 
   Kind kind = Kind::kNull;
-  std::string scalar;                                  // kScalar (after ${env:...} expansion)
-  std::vector<Value> items;                            // kSequence
-  std::vector<std::pair<std::string, Value>> entries;  // kMap, in document order
-  Mark mark;                                           // where the value starts
-  Mark key_mark;     // where the key that introduced it starts (map entries only)
-  std::string path;  // e.g. "receivers.otlp.protocols.grpc.endpoint" or
-                     // "service.pipelines.traces.receivers[0]"
+  std::string scalar;          // kScalar (after ${env:...} expansion)
+  std::vector<Value> items;    // kSequence
+  struct Entry;                // a key and its value, defined below
+  std::vector<Entry> entries;  // kMap, in document order
+  Mark mark;                   // where the value starts
+  Mark key_mark;               // where the key that introduced it starts (map entries only)
+  std::string path;            // e.g. "receivers.otlp.protocols.grpc.endpoint" or
+                               // "service.pipelines.traces.receivers[0]"
   std::shared_ptr<const std::string> file;  // source file name, shared by all nodes of a document
 
   bool isNull() const { return kind == Kind::kNull; }
@@ -37,6 +37,13 @@ class Value {
   const Value* find(std::string_view key) const;
   std::string fileName() const { return file ? *file : std::string("<config>"); }
   std::string kindName() const;
+};
+
+// Defined after Value so that Value is complete here (a std::pair member would not be, for
+// every standard library and compiler).
+struct Value::Entry {
+  std::string first;  // the key
+  Value second;
 };
 
 }  // namespace periscope::config
