@@ -72,7 +72,7 @@ void Batcher<T>::consume(T&& data, pipeline::Done done) {
   if (stopping_ || draining_ || !thread_.joinable() || config_.timeout.count() == 0) {
     // Not running a flusher (stopped, never started, or timeout 0): pass straight through.
     lock.unlock();
-    send(std::move(data), std::move(done), false);
+    send(std::move(data), std::move(done), Trigger::kPassThrough);
     return;
   }
   if (pending_items_ > 0 && pending_items_ + items > max_pending_items_) {
@@ -88,10 +88,9 @@ void Batcher<T>::consume(T&& data, pipeline::Done done) {
   auto waiter = std::make_shared<Waiter>();
   waiter->done = std::move(done);
   bool was_empty = pending_items_ == 0;
-  if (was_empty) first_arrival_ = std::chrono::steady_clock::now();
   pending_.append(std::move(data));
   pending_items_ += items;
-  waiters_.push_back({std::move(waiter), items});
+  waiters_.push_back({std::move(waiter), items, std::chrono::steady_clock::now()});
   // Wake the flusher to start the timeout clock, or to send a full batch now.
   if (was_empty || pending_items_ >= config_.send_batch_size) cv_.notify_one();
 }
@@ -133,9 +132,10 @@ std::pair<T, std::vector<std::shared_ptr<typename Batcher<T>::Waiter>>> Batcher<
 }
 
 template <typename T>
-void Batcher<T>::send(T&& batch, pipeline::Done done, bool by_timeout) {
+void Batcher<T>::send(T&& batch, pipeline::Done done, Trigger trigger) {
   send_size_->observe(static_cast<double>(batch.itemCount()));
-  (by_timeout ? timeout_trigger_ : size_trigger_)->add();
+  if (trigger == Trigger::kSize) size_trigger_->add();
+  if (trigger == Trigger::kTimeout) timeout_trigger_->add();
   next_->consume(std::move(batch), std::move(done));
 }
 
@@ -150,7 +150,8 @@ void Batcher<T>::run() {
     }
     bool full = pending_items_ >= config_.send_batch_size;
     if (!full && !stopping_ && !draining_) {
-      auto due = first_arrival_ + config_.timeout;
+      // The oldest pending item sets the deadline, also after part of the data was sent.
+      auto due = waiters_.front().arrival + config_.timeout;
       if (cv_.wait_until(lock, due, [this] {
             return stopping_ || draining_ || pending_items_ >= config_.send_batch_size;
           })) {
@@ -159,14 +160,16 @@ void Batcher<T>::run() {
     }
     size_t max = config_.send_batch_max_size > 0 ? config_.send_batch_max_size : pending_items_;
     auto [batch, waiters] = takeLocked(std::min(max, pending_items_));
-    if (pending_items_ > 0) first_arrival_ = std::chrono::steady_clock::now();
+    Trigger trigger = full                     ? Trigger::kSize
+                      : stopping_ || draining_ ? Trigger::kPassThrough
+                                               : Trigger::kTimeout;
     lock.unlock();
     send(
         std::move(batch),
         [waiters = std::move(waiters)](Status st) {
           for (const auto& w : waiters) w->partDone(st);
         },
-        !full);
+        trigger);
     lock.lock();
   }
 }

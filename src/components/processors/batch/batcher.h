@@ -42,12 +42,16 @@ class Batcher final : public pipeline::ConsumerComponent, public pipeline::Consu
   struct Pending {
     std::shared_ptr<Waiter> waiter;
     size_t items;
+    std::chrono::steady_clock::time_point arrival;  // when this request's data came in
   };
 
   void run();
   // Takes up to `max_items` from the pending data; call with mu_ held.
   std::pair<T, std::vector<std::shared_ptr<Waiter>>> takeLocked(size_t max_items);
-  void send(T&& batch, pipeline::Done done, bool by_timeout);
+  // Why a batch goes out, for the size/timeout trigger counters (flushes at shutdown and
+  // pass-through sends count as neither).
+  enum class Trigger { kSize, kTimeout, kPassThrough };
+  void send(T&& batch, pipeline::Done done, Trigger trigger);
 
   component::Settings settings_;
   Config config_;
@@ -57,7 +61,6 @@ class Batcher final : public pipeline::ConsumerComponent, public pipeline::Consu
   T pending_;
   size_t pending_items_ = 0;
   std::deque<Pending> waiters_;
-  std::chrono::steady_clock::time_point first_arrival_;
   bool stopping_ = false;
   bool draining_ = false;  // shutdown has begun: send everything at once, hold nothing
   std::thread thread_;
