@@ -31,6 +31,13 @@ TEST_F(WalTest, RoundTripAcrossSegmentRolls) {
   std::mt19937 rng(42);
   std::vector<std::string> written;
   for (size_t i = 0; i < 800; ++i) written.push_back(makeRecord(i, 1 + rng() % 3000));
+  // A segment closes once it holds segment_bytes; the batch that crosses the line may add up to
+  // group_commit_bytes plus one record (and framing), however appends happen to be grouped.
+  size_t total = 0;
+  for (const auto& r : written) total += r.size() + 8;
+  const size_t min_segments =
+      total / (options.segment_bytes + options.group_commit_bytes + 3000 + 64);
+  ASSERT_GE(min_segments, 5u);
   {
     auto opened = openCollect(posix_, walDir(), options);
     ASSERT_TRUE(opened.wal);
@@ -45,13 +52,13 @@ TEST_F(WalTest, RoundTripAcrossSegmentRolls) {
     }
     all.wait();
     EXPECT_EQ(failures.load(), 0);
-    EXPECT_GT(opened.wal->currentSegment(), 10u);
+    EXPECT_GE(opened.wal->currentSegment(), min_segments);
   }
   auto reopened = openCollect(posix_, walDir(), options);
   EXPECT_EQ(reopened.records, written);
   const RecoveryStats& stats = reopened.wal->recoveryStats();
   EXPECT_EQ(stats.records, written.size());
-  EXPECT_GT(stats.segments, 10u);
+  EXPECT_GE(stats.segments, min_segments);
   EXPECT_EQ(stats.truncated_bytes, 0u);
   EXPECT_FALSE(stats.corrupt_tail);
   EXPECT_TRUE(stats.corruptions.empty());
