@@ -1,5 +1,7 @@
 // Encoding of the OTLP messages shared by all signals (AnyValue, KeyValue, Resource, Scope) and
 // of the export responses.
+#include <cstring>
+
 #include "model/otlp/encode_context.h"
 #include "model/otlp/proto_encoder.h"
 
@@ -173,6 +175,39 @@ uint8_t* writeScope(uint8_t* p, const InstrumentationScope& s, SizeTable& sizes)
   p = writeStringField(p, 2, s.version);
   p = writeAttributes(p, 3, s.attributes, sizes);
   return writeVarintField(p, 4, s.dropped_attributes_count);
+}
+
+namespace {
+
+std::string lenField(uint32_t field, std::string_view payload) {
+  std::string out(wire::lenFieldSize(field, payload.size()), '\0');
+  uint8_t* p = reinterpret_cast<uint8_t*>(out.data());
+  p = wire::writeTag(p, field, wire::kLen);
+  p = wire::writeVarint(p, payload.size());
+  std::memcpy(p, payload.data(), payload.size());
+  return out;
+}
+
+std::string varintField(uint32_t field, uint64_t v) {
+  std::string out(wire::tagSize(field) + wire::varintSize(v), '\0');
+  uint8_t* p = reinterpret_cast<uint8_t*>(out.data());
+  p = wire::writeTag(p, field, wire::kVarint);
+  wire::writeVarint(p, v);
+  return out;
+}
+
+}  // namespace
+
+std::string encodeRpcStatus(int32_t code, std::string_view message, int retry_after_seconds) {
+  std::string out =
+      varintField(1, static_cast<uint64_t>(static_cast<int64_t>(code))) + lenField(2, message);
+  if (retry_after_seconds > 0) {
+    std::string retry_info =
+        lenField(1, varintField(1, static_cast<uint64_t>(retry_after_seconds)));
+    out += lenField(
+        3, lenField(1, "type.googleapis.com/google.rpc.RetryInfo") + lenField(2, retry_info));
+  }
+  return out;
 }
 
 std::string encodeExportResponse(int64_t rejected, std::string_view error_message) {

@@ -240,6 +240,16 @@ void encodeJson(const Logs& batch, std::string& out) {
       [](const ScopeLogs& s) { return s.log_records; }, writeLogRecord);
 }
 
+std::string encodeRpcStatusJson(int32_t code, std::string_view message) {
+  std::string out;
+  JsonWriter w(out);
+  w.beginObject();
+  w.intField("code", code);
+  w.stringField("message", message);
+  w.endObject();
+  return out;
+}
+
 std::string encodeExportResponseJson(std::string_view signal, int64_t rejected,
                                      std::string_view error_message) {
   if (rejected == 0 && error_message.empty()) return "{}";

@@ -22,6 +22,9 @@ void encodeJson(const Logs& batch, std::string& out);
 // ExportXServiceResponse for `signal` ("traces", "metrics" or "logs"):
 // {"partialSuccess":{"rejectedSpans":"3","errorMessage":"…"}} (rejectedDataPoints for metrics,
 // rejectedLogRecords for logs), or {} when nothing was rejected and there is no message.
+// google.rpc.Status as JSON: {"code":3,"message":"..."}, the body of an OTLP/HTTP JSON error.
+std::string encodeRpcStatusJson(int32_t code, std::string_view message);
+
 std::string encodeExportResponseJson(std::string_view signal, int64_t rejected,
                                      std::string_view error_message);
 

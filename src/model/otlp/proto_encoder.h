@@ -20,4 +20,9 @@ void encode(const Logs& batch, std::string& out);
 // for all three signals. Empty when nothing was rejected and there is no message.
 std::string encodeExportResponse(int64_t rejected, std::string_view error_message);
 
+// google.rpc.Status {code = 1, message = 2, details = 3}: the body of an OTLP/HTTP error and
+// gRPC's `grpc-status-details-bin`. With retry_after_seconds > 0 the details carry a
+// google.rpc.RetryInfo {retry_delay: Duration {seconds}}, the OTLP throttling signal.
+std::string encodeRpcStatus(int32_t code, std::string_view message, int retry_after_seconds = 0);
+
 }  // namespace periscope::model::otlp

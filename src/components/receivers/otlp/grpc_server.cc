@@ -5,7 +5,6 @@
 
 #include "common/logging.h"
 #include "components/receivers/otlp/export_handler.h"
-#include "components/receivers/otlp/retry_info.h"
 #include "model/otlp/proto_encoder.h"
 
 namespace periscope::components::otlp_receiver {
@@ -68,8 +67,8 @@ class ExportReactor final : public grpc::ServerGenericBidiReactor {
       if (r.status.retryAfterSeconds() > 0) {
         // Throttling: UNAVAILABLE with RetryInfo, so clients wait as told (OTLP spec).
         Finish(grpc::Status(code, message,
-                            encodeStatusWithRetryInfo(static_cast<int>(code), message,
-                                                      r.status.retryAfterSeconds())));
+                            model::otlp::encodeRpcStatus(static_cast<int32_t>(code), message,
+                                                         r.status.retryAfterSeconds())));
       } else {
         Finish(grpc::Status(code, message));
       }

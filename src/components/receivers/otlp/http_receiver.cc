@@ -31,42 +31,6 @@ int httpStatusFor(const Status& st) {
   }
 }
 
-void appendVarint(std::string& out, uint64_t v) {
-  while (v >= 0x80) {
-    out += static_cast<char>(v | 0x80);
-    v >>= 7;
-  }
-  out += static_cast<char>(v);
-}
-
-// google.rpc.Status {int32 code = 1; string message = 2;}: the OTLP/HTTP error body.
-std::string encodeRpcStatus(const Status& st) {
-  std::string out;
-  out += '\x08';
-  appendVarint(out, static_cast<uint64_t>(st.code()));
-  out += '\x12';
-  appendVarint(out, st.message().size());
-  out += st.message();
-  return out;
-}
-
-std::string jsonEscape(std::string_view s) {
-  std::string out;
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      out += buf;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out;
-}
-
 std::string_view mediaType(std::string_view content_type) {
   auto semi = content_type.find(';');
   auto t = content_type.substr(0, semi);
@@ -78,11 +42,11 @@ http::Response errorResponse(int status, const Status& st, bool json) {
   http::Response r;
   r.status = status;
   if (json) {
-    r.body = "{\"code\":" + std::to_string(static_cast<int>(st.code())) + ",\"message\":\"" +
-             jsonEscape(st.message()) + "\"}";
+    r.body = model::otlp::encodeRpcStatusJson(static_cast<int32_t>(st.code()), st.message());
     r.setHeader("Content-Type", "application/json");
   } else {
-    r.body = encodeRpcStatus(st);
+    r.body = model::otlp::encodeRpcStatus(static_cast<int32_t>(st.code()), st.message(),
+                                          st.retryAfterSeconds());
     r.setHeader("Content-Type", "application/x-protobuf");
   }
   return r;

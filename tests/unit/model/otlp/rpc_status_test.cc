@@ -1,12 +1,13 @@
-#include "components/receivers/otlp/retry_info.h"
-
 #include <gtest/gtest.h>
 
-namespace periscope::components::otlp_receiver {
+#include "model/otlp/json_encoder.h"
+#include "model/otlp/proto_encoder.h"
+
+namespace periscope::model::otlp {
 namespace {
 
-TEST(RetryInfo, EncodesStatusWithRetryDelay) {
-  std::string got = encodeStatusWithRetryInfo(14, "busy", 3);
+TEST(RpcStatus, ProtobufWithRetryInfo) {
+  std::string got = encodeRpcStatus(14, "busy", 3);
   std::string type_url = "type.googleapis.com/google.rpc.RetryInfo";
   // Duration{seconds: 3} = 08 03; RetryInfo{retry_delay} = 0a 02 08 03.
   std::string retry_info = std::string("\x0a\x02\x08\x03", 4);
@@ -17,5 +18,13 @@ TEST(RetryInfo, EncodesStatusWithRetryDelay) {
   EXPECT_EQ(got, expected);
 }
 
+TEST(RpcStatus, ProtobufWithoutDetails) {
+  EXPECT_EQ(encodeRpcStatus(3, "bad"), std::string("\x08\x03\x12\x03") + "bad");
+}
+
+TEST(RpcStatus, JsonEscapesTheMessage) {
+  EXPECT_EQ(encodeRpcStatusJson(3, "bad \"x\"\n"), R"({"code":3,"message":"bad \"x\"\n"})");
+}
+
 }  // namespace
-}  // namespace periscope::components::otlp_receiver
+}  // namespace periscope::model::otlp
