@@ -10,18 +10,13 @@
 #include "model/otlp/proto_decoder.h"
 #include "model/otlp/proto_encoder.h"
 #include "support/fake_consumer.h"
+#include "support/null_host.h"
 #include "support/temp_dir.h"
 
 namespace periscope::components::file_exporter {
 namespace {
 
 namespace fs = std::filesystem;
-
-class NullHost : public component::Host {
- public:
-  component::Component* extension(const component::ComponentId&) override { return nullptr; }
-  void reportFatalError(const component::ComponentId&, const Status&) override {}
-};
 
 std::string readAll(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -43,7 +38,7 @@ TEST(FileExporter, WritesOneJsonRequestPerLine) {
   Config c;
   c.path = dir.file("out/traces.jsonl");
   auto e = make(c);
-  NullHost host;
+  testing::NullHost host;
   ASSERT_TRUE(e->start(host).isOk());
   model::Traces a = testing::makeSpans(3), b = testing::makeSpans(2, 1, 9);
   std::string a_bytes, b_bytes;
@@ -70,7 +65,7 @@ TEST(FileExporter, ProtoFormatIsLengthPrefixed) {
   c.path = dir.file("traces.pb");
   c.format = "proto";
   auto e = make(c);
-  NullHost host;
+  testing::NullHost host;
   ASSERT_TRUE(e->start(host).isOk());
   model::Traces a = testing::makeSpans(4);
   std::string expected;
@@ -93,7 +88,7 @@ TEST(FileExporter, RotatesBySizeAndKeepsMaxBackups) {
   c.rotation->max_megabytes = 1;
   c.rotation->max_backups = 2;
   auto e = make(c);
-  NullHost host;
+  testing::NullHost host;
   ASSERT_TRUE(e->start(host).isOk());
   size_t total = 0;
   for (int i = 0; i < 12; ++i) {  // ~12 × 400 KB → several rotations
@@ -114,7 +109,7 @@ TEST(FileExporter, ReportsUnwritablePath) {
   Config c;
   c.path = "/proc/periscope-cannot-write-here/x.jsonl";
   auto e = make(c);
-  NullHost host;
+  testing::NullHost host;
   Status st = e->start(host);
   EXPECT_FALSE(st.isOk());
   EXPECT_NE(st.message().find(c.path), std::string::npos);

@@ -4,18 +4,13 @@
 
 #include "components/processors/batch/batcher.h"
 #include "support/fake_consumer.h"
+#include "support/null_host.h"
 
 namespace periscope::components::batch {
 namespace {
 
 using testing::makeSpans;
 using testing::RecordingConsumer;
-
-class NullHost : public component::Host {
- public:
-  component::Component* extension(const component::ComponentId&) override { return nullptr; }
-  void reportFatalError(const component::ComponentId&, const Status&) override {}
-};
 
 struct Fixture {
   explicit Fixture(Config c)
@@ -30,7 +25,7 @@ struct Fixture {
     return f;
   }
   Config config;
-  NullHost host;
+  testing::NullHost host;
   RecordingConsumer<model::Traces> sink;
   Batcher<model::Traces> batcher;
 };
