@@ -319,12 +319,14 @@ function rawPost(total, { streamBody }) {
     s.on('close', () => resolve({ statusLine: got.split('\r\n')[0], error, sent }));
     s.write(`POST /v1/traces HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-protobuf\r\nContent-Length: ${total}\r\n\r\n`);
     if (!streamBody) return;
+    // One chunk per event-loop turn: a synchronous write loop could push the whole body into a
+    // fast-draining socket before the 'data' event carrying the answer is ever dispatched.
     const chunk = Buffer.alloc(MiB);
     const pump = () => {
-      while (sent < total && !s.destroyed && !got) {
-        sent += chunk.length;
-        if (!s.write(chunk)) { s.once('drain', pump); return; }
-      }
+      if (sent >= total || s.destroyed || got) return;
+      sent += chunk.length;
+      if (s.write(chunk)) setImmediate(pump);
+      else s.once('drain', pump);
     };
     pump();
   });
