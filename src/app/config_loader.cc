@@ -6,7 +6,8 @@
 namespace periscope::app {
 
 bool loadServiceConfig(const std::string& path, const component::Registry& registry,
-                       pipeline::ServiceConfig& out, config::Diagnostics& diags) {
+                       pipeline::ServiceConfig& out, config::Diagnostics& diags,
+                       BackendConfig* backend) {
   config::Value root = path.empty() ? config::loadYamlString(std::string(builtinConfigYaml()),
                                                              "<built-in all-in-one.yaml>", diags)
                                     : config::loadYamlFile(path, diags);
@@ -14,7 +15,10 @@ bool loadServiceConfig(const std::string& path, const component::Registry& regis
   // Keep going after variable errors so that every problem in the file is reported at once.
   bool loaded_cleanly = diags.ok();
   bool valid = pipeline::buildServiceConfig(root, registry, out, diags);
-  return loaded_cleanly && valid;
+  BackendConfig ignored;
+  size_t before = diags.size();
+  decodeBackendConfig(root, backend != nullptr ? *backend : ignored, diags);
+  return loaded_cleanly && valid && diags.size() == before;
 }
 
 }  // namespace periscope::app

@@ -5,14 +5,89 @@
 #include <cstdio>
 #include <thread>
 
+#include "api/api_server.h"
 #include "app/config_loader.h"
 #include "app/demo.h"
 #include "app/self_metrics.h"
 #include "common/logging.h"
 #include "components/builtin_components.h"
+#include "common/telemetry/metrics.h"
 #include "pipeline/service.h"
+#include "query/traces/trace_service.h"
+#include "storage/catalog/data_dir.h"
+#include "storage/io/posix_file_system.h"
+#include "storage/signals/traces/trace_store.h"
 
 namespace periscope::app {
+namespace {
+
+// The embedded store, opened on first use: by the `store` exporter while the service is built,
+// or for the query API.
+struct Backend {
+  StorageConfig config;
+  storage::PosixFileSystem fs;
+  std::unique_ptr<storage::TraceStore> traces;
+  Status open_error;
+
+  Result<storage::TraceStore*> tracesStore() {
+    if (traces) return traces.get();
+    if (!open_error.isOk()) return open_error;
+    Status st = storage::claimDataDir(fs, config.path);
+    if (st.isOk()) {
+      auto store = storage::TraceStore::open(fs, traceStoreOptions(config));
+      if (store.isOk()) {
+        traces = std::move(*store);
+        registerMetrics();
+        const auto& w = traces->walRecovery();
+        const auto& s = traces->stats();
+        log::info("store", "trace store open",
+                  {{"dir", traces->dir()},
+                   {"segments", std::to_string(s.segments.load())},
+                   {"wal_records_replayed", std::to_string(s.wal_records_replayed.load())},
+                   {"wal_spans_replayed", std::to_string(s.wal_spans_replayed.load())},
+                   {"wal_truncated_bytes", std::to_string(w.truncated_bytes)},
+                   {"segments_quarantined", std::to_string(s.segments_quarantined.load())}});
+        return traces.get();
+      }
+      st = store.status();
+    }
+    open_error = Status(st.code(), "storage.path " + config.path + ": " + std::string(st.message()));
+    return open_error;
+  }
+
+  void registerMetrics() {
+    auto& reg = telemetry::globalRegistry();
+    const auto* s = &traces->stats();
+    auto counter = [&](const char* name, const char* help, const std::atomic<uint64_t>* v) {
+      reg.callbackCounter(name, help, {}, [v] { return static_cast<double>(v->load()); });
+    };
+    auto gauge = [&](const char* name, const char* help, const std::atomic<uint64_t>* v) {
+      reg.callbackGauge(name, help, {}, [v] { return static_cast<double>(v->load()); });
+    };
+    counter("periscope_store_spans_written", "Spans written to the trace store WAL.",
+            &s->spans_written);
+    counter("periscope_store_write_failures", "Batches the trace store could not take.",
+            &s->write_failures);
+    counter("periscope_store_wal_spans_replayed", "Spans recovered from the WAL at start.",
+            &s->wal_spans_replayed);
+    counter("periscope_store_wal_truncated_bytes", "Torn WAL tail bytes cut at start.",
+            &s->wal_truncated_bytes);
+    counter("periscope_store_head_flushes", "Head flushes to segments.", &s->head_flushes);
+    counter("periscope_store_flush_failures", "Failed head flushes (retried).",
+            &s->flush_failures);
+    counter("periscope_store_compactions", "Segment compactions.", &s->compactions);
+    counter("periscope_store_retention_deleted_spans", "Spans deleted by retention.",
+            &s->retention_deleted_spans);
+    counter("periscope_store_segments_quarantined", "Damaged segments moved aside at start.",
+            &s->segments_quarantined);
+    gauge("periscope_store_head_spans", "Spans in the in-memory head.", &s->head_spans);
+    gauge("periscope_store_segments", "Live segment files.", &s->segments);
+    gauge("periscope_store_segment_bytes", "Bytes in live segment files.", &s->segment_bytes);
+    gauge("periscope_store_segment_spans", "Spans in live segment files.", &s->segment_spans);
+  }
+};
+
+}  // namespace
 
 int runServe(const ServeOptions& options) {
   // Block termination signals before any thread starts so that only sigtimedwait sees them.
@@ -23,11 +98,17 @@ int runServe(const ServeOptions& options) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
+  Backend backend;
   component::Registry registry;
-  components::registerBuiltins(registry);
+  components::registerBuiltins(registry, [&backend]() -> Result<storage::TraceWriter*> {
+    auto store = backend.tracesStore();
+    if (!store.isOk()) return store.status();
+    return static_cast<storage::TraceWriter*>(*store);
+  });
   pipeline::ServiceConfig config;
   config::Diagnostics diags;
-  if (!loadServiceConfig(options.config_path, registry, config, diags)) {
+  BackendConfig backend_config;
+  if (!loadServiceConfig(options.config_path, registry, config, diags, &backend_config)) {
     std::fprintf(stderr, "invalid configuration:\n%s", diags.format().c_str());
     return 1;
   }
@@ -37,6 +118,9 @@ int runServe(const ServeOptions& options) {
   std::string format =
       options.log_format.empty() ? config.telemetry.logs.encoding : options.log_format;
   log::configure(level, format == "json" ? log::Format::kJson : log::Format::kConsole);
+
+  backend.config = backend_config.storage;
+  if (!options.data_dir.empty()) backend.config.path = options.data_dir;
 
   registerProcessMetrics();
   auto metrics_server = startSelfMetrics(config.telemetry.metrics);
@@ -58,6 +142,33 @@ int runServe(const ServeOptions& options) {
     log::error("periscope", "cannot start", {{"error", st.toString()}});
     (void)service.shutdown(std::chrono::steady_clock::now() + options.shutdown_timeout);
     return 1;
+  }
+  // The query API serves whenever there is a store: one the pipelines write, or a `query:`
+  // section asking to read an existing data directory.
+  std::unique_ptr<query::TraceService> trace_service;
+  std::unique_ptr<api::ApiServer> api_server;
+  if (backend.traces || backend_config.query_present) {
+    auto store = backend.tracesStore();
+    if (!store.isOk()) {
+      log::error("periscope", "cannot open the store", {{"error", store.status().toString()}});
+      (void)service.shutdown(std::chrono::steady_clock::now() + options.shutdown_timeout);
+      return 1;
+    }
+    query::TraceServiceOptions qo;
+    qo.max_limit = static_cast<size_t>(std::max<int64_t>(1, backend_config.query.max_limit));
+    trace_service = std::make_unique<query::TraceService>(**store, qo);
+    api::ApiOptions ao;
+    ao.endpoint = backend_config.query.endpoint;
+    auto started = api::ApiServer::start(ao, *trace_service);
+    if (!started.isOk()) {
+      log::error("periscope", "cannot start the query API",
+                 {{"endpoint", ao.endpoint}, {"error", started.status().toString()}});
+      (void)service.shutdown(std::chrono::steady_clock::now() + options.shutdown_timeout);
+      return 1;
+    }
+    api_server = std::move(*started);
+    log::info("query", "query API listening",
+              {{"endpoint", ao.endpoint}, {"port", std::to_string(api_server->port())}});
   }
   log::info(
       "periscope", "everything is ready; waiting for data",
@@ -82,7 +193,13 @@ int runServe(const ServeOptions& options) {
   demo.reset();
   auto deadline = std::chrono::steady_clock::now() + options.shutdown_timeout;
   Status down = service.shutdown(deadline);
+  if (api_server) api_server->stop();
   if (*metrics_server) (*metrics_server)->stop();
+  if (backend.traces) {
+    Status closed = backend.traces->close();
+    if (!closed.isOk())
+      log::warn("store", "closing the trace store", {{"error", closed.toString()}});
+  }
   if (!down.isOk())
     log::warn("periscope", "shutdown finished with errors", {{"error", down.toString()}});
   log::info("periscope", "stopped");

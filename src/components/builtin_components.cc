@@ -5,6 +5,7 @@
 #include "components/exporters/nop/nop_exporter.h"
 #include "components/exporters/otlp/otlp_exporter.h"
 #include "components/exporters/otlphttp/otlphttp_exporter.h"
+#include "components/exporters/store/store_exporter.h"
 #include "components/extensions/health_check/health_check.h"
 #include "components/processors/batch/factory.h"
 #include "components/processors/memory_limiter/factory.h"
@@ -12,7 +13,7 @@
 
 namespace periscope::components {
 
-void registerBuiltins(component::Registry& registry) {
+void registerBuiltins(component::Registry& registry, store_exporter::StoreProvider store) {
   // receivers
   registry.add(otlp_receiver::makeFactory());
   // processors
@@ -24,6 +25,7 @@ void registerBuiltins(component::Registry& registry) {
   registry.add(nop_exporter::makeFactory());
   registry.add(otlp_exporter::makeFactory());
   registry.add(otlphttp_exporter::makeFactory());
+  registry.add(store_exporter::makeFactory(std::move(store)));
   // extensions
   registry.add(health_check::makeFactory());
 }

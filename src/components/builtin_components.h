@@ -2,9 +2,12 @@
 #pragma once
 
 #include "component/registry.h"
+#include "components/exporters/store/store_exporter.h"
 
 namespace periscope::components {
 
-void registerBuiltins(component::Registry& registry);
+// `store`: how the `store` exporter reaches the embedded store; without it (validate,
+// components) the exporter can be configured and validated but not created.
+void registerBuiltins(component::Registry& registry, store_exporter::StoreProvider store = {});
 
 }  // namespace periscope::components

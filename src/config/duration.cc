@@ -42,6 +42,8 @@ std::optional<Duration> parseDuration(std::string_view text) {
       scale = 60e9;
     else if (unit == "h")
       scale = 3600e9;
+    else if (unit == "d")  // not Go, but what retention settings are written in (Prometheus)
+      scale = 86400e9;
     else
       return std::nullopt;
     total_ns += value * scale;
@@ -55,6 +57,7 @@ std::optional<Duration> parseDuration(std::string_view text) {
 std::string formatDuration(Duration d) {
   int64_t ns = d.count();
   if (ns == 0) return "0s";
+  if (ns % 86400'000'000'000 == 0) return std::to_string(ns / 86400'000'000'000) + "d";
   if (ns % 3600'000'000'000 == 0) return std::to_string(ns / 3600'000'000'000) + "h";
   if (ns % 60'000'000'000 == 0) return std::to_string(ns / 60'000'000'000) + "m";
   if (ns % 1'000'000'000 == 0) return std::to_string(ns / 1'000'000'000) + "s";

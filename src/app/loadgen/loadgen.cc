@@ -1,6 +1,5 @@
 #include "app/loadgen/loadgen.h"
 
-#include <curl/curl.h>
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 
@@ -11,7 +10,10 @@
 #include <mutex>
 #include <thread>
 
+#include "app/http_client.h"
 #include "app/loadgen/workload.h"
+#include "model/otlp/json_encoder.h"
+#include "model/otlp/proto_encoder.h"
 #include "config/duration.h"
 
 namespace periscope::app::loadgen {
@@ -75,45 +77,25 @@ class GrpcSender final : public Sender {
   std::unique_ptr<grpc::GenericStub> stub_;
 };
 
-size_t discard(char*, size_t size, size_t n, void*) {
-  return size * n;
-}
-
 class HttpSender final : public Sender {
  public:
-  HttpSender(const std::string& endpoint, bool json) {
+  HttpSender(const std::string& endpoint, bool json)
+      : client_({json ? "Content-Type: application/json" : "Content-Type: application/x-protobuf",
+                 "Expect:"}) {
     url_ = endpoint.rfind("http", 0) == 0 ? endpoint : "http://" + endpoint;
     if (url_.find("/v1/") == std::string::npos) url_ += "/v1/traces";
-    curl_ = curl_easy_init();
-    headers_ = curl_slist_append(
-        nullptr, json ? "Content-Type: application/json" : "Content-Type: application/x-protobuf");
-    headers_ = curl_slist_append(headers_, "Expect:");
-  }
-  ~HttpSender() override {
-    curl_slist_free_all(headers_);
-    curl_easy_cleanup(curl_);
   }
   void send(const std::string& body, SendDone done) override { done(post(body)); }
 
  private:
   std::string post(const std::string& body) {
-    curl_easy_setopt(curl_, CURLOPT_URL, url_.c_str());
-    curl_easy_setopt(curl_, CURLOPT_POSTFIELDS, body.data());
-    curl_easy_setopt(curl_, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
-    curl_easy_setopt(curl_, CURLOPT_HTTPHEADER, headers_);
-    curl_easy_setopt(curl_, CURLOPT_WRITEFUNCTION, discard);
-    curl_easy_setopt(curl_, CURLOPT_TIMEOUT, 10L);
-    curl_easy_setopt(curl_, CURLOPT_NOSIGNAL, 1L);
-    CURLcode rc = curl_easy_perform(curl_);
-    if (rc != CURLE_OK) return std::string("HTTP: ") + curl_easy_strerror(rc);
-    long code = 0;
-    curl_easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &code);
-    return code == 200 ? "" : "HTTP " + std::to_string(code);
+    HttpResponse r = client_.post(url_, body, std::chrono::seconds(10));
+    if (r.outcome != HttpResponse::Outcome::kOk) return "HTTP: " + r.error;
+    return r.status == 200 ? "" : "HTTP " + std::to_string(r.status);
   }
 
+  HttpClient client_;
   std::string url_;
-  CURL* curl_;
-  curl_slist* headers_;
 };
 
 std::unique_ptr<Sender> makeSender(const Options& o) {
@@ -124,7 +106,6 @@ std::unique_ptr<Sender> makeSender(const Options& o) {
 }  // namespace
 
 Summary run(const Options& o) {
-  curl_global_init(CURL_GLOBAL_DEFAULT);
   WorkloadOptions w;
   w.spans_per_request = o.spans_per_request;
   w.seed = o.seed;
@@ -159,7 +140,16 @@ Summary run(const Options& o) {
           slots.cv.wait(lock, [&] { return slots.in_flight < o.inflight; });
           ++slots.in_flight;
         }
-        sender->send(pool[n % pool.size()], [&c, &o, &slots](const std::string& err) {
+        std::string live_request;
+        if (o.live) {
+          model::Traces t = makeTraces(o.spans_per_request, o.seed * 1000003 + 16 + n);
+          if (o.protocol == "http-json")
+            model::otlp::encodeJson(t, live_request);
+          else
+            model::otlp::encode(t, live_request);
+        }
+        sender->send(o.live ? live_request : pool[n % pool.size()],
+                     [&c, &o, &slots](const std::string& err) {
           c.requests++;
           if (err.empty())
             c.spans_ok += static_cast<uint64_t>(o.spans_per_request);
@@ -227,6 +217,8 @@ void usage() {
       "  --inflight N               requests awaiting an answer per gRPC connection (default 8;\n"
       "                             HTTP sends one at a time per connection)\n"
       "  --seed N                   workload seed (default 1)\n"
+      "  --live                     a freshly generated request (new trace ids, current\n"
+      "                             timestamps) per send instead of a repeated pool\n"
       "  --quiet                    no progress line\n");
 }
 
@@ -295,6 +287,8 @@ int runCli(int argc, char** argv) {
       }
     } else if (a == "--seed") {
       o.seed = std::strtoull(value("--seed").c_str(), nullptr, 10);
+    } else if (a == "--live") {
+      o.live = true;
     } else if (a == "--quiet") {
       o.quiet = true;
     } else {

@@ -20,6 +20,9 @@ struct Options {
   int connections = 2;
   int inflight = 8;  // per gRPC connection; the generator sends open-loop up to this many
   uint64_t seed = 1;
+  // Encode a fresh request (new ids, timestamps = now) for every send instead of cycling a
+  // pre-encoded pool: what a store or the demo needs; costs generator CPU.
+  bool live = false;
   bool quiet = false;                         // no progress line
   const std::atomic<bool>* cancel = nullptr;  // stops the run early when set
 };

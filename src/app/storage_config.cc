@@ -1,0 +1,125 @@
+#include "app/storage_config.h"
+
+namespace periscope::app {
+
+const config::Schema<RetentionPolicyConfig>& RetentionPolicyConfig::schema() {
+  static const auto s =
+      config::Schema<RetentionPolicyConfig>()
+          .field("name", &RetentionPolicyConfig::name, "Label for logs and docs.")
+          .field("service", &RetentionPolicyConfig::service,
+                 "Match spans of this service only (empty = any).")
+          .choice("status", &RetentionPolicyConfig::status, {"any", "error"},
+                  "error: match only spans with status ERROR.")
+          .field("attributes", &RetentionPolicyConfig::attributes,
+                 "Span or resource attributes that must all equal these values.")
+          .field("retention", &RetentionPolicyConfig::retention,
+                 "How long traces matching this rule are kept (e.g. 30d).");
+  return s;
+}
+
+const config::Schema<WalConfig>& WalConfig::schema() {
+  static const auto s =
+      config::Schema<WalConfig>()
+          .choice("fsync", &WalConfig::fsync, {"always", "interval", "never"},
+                  "always: answer senders after fsync (group commit within 10 ms); interval: "
+                  "after write, fsync every sync_interval (survives a process crash, not power "
+                  "loss); never: leave flushing to the OS.")
+          .field("sync_interval", &WalConfig::sync_interval, "fsync period for fsync: interval.");
+  return s;
+}
+
+const config::Schema<TracesStorageConfig>& TracesStorageConfig::schema() {
+  static const auto s =
+      config::Schema<TracesStorageConfig>()
+          .field("retention", &TracesStorageConfig::retention,
+                 "Default age after which traces are deleted.")
+          .field("max_size_mb", &TracesStorageConfig::max_size_mb,
+                 "Size limit of trace segments on disk; the oldest hour partitions are deleted "
+                 "first (0 = none).")
+          .field("retention_policies", &TracesStorageConfig::retention_policies,
+                 "Per-trace rules: a trace is kept for the longest retention among the rules "
+                 "its spans match (first match per span), else the default.")
+          .field("head_max_spans", &TracesStorageConfig::head_max_spans,
+                 "Spans kept in memory before they are written to a segment.")
+          .field("head_max_age", &TracesStorageConfig::head_max_age,
+                 "Longest time spans stay only in memory (and the WAL).")
+          .field("compaction_target_mb", &TracesStorageConfig::compaction_target_mb,
+                 "Small segments of one hour are merged up to this size.")
+          .field("attribute_cardinality_cap", &TracesStorageConfig::attribute_cardinality_cap,
+                 "Distinct values per attribute key indexed per segment; keys over it are "
+                 "still stored and searchable by scan.")
+          .field("cache_mb", &TracesStorageConfig::cache_mb,
+                 "Memory for decoded segments kept for queries.")
+          .field("maintenance_interval", &TracesStorageConfig::maintenance_interval,
+                 "How often compaction and retention run.");
+  return s;
+}
+
+const config::Schema<StorageConfig>& StorageConfig::schema() {
+  static const auto s =
+      config::Schema<StorageConfig>()
+          .field("path", &StorageConfig::path,
+                 "Data directory (overridden by `periscope serve --data`).")
+          .field("wal", &StorageConfig::wal, "Write-ahead log durability.")
+          .field("traces", &StorageConfig::traces, "Trace store: retention, compaction, index.");
+  return s;
+}
+
+const config::Schema<QueryConfig>& QueryConfig::schema() {
+  static const auto s = config::Schema<QueryConfig>()
+                            .field("endpoint", &QueryConfig::endpoint,
+                                   "Listen address of the query API (Jaeger v1/v3) and UI.")
+                            .field("max_limit", &QueryConfig::max_limit,
+                                   "Largest number of traces one search may return.");
+  return s;
+}
+
+void decodeBackendConfig(const config::Value& root, BackendConfig& out,
+                         config::Diagnostics& diags) {
+  if (const config::Value* s = root.find("storage"); s != nullptr && !s->isNull()) {
+    StorageConfig::schema().decode(*s, out.storage, diags);
+    const auto& t = out.storage.traces;
+    if (t.head_max_spans <= 0) diags.error(*s, "storage.traces.head_max_spans must be positive");
+    if (t.retention.count() <= 0) diags.error(*s, "storage.traces.retention must be positive");
+    for (const auto& p : t.retention_policies)
+      if (p.retention.count() <= 0)
+        diags.error(*s, "storage.traces.retention_policies[" + p.name +
+                            "].retention must be positive");
+  }
+  if (const config::Value* q = root.find("query"); q != nullptr && !q->isNull()) {
+    QueryConfig::schema().decode(*q, out.query, diags);
+    out.query_present = true;
+  }
+}
+
+storage::TraceStoreOptions traceStoreOptions(const StorageConfig& c) {
+  storage::TraceStoreOptions o;
+  o.dir = c.path + "/traces";
+  o.fsync = c.wal.fsync == "never"      ? storage::WalSyncPolicy::kNever
+            : c.wal.fsync == "interval" ? storage::WalSyncPolicy::kInterval
+                                        : storage::WalSyncPolicy::kAlways;
+  o.sync_interval = std::chrono::duration_cast<std::chrono::milliseconds>(c.wal.sync_interval);
+  const auto& t = c.traces;
+  o.retention = t.retention;
+  o.max_bytes = static_cast<uint64_t>(std::max<int64_t>(0, t.max_size_mb)) << 20;
+  o.head_max_spans = static_cast<uint64_t>(t.head_max_spans);
+  o.head_max_age = std::chrono::duration_cast<std::chrono::milliseconds>(t.head_max_age);
+  o.compaction_target_bytes = static_cast<uint64_t>(std::max<int64_t>(1, t.compaction_target_mb))
+                              << 20;
+  o.attribute_cardinality_cap = static_cast<size_t>(std::max<int64_t>(1, t.attribute_cardinality_cap));
+  o.segment_cache_bytes = static_cast<uint64_t>(std::max<int64_t>(16, t.cache_mb)) << 20;
+  o.maintenance_interval =
+      std::chrono::duration_cast<std::chrono::milliseconds>(t.maintenance_interval);
+  for (const auto& p : t.retention_policies) {
+    storage::RetentionRule r;
+    r.name = p.name;
+    r.service = p.service;
+    r.errors_only = p.status == "error";
+    for (const auto& [k, v] : p.attributes) r.attributes.emplace_back(k, v);
+    r.retention = p.retention;
+    o.retention_rules.push_back(std::move(r));
+  }
+  return o;
+}
+
+}  // namespace periscope::app

@@ -1,0 +1,71 @@
+// The `storage:` and `query:` sections of the config: where the embedded store keeps its data,
+// its durability, retention and compaction knobs, and where the query API listens.
+// Decoded here (app knows every area) into storage::TraceStoreOptions.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/diagnostics.h"
+#include "config/duration.h"
+#include "config/schema.h"
+#include "config/value.h"
+#include "storage/signals/traces/trace_store_options.h"
+
+namespace periscope::app {
+
+struct RetentionPolicyConfig {
+  std::string name;
+  std::string service;
+  std::string status = "any";  // any|error
+  std::map<std::string, std::string> attributes;
+  config::Duration retention{0};
+  static const config::Schema<RetentionPolicyConfig>& schema();
+};
+
+struct WalConfig {
+  std::string fsync = "always";  // always|interval|never
+  config::Duration sync_interval = std::chrono::seconds(1);
+  static const config::Schema<WalConfig>& schema();
+};
+
+struct TracesStorageConfig {
+  config::Duration retention = std::chrono::hours(24 * 7);
+  int64_t max_size_mb = 0;
+  std::vector<RetentionPolicyConfig> retention_policies;
+  int64_t head_max_spans = 250'000;
+  config::Duration head_max_age = std::chrono::seconds(60);
+  int64_t compaction_target_mb = 256;
+  int64_t attribute_cardinality_cap = 10'000;
+  int64_t cache_mb = 1024;
+  config::Duration maintenance_interval = std::chrono::seconds(10);
+  static const config::Schema<TracesStorageConfig>& schema();
+};
+
+struct StorageConfig {
+  std::string path = "./data";
+  WalConfig wal;
+  TracesStorageConfig traces;
+  static const config::Schema<StorageConfig>& schema();
+};
+
+struct QueryConfig {
+  std::string endpoint = "127.0.0.1:16686";
+  int64_t max_limit = 1500;
+  static const config::Schema<QueryConfig>& schema();
+};
+
+struct BackendConfig {
+  StorageConfig storage;
+  QueryConfig query;
+  bool query_present = false;
+};
+
+// Decodes the two sections from the document root (missing sections keep the defaults).
+void decodeBackendConfig(const config::Value& root, BackendConfig& out, config::Diagnostics& diags);
+
+storage::TraceStoreOptions traceStoreOptions(const StorageConfig& c);
+
+}  // namespace periscope::app

@@ -1,0 +1,711 @@
+#include "storage/signals/traces/segment.h"
+
+#include <zstd.h>
+
+#include <algorithm>
+#include <bit>
+#include <cstring>
+#include <map>
+#include <numeric>
+#include <set>
+
+#include "storage/codec/byte_io.h"
+#include "storage/wal/crc32c.h"
+
+namespace periscope::storage {
+namespace {
+
+constexpr std::string_view kMagic = "PSCSEG01";
+constexpr std::string_view kEndMagic = "PSCSEGND";
+
+// Column blocks, in file order. Adding a column = a new id at the end (readers of an older
+// file see it missing and fail clearly through the version check).
+enum Col : uint8_t {
+  kDictLengths,
+  kDictBytes,
+  kTraceIds,
+  kTraceSpans,
+  kSpanIds,
+  kParents,
+  kParentsExt,
+  kStarts,
+  kDurations,
+  kNames,
+  kKinds,
+  kStatus,
+  kStatusMessages,
+  kFlags,
+  kTraceStates,
+  kResourceOfSpan,
+  kScopeOfSpan,
+  kDropped,
+  kAttrCounts,
+  kAttrKeys,
+  kAttrTypes,
+  kAttrValues,
+  kEvents,
+  kEventAttrKeys,
+  kEventAttrTypes,
+  kEventAttrValues,
+  kLinks,
+  kLinkAttrKeys,
+  kLinkAttrTypes,
+  kLinkAttrValues,
+  kResources,
+  kScopes,
+  kOwnerAttrKeys,
+  kOwnerAttrTypes,
+  kOwnerAttrValues,
+  kAttrIndex,
+  kColumnCount
+};
+
+struct Writers {
+  std::string buf[kColumnCount];
+  ByteWriter w(Col c) { return ByteWriter(buf[c]); }
+};
+
+void writePoolRange(ByteWriter keys, ByteWriter types, ByteWriter values, const AttrPool& pool,
+                    uint32_t b, uint32_t e) {
+  for (uint32_t k = b; k < e; ++k) {
+    keys.varint(pool.keys[k]);
+    types.u8(static_cast<uint8_t>(pool.types[k]));
+    uint64_t v = pool.values[k];
+    switch (pool.types[k]) {
+      case AttrType::kInt:
+        values.svarint(static_cast<int64_t>(v));
+        break;
+      case AttrType::kDouble:
+        values.u64(v);
+        break;
+      default:
+        values.varint(v);
+        break;
+    }
+  }
+}
+
+bool readPoolEntries(ByteReader& keys, ByteReader& types, ByteReader& values, AttrPool& pool,
+                     uint64_t n, size_t dict_size) {
+  for (uint64_t k = 0; k < n; ++k) {
+    uint64_t key = keys.varint();
+    auto type = static_cast<AttrType>(types.u8());
+    uint64_t v;
+    switch (type) {
+      case AttrType::kInt:
+        v = static_cast<uint64_t>(values.svarint());
+        break;
+      case AttrType::kDouble:
+        v = values.u64();
+        break;
+      default:
+        v = values.varint();
+        break;
+    }
+    if (key >= dict_size || static_cast<uint8_t>(type) > static_cast<uint8_t>(AttrType::kBlob))
+      return false;
+    if ((type == AttrType::kString || type == AttrType::kBlob) && v >= dict_size) return false;
+    pool.keys.push_back(static_cast<uint32_t>(key));
+    pool.types.push_back(type);
+    pool.values.push_back(v);
+  }
+  return !keys.fail() && !types.fail() && !values.fail();
+}
+
+uint64_t hashA(const TraceId& id) {
+  uint64_t a;
+  std::memcpy(&a, id.data(), 8);
+  return a * 0x9E3779B97F4A7C15ull;
+}
+uint64_t hashB(const TraceId& id) {
+  uint64_t b;
+  std::memcpy(&b, id.data() + 8, 8);
+  return (b * 0xC2B2AE3D27D4EB4Full) | 1;
+}
+
+}  // namespace
+
+// ---- Bloom filter (double hashing, k = 7) ----
+
+void BloomFilter::init(size_t items, int bits_per_item) {
+  size_t bits = std::max<size_t>(64, items * static_cast<size_t>(bits_per_item));
+  words.assign((bits + 63) / 64, 0);
+}
+
+void BloomFilter::add(const TraceId& id) {
+  uint64_t n = words.size() * 64, a = hashA(id), b = hashB(id);
+  for (int i = 0; i < 7; ++i) {
+    uint64_t bit = (a + static_cast<uint64_t>(i) * b) % n;
+    words[bit / 64] |= 1ull << (bit % 64);
+  }
+}
+
+bool BloomFilter::mayContain(const TraceId& id) const {
+  if (words.empty()) return true;
+  uint64_t n = words.size() * 64, a = hashA(id), b = hashB(id);
+  for (int i = 0; i < 7; ++i) {
+    uint64_t bit = (a + static_cast<uint64_t>(i) * b) % n;
+    if ((words[bit / 64] & (1ull << (bit % 64))) == 0) return false;
+  }
+  return true;
+}
+
+// ---- LoadedSegment ----
+
+bool LoadedSegment::keyIndexed(uint32_t key) const {
+  return std::binary_search(indexed_keys.begin(), indexed_keys.end(), key);
+}
+
+std::pair<uint32_t, uint32_t> LoadedSegment::traceRows(const TraceId& id) const {
+  auto it = std::lower_bound(trace_ids.begin(), trace_ids.end(), id);
+  if (it == trace_ids.end() || *it != id) return {0, 0};
+  size_t k = static_cast<size_t>(it - trace_ids.begin());
+  return {trace_begin[k], trace_begin[k + 1]};
+}
+
+size_t LoadedSegment::memoryBytes() const {
+  size_t n = table.memoryBytes() + trace_ids.size() * 20;
+  for (const auto& [k, rows] : attr_index) n += 48 + rows.size() * 4;
+  return n;
+}
+
+SpanTable sortedByTrace(const SpanTable& table) {
+  std::vector<uint32_t> order(table.rows());
+  std::iota(order.begin(), order.end(), 0u);
+  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    if (table.trace_id[a] != table.trace_id[b]) return table.trace_id[a] < table.trace_id[b];
+    if (table.start_ns[a] != table.start_ns[b]) return table.start_ns[a] < table.start_ns[b];
+    return a < b;
+  });
+  SpanTable out;
+  out.appendRows(table, order);
+  return out;
+}
+
+// ---- Encoding ----
+
+std::string encodeSegment(SpanTable& t, SegmentMeta& meta, const SegmentEncodeOptions& options) {
+  const size_t n = t.rows();
+  Writers cols;
+
+  // Attribute inverted index (computed first: it may intern value texts into the dictionary).
+  std::map<uint32_t, std::map<uint32_t, std::vector<uint32_t>>> index;  // key → text → rows
+  std::set<uint32_t> over_cap;
+  for (uint32_t r = 0; r < n; ++r) {
+    for (uint32_t k = t.attrsBegin(r); k < t.attrs_end[r]; ++k) {
+      uint32_t key = t.attrs.keys[k];
+      AttrType type = t.attrs.types[k];
+      if (over_cap.count(key) || type == AttrType::kBlob || type == AttrType::kEmpty ||
+          type == AttrType::kDouble)
+        continue;
+      uint32_t text = type == AttrType::kString
+                          ? static_cast<uint32_t>(t.attrs.values[k])
+                          : t.dict.intern(t.valueText(type, t.attrs.values[k]));
+      auto& values = index[key];
+      auto& rows = values[text];
+      if (rows.empty() && values.size() > options.attribute_cardinality_cap) {
+        over_cap.insert(key);
+        index.erase(key);
+        continue;
+      }
+      if (rows.empty() || rows.back() != r) rows.push_back(r);
+    }
+  }
+  {
+    ByteWriter w = cols.w(kAttrIndex);
+    w.varint(index.size());
+    for (const auto& [key, values] : index) {
+      w.varint(key);
+      w.varint(values.size());
+      for (const auto& [text, rows] : values) {
+        w.varint(text);
+        w.varint(rows.size());
+        uint32_t prev = 0;
+        for (uint32_t r : rows) {
+          w.varint(r - prev);
+          prev = r;
+        }
+      }
+    }
+  }
+
+  // Dictionary.
+  {
+    ByteWriter lens = cols.w(kDictLengths), bytes = cols.w(kDictBytes);
+    lens.varint(t.dict.size());
+    for (std::string_view s : t.dict.values()) {
+      lens.varint(s.size());
+      bytes.raw(s);
+    }
+  }
+
+  // Traces and spans.
+  meta.spans = n;
+  meta.min_start_ns = UINT64_MAX;
+  meta.max_start_ns = 0;
+  meta.min_duration_ns = UINT64_MAX;
+  meta.max_duration_ns = 0;
+  std::vector<uint32_t> trace_begin;
+  for (uint32_t r = 0; r < n; ++r)
+    if (r == 0 || t.trace_id[r] != t.trace_id[r - 1]) trace_begin.push_back(r);
+  trace_begin.push_back(static_cast<uint32_t>(n));
+  meta.traces = trace_begin.size() - 1;
+  meta.bloom.init(meta.traces);
+  uint64_t prev_trace_start = 0;
+  std::set<std::tuple<uint32_t, uint32_t, int32_t>> ops;
+  for (size_t k = 0; k + 1 < trace_begin.size(); ++k) {
+    uint32_t b = trace_begin[k], e = trace_begin[k + 1];
+    cols.w(kTraceIds).raw(traceIdBytes(t.trace_id[b]));
+    cols.w(kTraceSpans).varint(e - b);
+    meta.bloom.add(t.trace_id[b]);
+    uint64_t first = t.start_ns[b];
+    cols.w(kStarts).svarint(static_cast<int64_t>(first - prev_trace_start));
+    prev_trace_start = first;
+    std::unordered_map<uint64_t, uint32_t> pos;  // span id → offset in trace
+    for (uint32_t r = b; r < e; ++r) pos.emplace(t.span_id[r], r - b);
+    for (uint32_t r = b; r < e; ++r) {
+      if (r > b) cols.w(kStarts).varint(t.start_ns[r] - first);
+      cols.w(kSpanIds).u64(t.span_id[r]);
+      uint64_t parent = t.parent_id[r];
+      if (parent == 0) {
+        cols.w(kParents).varint(0);
+      } else if (auto it = pos.find(parent); it != pos.end()) {
+        cols.w(kParents).varint(it->second + 2);
+      } else {
+        cols.w(kParents).varint(1);
+        cols.w(kParentsExt).u64(parent);
+      }
+      meta.min_start_ns = std::min(meta.min_start_ns, t.start_ns[r]);
+      meta.max_start_ns = std::max(meta.max_start_ns, t.start_ns[r]);
+      meta.min_duration_ns = std::min(meta.min_duration_ns, t.duration_ns[r]);
+      meta.max_duration_ns = std::max(meta.max_duration_ns, t.duration_ns[r]);
+      ops.emplace(t.serviceOf(r), t.name[r], t.kind[r]);
+    }
+  }
+  if (n == 0) meta.min_start_ns = meta.min_duration_ns = 0;
+  meta.partition_start_ns = partitionOf(meta.min_start_ns);
+  meta.operations.clear();
+  for (const auto& [svc, name, kind] : ops)
+    meta.operations.push_back({std::string(t.dict.get(svc)), {std::string(t.dict.get(name)), kind}});
+
+  for (uint32_t r = 0; r < n; ++r) {
+    cols.w(kDurations).varint(t.duration_ns[r]);
+    cols.w(kNames).varint(t.name[r]);
+    cols.w(kKinds).svarint(t.kind[r]);
+    cols.w(kStatus).svarint(t.has_status[r] ? t.status_code[r] + 1 : 0);
+    cols.w(kStatusMessages).varint(t.status_message[r]);
+    cols.w(kFlags).varint(t.flags[r]);
+    cols.w(kTraceStates).varint(t.trace_state[r]);
+    cols.w(kResourceOfSpan).varint(t.resource[r]);
+    cols.w(kScopeOfSpan).varint(t.scope[r]);
+    ByteWriter d = cols.w(kDropped);
+    d.varint(t.dropped_attrs[r]);
+    d.varint(t.dropped_events[r]);
+    d.varint(t.dropped_links[r]);
+    cols.w(kAttrCounts).varint(t.attrs_end[r] - t.attrsBegin(r));
+    writePoolRange(cols.w(kAttrKeys), cols.w(kAttrTypes), cols.w(kAttrValues), t.attrs,
+                   t.attrsBegin(r), t.attrs_end[r]);
+    ByteWriter ev = cols.w(kEvents);
+    ev.varint(t.events_end[r] - t.eventsBegin(r));
+    for (uint32_t e = t.eventsBegin(r); e < t.events_end[r]; ++e) {
+      ev.svarint(static_cast<int64_t>(t.event_time_ns[e] - t.start_ns[r]));
+      ev.varint(t.event_name[e]);
+      ev.varint(t.event_dropped[e]);
+      uint32_t ab = e == 0 ? 0 : t.event_attrs_end[e - 1];
+      ev.varint(t.event_attrs_end[e] - ab);
+      writePoolRange(cols.w(kEventAttrKeys), cols.w(kEventAttrTypes), cols.w(kEventAttrValues),
+                     t.event_attrs, ab, t.event_attrs_end[e]);
+    }
+    ByteWriter ln = cols.w(kLinks);
+    ln.varint(t.links_end[r] - t.linksBegin(r));
+    for (uint32_t l = t.linksBegin(r); l < t.links_end[r]; ++l) {
+      ln.raw(traceIdBytes(t.link_trace_id[l]));
+      ln.u64(t.link_span_id[l]);
+      ln.varint(t.link_trace_state[l]);
+      ln.varint(t.link_flags[l]);
+      ln.varint(t.link_dropped[l]);
+      uint32_t ab = l == 0 ? 0 : t.link_attrs_end[l - 1];
+      ln.varint(t.link_attrs_end[l] - ab);
+      writePoolRange(cols.w(kLinkAttrKeys), cols.w(kLinkAttrTypes), cols.w(kLinkAttrValues),
+                     t.link_attrs, ab, t.link_attrs_end[l]);
+    }
+  }
+  {
+    ByteWriter w = cols.w(kResources);
+    w.varint(t.resources.size());
+    for (const ResourceRow& rr : t.resources) {
+      w.u8(rr.present ? 1 : 0);
+      w.varint(rr.service);
+      w.varint(rr.schema_url);
+      w.varint(rr.dropped);
+      w.varint(rr.attrs_end - rr.attrs_begin);
+      writePoolRange(cols.w(kOwnerAttrKeys), cols.w(kOwnerAttrTypes), cols.w(kOwnerAttrValues),
+                     t.resource_attrs, rr.attrs_begin, rr.attrs_end);
+    }
+    ByteWriter s = cols.w(kScopes);
+    s.varint(t.scopes.size());
+    for (const ScopeRow& sr : t.scopes) {
+      s.u8(sr.present ? 1 : 0);
+      s.varint(sr.name);
+      s.varint(sr.version);
+      s.varint(sr.schema_url);
+      s.varint(sr.dropped);
+      s.varint(sr.attrs_end - sr.attrs_begin);
+      writePoolRange(cols.w(kOwnerAttrKeys), cols.w(kOwnerAttrTypes), cols.w(kOwnerAttrValues),
+                     t.scope_attrs, sr.attrs_begin, sr.attrs_end);
+    }
+  }
+
+  // File: header, compressed blocks, footer, trailer.
+  std::string file;
+  ByteWriter fw(file);
+  fw.raw(kMagic);
+  fw.u32(kSegmentFormatVersion);
+  std::string footer;
+  ByteWriter f(footer);
+  f.varint(kColumnCount);
+  for (int c = 0; c < kColumnCount; ++c) {
+    const std::string& raw = cols.buf[c];
+    size_t bound = ZSTD_compressBound(raw.size());
+    size_t offset = file.size();
+    file.resize(offset + bound);
+    size_t z = ZSTD_compress(file.data() + offset, bound, raw.data(), raw.size(),
+                             options.zstd_level);
+    if (ZSTD_isError(z)) z = 0;  // cannot happen with a correct bound; caught by the crc
+    file.resize(offset + z);
+    f.varint(offset);
+    f.varint(z);
+    f.varint(raw.size());
+    f.u32(crc32c(std::string_view(file).substr(offset, z)));
+  }
+  f.u64(meta.id);
+  f.u64(meta.min_start_ns);
+  f.u64(meta.max_start_ns);
+  f.u64(meta.min_duration_ns);
+  f.u64(meta.max_duration_ns);
+  f.varint(meta.spans);
+  f.varint(meta.traces);
+  f.varint(meta.wal_lsn);
+  f.varint(meta.replaces.size());
+  for (uint64_t id : meta.replaces) f.varint(id);
+  f.varint(meta.operations.size());
+  for (const auto& so : meta.operations) {
+    f.bytes(so.service);
+    f.bytes(so.op.name);
+    f.svarint(so.op.span_kind);
+  }
+  f.varint(meta.bloom.words.size());
+  for (uint64_t w : meta.bloom.words) f.u64(w);
+  uint64_t footer_offset = file.size();
+  fw.raw(footer);
+  fw.u64(footer_offset);
+  fw.u32(static_cast<uint32_t>(footer.size()));
+  fw.u32(crc32c(footer));
+  fw.raw(kEndMagic);
+  meta.file_bytes = file.size();
+  return file;
+}
+
+// ---- Decoding ----
+
+namespace {
+
+struct BlockRef {
+  uint64_t offset, size, raw_size;
+  uint32_t crc;
+};
+
+Status corrupt(const std::string& what) {
+  return Status(StatusCode::kDataLoss, "segment is damaged: " + what);
+}
+
+Result<std::pair<SegmentMeta, std::vector<BlockRef>>> parseFooter(std::string_view tail,
+                                                                  uint64_t file_size) {
+  if (file_size < kMagic.size() + 4 + kSegmentTrailerBytes || tail.size() < kSegmentTrailerBytes)
+    return corrupt("file too short (" + std::to_string(file_size) + " bytes) for a trailer");
+  std::string_view trailer = tail.substr(tail.size() - kSegmentTrailerBytes);
+  if (trailer.substr(16) != kEndMagic)
+    return corrupt("no end marker (truncated or not a segment)");
+  ByteReader tr(trailer);
+  uint64_t footer_offset = tr.u64();
+  uint32_t footer_len = tr.u32();
+  uint32_t footer_crc = tr.u32();
+  uint64_t tail_start = file_size - tail.size();
+  if (footer_offset + footer_len + kSegmentTrailerBytes != file_size || footer_offset < tail_start)
+    return corrupt("footer position out of range");
+  std::string_view footer = tail.substr(footer_offset - tail_start, footer_len);
+  if (crc32c(footer) != footer_crc) return corrupt("footer checksum mismatch");
+  ByteReader f(footer);
+  std::vector<BlockRef> blocks(f.varint());
+  if (blocks.size() != kColumnCount) return corrupt("unexpected column count");
+  for (auto& b : blocks) {
+    b.offset = f.varint();
+    b.size = f.varint();
+    b.raw_size = f.varint();
+    b.crc = f.u32();
+    if (b.offset + b.size > footer_offset) return corrupt("column block out of range");
+  }
+  SegmentMeta m;
+  m.id = f.u64();
+  m.min_start_ns = f.u64();
+  m.max_start_ns = f.u64();
+  m.min_duration_ns = f.u64();
+  m.max_duration_ns = f.u64();
+  m.spans = f.varint();
+  m.traces = f.varint();
+  m.wal_lsn = f.varint();
+  uint64_t nrep = f.varint();
+  for (uint64_t i = 0; i < nrep && !f.fail(); ++i) m.replaces.push_back(f.varint());
+  uint64_t nops = f.varint();
+  for (uint64_t i = 0; i < nops && !f.fail(); ++i) {
+    ServiceOperation so;
+    so.service = std::string(f.bytes());
+    so.op.name = std::string(f.bytes());
+    so.op.span_kind = static_cast<int32_t>(f.svarint());
+    m.operations.push_back(std::move(so));
+  }
+  uint64_t nwords = f.varint();
+  if (nwords > f.remaining() / 8) return corrupt("bloom filter size");
+  m.bloom.words.resize(nwords);
+  for (auto& w : m.bloom.words) w = f.u64();
+  if (f.fail()) return corrupt("footer fields");
+  m.file_bytes = file_size;
+  m.partition_start_ns = partitionOf(m.min_start_ns);
+  return std::make_pair(std::move(m), std::move(blocks));
+}
+
+}  // namespace
+
+Result<SegmentMeta> decodeSegmentMeta(std::string_view tail, uint64_t file_size) {
+  auto r = parseFooter(tail, file_size);
+  if (!r.isOk()) return r.status();
+  return std::move(r->first);
+}
+
+Result<std::unique_ptr<LoadedSegment>> decodeSegment(std::string_view file) {
+  if (file.substr(0, kMagic.size()) != kMagic) return corrupt("bad magic");
+  ByteReader hr(file.substr(kMagic.size(), 4));
+  uint32_t version = hr.u32();
+  if (version > kSegmentFormatVersion)
+    return Status(StatusCode::kFailedPrecondition, "segment format version " + std::to_string(version) +
+                              " is newer than this build supports (" +
+                              std::to_string(kSegmentFormatVersion) + ")");
+  auto parsed = parseFooter(file, file.size());
+  if (!parsed.isOk()) return parsed.status();
+  const auto& blocks = parsed->second;
+  std::vector<std::string> raw(kColumnCount);
+  for (int c = 0; c < kColumnCount; ++c) {
+    const BlockRef& b = blocks[c];
+    std::string_view z = file.substr(b.offset, b.size);
+    if (crc32c(z) != b.crc) return corrupt("column " + std::to_string(c) + " checksum mismatch");
+    if (b.raw_size > (1ull << 34)) return corrupt("column " + std::to_string(c) + " size");
+    raw[c].resize(b.raw_size);
+    size_t got = ZSTD_decompress(raw[c].data(), raw[c].size(), z.data(), z.size());
+    if (ZSTD_isError(got) || got != b.raw_size)
+      return corrupt("column " + std::to_string(c) + " does not decompress");
+  }
+  auto seg = std::make_unique<LoadedSegment>();
+  SpanTable& t = seg->table;
+  auto rd = [&](Col c) { return ByteReader(raw[c]); };
+
+  // Dictionary (replaces the default "" entry; id 0 is "" in every segment).
+  {
+    ByteReader lens = rd(kDictLengths);
+    std::string_view bytes = raw[kDictBytes];
+    uint64_t count = lens.varint();
+    if (count > raw[kDictLengths].size()) return corrupt("dictionary count");
+    size_t pos = 0;
+    t = SpanTable();
+    for (uint64_t i = 0; i < count; ++i) {
+      uint64_t len = lens.varint();
+      if (lens.fail() || pos + len > bytes.size()) return corrupt("dictionary");
+      uint32_t id = t.dict.intern(bytes.substr(pos, len));
+      if (id != i) return corrupt("dictionary has duplicates");
+      pos += len;
+    }
+  }
+  const size_t dict_size = t.dict.size();
+  auto dictId = [&](uint64_t v, bool& ok) {
+    if (v >= dict_size) ok = false;
+    return static_cast<uint32_t>(v);
+  };
+  bool ok = true;
+
+  // Resources and scopes.
+  ByteReader ok_keys = rd(kOwnerAttrKeys), ok_types = rd(kOwnerAttrTypes),
+             ok_values = rd(kOwnerAttrValues);
+  {
+    ByteReader r = rd(kResources);
+    uint64_t nres = r.varint();
+    if (nres > raw[kResources].size()) return corrupt("resource count");
+    for (uint64_t i = 0; i < nres; ++i) {
+      ResourceRow rr;
+      rr.present = r.u8() != 0;
+      rr.service = dictId(r.varint(), ok);
+      rr.schema_url = dictId(r.varint(), ok);
+      rr.dropped = static_cast<uint32_t>(r.varint());
+      uint64_t na = r.varint();
+      rr.attrs_begin = static_cast<uint32_t>(t.resource_attrs.size());
+      if (!readPoolEntries(ok_keys, ok_types, ok_values, t.resource_attrs, na, dict_size))
+        return corrupt("resource attributes");
+      rr.attrs_end = static_cast<uint32_t>(t.resource_attrs.size());
+      t.resources.push_back(rr);
+    }
+    ByteReader s = rd(kScopes);
+    uint64_t nsc = s.varint();
+    if (nsc > raw[kScopes].size()) return corrupt("scope count");
+    for (uint64_t i = 0; i < nsc; ++i) {
+      ScopeRow sr;
+      sr.present = s.u8() != 0;
+      sr.name = dictId(s.varint(), ok);
+      sr.version = dictId(s.varint(), ok);
+      sr.schema_url = dictId(s.varint(), ok);
+      sr.dropped = static_cast<uint32_t>(s.varint());
+      uint64_t na = s.varint();
+      sr.attrs_begin = static_cast<uint32_t>(t.scope_attrs.size());
+      if (!readPoolEntries(ok_keys, ok_types, ok_values, t.scope_attrs, na, dict_size))
+        return corrupt("scope attributes");
+      sr.attrs_end = static_cast<uint32_t>(t.scope_attrs.size());
+      t.scopes.push_back(sr);
+    }
+    if (r.fail() || s.fail() || !ok) return corrupt("resources or scopes");
+  }
+
+  // Traces and spans.
+  ByteReader trace_ids = rd(kTraceIds), trace_spans = rd(kTraceSpans), span_ids = rd(kSpanIds),
+             parents = rd(kParents), parents_ext = rd(kParentsExt), starts = rd(kStarts),
+             durations = rd(kDurations), names = rd(kNames), kinds = rd(kKinds),
+             status = rd(kStatus), status_msgs = rd(kStatusMessages), flags = rd(kFlags),
+             states = rd(kTraceStates), res_of = rd(kResourceOfSpan), scope_of = rd(kScopeOfSpan),
+             dropped = rd(kDropped), attr_counts = rd(kAttrCounts), akeys = rd(kAttrKeys),
+             atypes = rd(kAttrTypes), avalues = rd(kAttrValues), events = rd(kEvents),
+             ekeys = rd(kEventAttrKeys), etypes = rd(kEventAttrTypes),
+             evalues = rd(kEventAttrValues), links = rd(kLinks), lkeys = rd(kLinkAttrKeys),
+             ltypes = rd(kLinkAttrTypes), lvalues = rd(kLinkAttrValues);
+  const SegmentMeta& meta = parsed->first;
+  if (meta.traces * 16 != raw[kTraceIds].size()) return corrupt("trace id column size");
+  uint64_t prev_trace_start = 0;
+  for (uint64_t k = 0; k < meta.traces; ++k) {
+    TraceId id = traceIdFrom(trace_ids.raw(16));
+    uint64_t nspans = trace_spans.varint();
+    if (nspans == 0 || nspans > meta.spans - t.rows()) return corrupt("trace span counts");
+    seg->trace_ids.push_back(id);
+    uint32_t begin = static_cast<uint32_t>(t.rows());
+    seg->trace_begin.push_back(begin);
+    uint64_t first = prev_trace_start + static_cast<uint64_t>(starts.svarint());
+    prev_trace_start = first;
+    for (uint64_t s = 0; s < nspans; ++s) {
+      t.trace_id.push_back(id);
+      t.start_ns.push_back(s == 0 ? first : first + starts.varint());
+      t.span_id.push_back(span_ids.u64());
+      uint64_t p = parents.varint();
+      if (p == 0) {
+        t.parent_id.push_back(0);
+      } else if (p == 1) {
+        t.parent_id.push_back(parents_ext.u64());
+      } else {
+        t.parent_id.push_back(0);  // resolved below, once the whole trace is read
+      }
+      t.has_status.push_back(0);
+      (void)p;
+    }
+    (void)begin;
+  }
+  seg->trace_begin.push_back(static_cast<uint32_t>(t.rows()));
+  if (t.rows() != meta.spans) return corrupt("span count");
+  // Second pass over parent refs now that every span id is known.
+  {
+    ByteReader pr = rd(kParents);
+    for (uint64_t k = 0; k < meta.traces; ++k) {
+      uint32_t b = seg->trace_begin[k], e = seg->trace_begin[k + 1];
+      for (uint32_t r = b; r < e; ++r) {
+        uint64_t p = pr.varint();
+        if (p >= 2) {
+          if (p - 2 >= e - b) return corrupt("parent reference out of trace");
+          t.parent_id[r] = t.span_id[b + (p - 2)];
+        }
+      }
+    }
+  }
+  const size_t n = t.rows();
+  for (size_t r = 0; r < n; ++r) {
+    t.duration_ns.push_back(durations.varint());
+    t.name.push_back(dictId(names.varint(), ok));
+    t.kind.push_back(static_cast<int32_t>(kinds.svarint()));
+    int64_t st = status.svarint();
+    t.has_status[r] = st != 0 ? 1 : 0;
+    t.status_code.push_back(st == 0 ? 0 : static_cast<int32_t>(st - 1));
+    t.status_message.push_back(dictId(status_msgs.varint(), ok));
+    t.flags.push_back(static_cast<uint32_t>(flags.varint()));
+    t.trace_state.push_back(dictId(states.varint(), ok));
+    uint64_t res = res_of.varint(), sc = scope_of.varint();
+    if (res >= t.resources.size() || sc >= t.scopes.size()) return corrupt("resource/scope ref");
+    t.resource.push_back(static_cast<uint32_t>(res));
+    t.scope.push_back(static_cast<uint32_t>(sc));
+    t.dropped_attrs.push_back(static_cast<uint32_t>(dropped.varint()));
+    t.dropped_events.push_back(static_cast<uint32_t>(dropped.varint()));
+    t.dropped_links.push_back(static_cast<uint32_t>(dropped.varint()));
+    if (!readPoolEntries(akeys, atypes, avalues, t.attrs, attr_counts.varint(), dict_size))
+      return corrupt("span attributes");
+    t.attrs_end.push_back(static_cast<uint32_t>(t.attrs.size()));
+    uint64_t ne = events.varint();
+    if (ne > raw[kEvents].size()) return corrupt("event count");
+    for (uint64_t e = 0; e < ne; ++e) {
+      t.event_time_ns.push_back(t.start_ns[r] + static_cast<uint64_t>(events.svarint()));
+      t.event_name.push_back(dictId(events.varint(), ok));
+      t.event_dropped.push_back(static_cast<uint32_t>(events.varint()));
+      if (!readPoolEntries(ekeys, etypes, evalues, t.event_attrs, events.varint(), dict_size))
+        return corrupt("event attributes");
+      t.event_attrs_end.push_back(static_cast<uint32_t>(t.event_attrs.size()));
+    }
+    t.events_end.push_back(static_cast<uint32_t>(t.event_time_ns.size()));
+    uint64_t nl = links.varint();
+    if (nl > raw[kLinks].size()) return corrupt("link count");
+    for (uint64_t l = 0; l < nl; ++l) {
+      t.link_trace_id.push_back(traceIdFrom(links.raw(16)));
+      t.link_span_id.push_back(links.u64());
+      t.link_trace_state.push_back(dictId(links.varint(), ok));
+      t.link_flags.push_back(static_cast<uint32_t>(links.varint()));
+      t.link_dropped.push_back(static_cast<uint32_t>(links.varint()));
+      if (!readPoolEntries(lkeys, ltypes, lvalues, t.link_attrs, links.varint(), dict_size))
+        return corrupt("link attributes");
+      t.link_attrs_end.push_back(static_cast<uint32_t>(t.link_attrs.size()));
+    }
+    t.links_end.push_back(static_cast<uint32_t>(t.link_span_id.size()));
+    if (!ok) return corrupt("dictionary reference out of range");
+  }
+  for (ByteReader* r : {&trace_ids, &trace_spans, &span_ids, &parents, &parents_ext, &starts,
+                        &durations, &names, &kinds, &status, &status_msgs, &flags, &states,
+                        &res_of, &scope_of, &dropped, &attr_counts, &events, &links}) {
+    if (r->fail()) return corrupt("span columns are short");
+  }
+
+  // Attribute index.
+  {
+    ByteReader r = rd(kAttrIndex);
+    uint64_t nkeys = r.varint();
+    for (uint64_t i = 0; i < nkeys && !r.fail(); ++i) {
+      uint32_t key = dictId(r.varint(), ok);
+      seg->indexed_keys.push_back(key);
+      uint64_t nvalues = r.varint();
+      for (uint64_t v = 0; v < nvalues && !r.fail(); ++v) {
+        uint32_t text = dictId(r.varint(), ok);
+        uint64_t nrows = r.varint();
+        if (nrows > n) return corrupt("attribute index");
+        auto& rows = seg->attr_index[(static_cast<uint64_t>(key) << 32) | text];
+        rows.reserve(nrows);
+        uint64_t row = 0;
+        for (uint64_t j = 0; j < nrows; ++j) {
+          row += r.varint();
+          if (row >= n) return corrupt("attribute index row");
+          rows.push_back(static_cast<uint32_t>(row));
+        }
+      }
+    }
+    if (r.fail() || !ok) return corrupt("attribute index");
+    std::sort(seg->indexed_keys.begin(), seg->indexed_keys.end());
+  }
+  return seg;
+}
+
+}  // namespace periscope::storage

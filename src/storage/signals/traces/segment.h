@@ -1,0 +1,91 @@
+// Segment files: immutable, columnar, zstd-compressed span tables, one per flush of the head
+// (or per compaction). Layout:
+//   "PSCSEG01" | u32 format version | column blocks (each a zstd frame) | footer | trailer
+//   trailer = u64 footer offset | u32 footer length | u32 crc32c(footer) | "PSCSEGND"
+// The footer holds what the store keeps in memory for every segment (SegmentMeta: time and
+// duration ranges, services and operations, a trace-id Bloom filter, the WAL position it
+// covers, the segments it replaces) and the column directory with a crc32c per block.
+// Rows are sorted by (trace id, start time): a trace is one contiguous run, its parent links
+// become small in-trace offsets and its start times small deltas.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "common/status.h"
+#include "storage/signals/traces/span_table.h"
+#include "storage/signals/traces/trace_reader.h"
+
+namespace periscope::storage {
+
+inline constexpr uint32_t kSegmentFormatVersion = 1;
+inline constexpr size_t kSegmentTrailerBytes = 24;
+
+class BloomFilter {
+ public:
+  void init(size_t items, int bits_per_item = 10);
+  void add(const TraceId& id);
+  bool mayContain(const TraceId& id) const;
+  std::vector<uint64_t> words;
+};
+
+struct ServiceOperation {
+  std::string service;
+  OperationInfo op;
+};
+
+struct SegmentMeta {
+  uint64_t id = 0;
+  uint64_t min_start_ns = 0, max_start_ns = 0;
+  uint64_t min_duration_ns = 0, max_duration_ns = 0;
+  uint64_t spans = 0, traces = 0;
+  uint64_t wal_lsn = 0;                // WAL records up to here are in this segment
+  std::vector<uint64_t> replaces;      // compaction inputs, deleted once this exists
+  std::vector<ServiceOperation> operations;
+  BloomFilter bloom;
+  uint64_t file_bytes = 0;
+  uint64_t partition_start_ns = 0;  // hour bucket of min_start_ns
+};
+
+// A segment's columns decoded into memory, with its trace and attribute indexes.
+struct LoadedSegment {
+  SpanTable table;                       // sorted by (trace id, start)
+  std::vector<TraceId> trace_ids;        // sorted, unique
+  std::vector<uint32_t> trace_begin;     // rows of trace k: [trace_begin[k], trace_begin[k+1])
+  // (key id << 32 | value-text id) → rows, for keys whose distinct values stay under the cap.
+  std::unordered_map<uint64_t, std::vector<uint32_t>> attr_index;
+  std::vector<uint32_t> indexed_keys;    // sorted key ids present in attr_index
+  bool keyIndexed(uint32_t key) const;
+  // Row range of a trace, or {0,0}.
+  std::pair<uint32_t, uint32_t> traceRows(const TraceId& id) const;
+  size_t memoryBytes() const;
+};
+
+struct SegmentEncodeOptions {
+  int zstd_level = 3;
+  size_t attribute_cardinality_cap = 10'000;  // distinct values per key indexed per segment
+};
+
+// Sorts `table` rows by (trace id, start) into a new table; `order` receives the permutation.
+SpanTable sortedByTrace(const SpanTable& table);
+
+// Encodes a table already sorted by trace (see sortedByTrace). Fills meta's derived fields
+// (ranges, counts, services, bloom, file_bytes); id, wal_lsn and replaces are taken as given.
+std::string encodeSegment(SpanTable& sorted, SegmentMeta& meta, const SegmentEncodeOptions& options);
+
+// From the whole file (or its tail of at least footer + trailer bytes, with file_size).
+Result<SegmentMeta> decodeSegmentMeta(std::string_view tail, uint64_t file_size);
+// Whole file → columns; DATA_LOSS-style INVALID_ARGUMENT naming the damaged block.
+Result<std::unique_ptr<LoadedSegment>> decodeSegment(std::string_view file);
+
+// Hour partition of a timestamp.
+inline uint64_t partitionOf(uint64_t ns) {
+  constexpr uint64_t kHour = 3'600'000'000'000ull;
+  return ns - ns % kHour;
+}
+
+}  // namespace periscope::storage
