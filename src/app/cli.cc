@@ -8,6 +8,7 @@
 #include "app/docs.h"
 #include "app/loadgen/loadgen.h"
 #include "app/serve.h"
+#include "app/traces_cli.h"
 #include "common/logging.h"
 #include "components/builtin_components.h"
 
@@ -25,6 +26,7 @@ void mainUsage() {
       "  validate    check a config file and print every error\n"
       "  components  list the built-in components (--markdown: reference docs)\n"
       "  loadgen     send synthetic OTLP load to an endpoint\n"
+      "  traces      show a trace as a span tree, or search traces, on a running server\n"
       "  version     print the version\n\n"
       "Run `periscope <command> --help` for a command's options.");
 }
@@ -168,6 +170,7 @@ int runCli(int argc, char** argv) {
   if (cmd == "validate") return runValidate(rest_argc, rest);
   if (cmd == "components") return runComponents(rest_argc, rest);
   if (cmd == "loadgen") return loadgen::runCli(rest_argc, rest);
+  if (cmd == "traces") return traces::runCli(rest_argc, rest);
   std::fprintf(stderr, "periscope: unknown command \"%s\"\n\n", cmd.c_str());
   mainUsage();
   return 2;

@@ -10,8 +10,8 @@
 #include "app/demo.h"
 #include "app/self_metrics.h"
 #include "common/logging.h"
-#include "components/builtin_components.h"
 #include "common/telemetry/metrics.h"
+#include "components/builtin_components.h"
 #include "pipeline/service.h"
 #include "query/traces/trace_service.h"
 #include "storage/catalog/data_dir.h"
@@ -51,7 +51,8 @@ struct Backend {
       }
       st = store.status();
     }
-    open_error = Status(st.code(), "storage.path " + config.path + ": " + std::string(st.message()));
+    open_error =
+        Status(st.code(), "storage.path " + config.path + ": " + std::string(st.message()));
     return open_error;
   }
 
@@ -73,8 +74,7 @@ struct Backend {
     counter("periscope_store_wal_truncated_bytes", "Torn WAL tail bytes cut at start.",
             &s->wal_truncated_bytes);
     counter("periscope_store_head_flushes", "Head flushes to segments.", &s->head_flushes);
-    counter("periscope_store_flush_failures", "Failed head flushes (retried).",
-            &s->flush_failures);
+    counter("periscope_store_flush_failures", "Failed head flushes (retried).", &s->flush_failures);
     counter("periscope_store_compactions", "Segment compactions.", &s->compactions);
     counter("periscope_store_retention_deleted_spans", "Spans deleted by retention.",
             &s->retention_deleted_spans);

@@ -3,17 +3,16 @@
 namespace periscope::app {
 
 const config::Schema<RetentionPolicyConfig>& RetentionPolicyConfig::schema() {
-  static const auto s =
-      config::Schema<RetentionPolicyConfig>()
-          .field("name", &RetentionPolicyConfig::name, "Label for logs and docs.")
-          .field("service", &RetentionPolicyConfig::service,
-                 "Match spans of this service only (empty = any).")
-          .choice("status", &RetentionPolicyConfig::status, {"any", "error"},
-                  "error: match only spans with status ERROR.")
-          .field("attributes", &RetentionPolicyConfig::attributes,
-                 "Span or resource attributes that must all equal these values.")
-          .field("retention", &RetentionPolicyConfig::retention,
-                 "How long traces matching this rule are kept (e.g. 30d).");
+  static const auto s = config::Schema<RetentionPolicyConfig>()
+                            .field("name", &RetentionPolicyConfig::name, "Label for logs and docs.")
+                            .field("service", &RetentionPolicyConfig::service,
+                                   "Match spans of this service only (empty = any).")
+                            .choice("status", &RetentionPolicyConfig::status, {"any", "error"},
+                                    "error: match only spans with status ERROR.")
+                            .field("attributes", &RetentionPolicyConfig::attributes,
+                                   "Span or resource attributes that must all equal these values.")
+                            .field("retention", &RetentionPolicyConfig::retention,
+                                   "How long traces matching this rule are kept (e.g. 30d).");
   return s;
 }
 
@@ -83,8 +82,8 @@ void decodeBackendConfig(const config::Value& root, BackendConfig& out,
     if (t.retention.count() <= 0) diags.error(*s, "storage.traces.retention must be positive");
     for (const auto& p : t.retention_policies)
       if (p.retention.count() <= 0)
-        diags.error(*s, "storage.traces.retention_policies[" + p.name +
-                            "].retention must be positive");
+        diags.error(*s,
+                    "storage.traces.retention_policies[" + p.name + "].retention must be positive");
   }
   if (const config::Value* q = root.find("query"); q != nullptr && !q->isNull()) {
     QueryConfig::schema().decode(*q, out.query, diags);
@@ -106,7 +105,8 @@ storage::TraceStoreOptions traceStoreOptions(const StorageConfig& c) {
   o.head_max_age = std::chrono::duration_cast<std::chrono::milliseconds>(t.head_max_age);
   o.compaction_target_bytes = static_cast<uint64_t>(std::max<int64_t>(1, t.compaction_target_mb))
                               << 20;
-  o.attribute_cardinality_cap = static_cast<size_t>(std::max<int64_t>(1, t.attribute_cardinality_cap));
+  o.attribute_cardinality_cap =
+      static_cast<size_t>(std::max<int64_t>(1, t.attribute_cardinality_cap));
   o.segment_cache_bytes = static_cast<uint64_t>(std::max<int64_t>(16, t.cache_mb)) << 20;
   o.maintenance_interval =
       std::chrono::duration_cast<std::chrono::milliseconds>(t.maintenance_interval);

@@ -42,8 +42,8 @@ KillPoints* load() {
       std::string_view ratio = item.substr(colon + 1);  // "1/N"
       size_t slash = ratio.find('/');
       if (slash != std::string_view::npos)
-        r.one_in = std::max<uint64_t>(1, std::strtoull(std::string(ratio.substr(slash + 1)).c_str(),
-                                                       nullptr, 10));
+        r.one_in = std::max<uint64_t>(
+            1, std::strtoull(std::string(ratio.substr(slash + 1)).c_str(), nullptr, 10));
     }
     points.rules.push_back(std::move(r));
   }

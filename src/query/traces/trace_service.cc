@@ -30,7 +30,8 @@ Result<std::vector<model::Traces>> TraceService::findTraces(TraceQuery query) {
   uint64_t lookback = static_cast<uint64_t>(options_.default_lookback.count());
   if (query.start_time_max_ns == 0) query.start_time_max_ns = nowNs();
   if (query.start_time_min_ns == 0)
-    query.start_time_min_ns = query.start_time_max_ns > lookback ? query.start_time_max_ns - lookback : 1;
+    query.start_time_min_ns =
+        query.start_time_max_ns > lookback ? query.start_time_max_ns - lookback : 1;
   if (query.start_time_max_ns < query.start_time_min_ns)
     return invalidArgument("end must not be before start");
   if (query.start_time_max_ns - query.start_time_min_ns >
@@ -41,7 +42,9 @@ Result<std::vector<model::Traces>> TraceService::findTraces(TraceQuery query) {
   return reader_.findTraces(query);
 }
 
-Result<std::vector<std::string>> TraceService::services() { return reader_.services(); }
+Result<std::vector<std::string>> TraceService::services() {
+  return reader_.services();
+}
 
 Result<std::vector<OperationInfo>> TraceService::operations(std::string_view service,
                                                             std::optional<int32_t> span_kind) {

@@ -28,7 +28,9 @@ class ByteWriter {
     out_.append(buf, n);
   }
   // Zig-zag, for signed deltas.
-  void svarint(int64_t v) { varint((static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63)); }
+  void svarint(int64_t v) {
+    varint((static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63));
+  }
   void bytes(std::string_view s) {
     varint(s.size());
     out_.append(s);

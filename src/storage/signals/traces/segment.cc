@@ -102,7 +102,7 @@ bool readPoolEntries(ByteReader& keys, ByteReader& types, ByteReader& values, At
         v = values.varint();
         break;
     }
-    if (key >= dict_size || static_cast<uint8_t>(type) > static_cast<uint8_t>(AttrType::kBlob))
+    if (key >= dict_size || static_cast<uint8_t>(type) > static_cast<uint8_t>(AttrType::kAbsent))
       return false;
     if ((type == AttrType::kString || type == AttrType::kBlob) && v >= dict_size) return false;
     pool.keys.push_back(static_cast<uint32_t>(key));
@@ -195,8 +195,8 @@ std::string encodeSegment(SpanTable& t, SegmentMeta& meta, const SegmentEncodeOp
     for (uint32_t k = t.attrsBegin(r); k < t.attrs_end[r]; ++k) {
       uint32_t key = t.attrs.keys[k];
       AttrType type = t.attrs.types[k];
-      if (over_cap.count(key) || type == AttrType::kBlob || type == AttrType::kEmpty ||
-          type == AttrType::kDouble)
+      if (over_cap.count(key) ||
+          (type != AttrType::kString && type != AttrType::kInt && type != AttrType::kBool))
         continue;
       uint32_t text = type == AttrType::kString
                           ? static_cast<uint32_t>(t.attrs.values[k])
@@ -277,8 +277,8 @@ std::string encodeSegment(SpanTable& t, SegmentMeta& meta, const SegmentEncodeOp
       }
       meta.min_start_ns = std::min(meta.min_start_ns, t.start_ns[r]);
       meta.max_start_ns = std::max(meta.max_start_ns, t.start_ns[r]);
-      meta.min_duration_ns = std::min(meta.min_duration_ns, t.duration_ns[r]);
-      meta.max_duration_ns = std::max(meta.max_duration_ns, t.duration_ns[r]);
+      meta.min_duration_ns = std::min(meta.min_duration_ns, t.durationOf(r));
+      meta.max_duration_ns = std::max(meta.max_duration_ns, t.durationOf(r));
       ops.emplace(t.serviceOf(r), t.name[r], t.kind[r]);
     }
   }
@@ -286,13 +286,15 @@ std::string encodeSegment(SpanTable& t, SegmentMeta& meta, const SegmentEncodeOp
   meta.partition_start_ns = partitionOf(meta.min_start_ns);
   meta.operations.clear();
   for (const auto& [svc, name, kind] : ops)
-    meta.operations.push_back({std::string(t.dict.get(svc)), {std::string(t.dict.get(name)), kind}});
+    meta.operations.push_back(
+        {std::string(t.dict.get(svc)), {std::string(t.dict.get(name)), kind}});
 
   for (uint32_t r = 0; r < n; ++r) {
-    cols.w(kDurations).varint(t.duration_ns[r]);
+    cols.w(kDurations).svarint(static_cast<int64_t>(t.duration_ns[r]));
     cols.w(kNames).varint(t.name[r]);
     cols.w(kKinds).svarint(t.kind[r]);
-    cols.w(kStatus).svarint(t.has_status[r] ? t.status_code[r] + 1 : 0);
+    cols.w(kStatus).u8(t.has_status[r]);
+    if (t.has_status[r]) cols.w(kStatus).svarint(t.status_code[r]);
     cols.w(kStatusMessages).varint(t.status_message[r]);
     cols.w(kFlags).varint(t.flags[r]);
     cols.w(kTraceStates).varint(t.trace_state[r]);
@@ -369,8 +371,8 @@ std::string encodeSegment(SpanTable& t, SegmentMeta& meta, const SegmentEncodeOp
     size_t bound = ZSTD_compressBound(raw.size());
     size_t offset = file.size();
     file.resize(offset + bound);
-    size_t z = ZSTD_compress(file.data() + offset, bound, raw.data(), raw.size(),
-                             options.zstd_level);
+    size_t z =
+        ZSTD_compress(file.data() + offset, bound, raw.data(), raw.size(), options.zstd_level);
     if (ZSTD_isError(z)) z = 0;  // cannot happen with a correct bound; caught by the crc
     file.resize(offset + z);
     f.varint(offset);
@@ -424,8 +426,7 @@ Result<std::pair<SegmentMeta, std::vector<BlockRef>>> parseFooter(std::string_vi
   if (file_size < kMagic.size() + 4 + kSegmentTrailerBytes || tail.size() < kSegmentTrailerBytes)
     return corrupt("file too short (" + std::to_string(file_size) + " bytes) for a trailer");
   std::string_view trailer = tail.substr(tail.size() - kSegmentTrailerBytes);
-  if (trailer.substr(16) != kEndMagic)
-    return corrupt("no end marker (truncated or not a segment)");
+  if (trailer.substr(16) != kEndMagic) return corrupt("no end marker (truncated or not a segment)");
   ByteReader tr(trailer);
   uint64_t footer_offset = tr.u64();
   uint32_t footer_len = tr.u32();
@@ -487,9 +488,10 @@ Result<std::unique_ptr<LoadedSegment>> decodeSegment(std::string_view file) {
   ByteReader hr(file.substr(kMagic.size(), 4));
   uint32_t version = hr.u32();
   if (version > kSegmentFormatVersion)
-    return Status(StatusCode::kFailedPrecondition, "segment format version " + std::to_string(version) +
-                              " is newer than this build supports (" +
-                              std::to_string(kSegmentFormatVersion) + ")");
+    return Status(StatusCode::kFailedPrecondition, "segment format version " +
+                                                       std::to_string(version) +
+                                                       " is newer than this build supports (" +
+                                                       std::to_string(kSegmentFormatVersion) + ")");
   auto parsed = parseFooter(file, file.size());
   if (!parsed.isOk()) return parsed.status();
   const auto& blocks = parsed->second;
@@ -629,12 +631,11 @@ Result<std::unique_ptr<LoadedSegment>> decodeSegment(std::string_view file) {
   }
   const size_t n = t.rows();
   for (size_t r = 0; r < n; ++r) {
-    t.duration_ns.push_back(durations.varint());
+    t.duration_ns.push_back(static_cast<uint64_t>(durations.svarint()));
     t.name.push_back(dictId(names.varint(), ok));
     t.kind.push_back(static_cast<int32_t>(kinds.svarint()));
-    int64_t st = status.svarint();
-    t.has_status[r] = st != 0 ? 1 : 0;
-    t.status_code.push_back(st == 0 ? 0 : static_cast<int32_t>(st - 1));
+    t.has_status[r] = status.u8() != 0 ? 1 : 0;
+    t.status_code.push_back(t.has_status[r] ? static_cast<int32_t>(status.svarint()) : 0);
     t.status_message.push_back(dictId(status_msgs.varint(), ok));
     t.flags.push_back(static_cast<uint32_t>(flags.varint()));
     t.trace_state.push_back(dictId(states.varint(), ok));
@@ -675,8 +676,8 @@ Result<std::unique_ptr<LoadedSegment>> decodeSegment(std::string_view file) {
     if (!ok) return corrupt("dictionary reference out of range");
   }
   for (ByteReader* r : {&trace_ids, &trace_spans, &span_ids, &parents, &parents_ext, &starts,
-                        &durations, &names, &kinds, &status, &status_msgs, &flags, &states,
-                        &res_of, &scope_of, &dropped, &attr_counts, &events, &links}) {
+                        &durations, &names, &kinds, &status, &status_msgs, &flags, &states, &res_of,
+                        &scope_of, &dropped, &attr_counts, &events, &links}) {
     if (r->fail()) return corrupt("span columns are short");
   }
 

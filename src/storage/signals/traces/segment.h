@@ -43,8 +43,8 @@ struct SegmentMeta {
   uint64_t min_start_ns = 0, max_start_ns = 0;
   uint64_t min_duration_ns = 0, max_duration_ns = 0;
   uint64_t spans = 0, traces = 0;
-  uint64_t wal_lsn = 0;                // WAL records up to here are in this segment
-  std::vector<uint64_t> replaces;      // compaction inputs, deleted once this exists
+  uint64_t wal_lsn = 0;            // WAL records up to here are in this segment
+  std::vector<uint64_t> replaces;  // compaction inputs, deleted once this exists
   std::vector<ServiceOperation> operations;
   BloomFilter bloom;
   uint64_t file_bytes = 0;
@@ -53,12 +53,12 @@ struct SegmentMeta {
 
 // A segment's columns decoded into memory, with its trace and attribute indexes.
 struct LoadedSegment {
-  SpanTable table;                       // sorted by (trace id, start)
-  std::vector<TraceId> trace_ids;        // sorted, unique
-  std::vector<uint32_t> trace_begin;     // rows of trace k: [trace_begin[k], trace_begin[k+1])
+  SpanTable table;                    // sorted by (trace id, start)
+  std::vector<TraceId> trace_ids;     // sorted, unique
+  std::vector<uint32_t> trace_begin;  // rows of trace k: [trace_begin[k], trace_begin[k+1])
   // (key id << 32 | value-text id) → rows, for keys whose distinct values stay under the cap.
   std::unordered_map<uint64_t, std::vector<uint32_t>> attr_index;
-  std::vector<uint32_t> indexed_keys;    // sorted key ids present in attr_index
+  std::vector<uint32_t> indexed_keys;  // sorted key ids present in attr_index
   bool keyIndexed(uint32_t key) const;
   // Row range of a trace, or {0,0}.
   std::pair<uint32_t, uint32_t> traceRows(const TraceId& id) const;
@@ -75,7 +75,8 @@ SpanTable sortedByTrace(const SpanTable& table);
 
 // Encodes a table already sorted by trace (see sortedByTrace). Fills meta's derived fields
 // (ranges, counts, services, bloom, file_bytes); id, wal_lsn and replaces are taken as given.
-std::string encodeSegment(SpanTable& sorted, SegmentMeta& meta, const SegmentEncodeOptions& options);
+std::string encodeSegment(SpanTable& sorted, SegmentMeta& meta,
+                          const SegmentEncodeOptions& options);
 
 // From the whole file (or its tail of at least footer + trailer bytes, with file_size).
 Result<SegmentMeta> decodeSegmentMeta(std::string_view tail, uint64_t file_size);

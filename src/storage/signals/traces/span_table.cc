@@ -153,7 +153,9 @@ AnyValue decodeBlob(std::string_view blob, Arena& arena) {
 
 // ---- SpanTable ----
 
-SpanTable::SpanTable() { dict.intern(""); }
+SpanTable::SpanTable() {
+  dict.intern("");
+}
 
 size_t SpanTable::memoryBytes() const {
   size_t n = rows();
@@ -183,6 +185,9 @@ void SpanTable::appendAttrs(AttrPool& pool, model::Attributes list) {
         pool.values.push_back(std::bit_cast<uint64_t>(v.doubleValue()));
         break;
       case AnyValue::Type::kAbsent:
+        pool.types.push_back(AttrType::kAbsent);
+        pool.values.push_back(0);
+        break;
       case AnyValue::Type::kEmpty:
         pool.types.push_back(AttrType::kEmpty);
         pool.values.push_back(0);
@@ -246,8 +251,8 @@ uint32_t SpanTable::internResource(const model::Resource& r, std::string_view sc
   row.dropped = r.dropped_attributes_count;
   row.schema_url = dict.intern(schema_url);
   const AnyValue* svc = model::findAttribute(r.attributes, "service.name");
-  row.service = dict.intern(svc != nullptr && svc->type() == AnyValue::Type::kString ? svc->str()
-                                                                                      : "");
+  row.service =
+      dict.intern(svc != nullptr && svc->type() == AnyValue::Type::kString ? svc->str() : "");
   row.attrs_begin = static_cast<uint32_t>(resource_attrs.size());
   appendAttrs(resource_attrs, r.attributes);
   row.attrs_end = static_cast<uint32_t>(resource_attrs.size());
@@ -295,9 +300,7 @@ size_t SpanTable::append(const model::Traces& batch) {
         span_id.push_back(spanIdFrom(s.span_id));
         parent_id.push_back(spanIdFrom(s.parent_span_id));
         start_ns.push_back(s.start_time_unix_nano);
-        duration_ns.push_back(s.end_time_unix_nano >= s.start_time_unix_nano
-                                  ? s.end_time_unix_nano - s.start_time_unix_nano
-                                  : 0);
+        duration_ns.push_back(s.end_time_unix_nano - s.start_time_unix_nano);
         name.push_back(dict.intern(s.name));
         kind.push_back(s.kind);
         status_code.push_back(s.has_status ? s.status_code_raw : 0);
@@ -448,6 +451,9 @@ void SpanTable::toTraces(const std::vector<uint32_t>& rows_in, model::Traces& ou
         case AttrType::kEmpty:
           kvs[k - b].value = AnyValue::empty();
           break;
+        case AttrType::kAbsent:
+          kvs[k - b].value = AnyValue();
+          break;
       }
     }
     return model::Attributes(kvs);
@@ -531,7 +537,9 @@ void SpanTable::toTraces(const std::vector<uint32_t>& rows_in, model::Traces& ou
         s.links = arena.allocArray<model::SpanLink>(le - lb);
         for (uint32_t l = lb; l < le; ++l) {
           model::SpanLink& ln = s.links[l - lb];
-          ln.trace_id = arena.copy(traceIdBytes(link_trace_id[l]));
+          // An absent link trace id was stored as zeros (valid ids are never all-zero).
+          if (link_trace_id[l] != TraceId{})
+            ln.trace_id = arena.copy(traceIdBytes(link_trace_id[l]));
           ln.span_id = spanIdView(link_span_id[l], arena);
           ln.trace_state = str(link_trace_state[l]);
           ln.flags = link_flags[l];
@@ -572,7 +580,7 @@ bool poolHas(const SpanTable& t, const AttrPool& pool, uint32_t b, uint32_t e, u
     AttrType type = pool.types[k];
     if (type == AttrType::kString) {
       if (t.dict.get(static_cast<uint32_t>(pool.values[k])) == text) return true;
-    } else if (type != AttrType::kBlob && type != AttrType::kEmpty) {
+    } else if (type == AttrType::kBool || type == AttrType::kInt || type == AttrType::kDouble) {
       if (t.valueText(type, pool.values[k]) == text) return true;
     }
   }

@@ -43,18 +43,19 @@ class Dictionary {
   std::unordered_map<std::string_view, uint32_t> index_;
 };
 
-enum class AttrType : uint8_t { kEmpty = 0, kString, kBool, kInt, kDouble, kBlob };
+// kAbsent: a KeyValue without a value on the wire; kEmpty: a value message with nothing set.
+enum class AttrType : uint8_t { kEmpty = 0, kString, kBool, kInt, kDouble, kBlob, kAbsent };
 
 // One owner's attributes live in [begin, end) of an AttrPool; owners keep offsets.
 struct AttrPool {
-  std::vector<uint32_t> keys;    // dictionary ids
+  std::vector<uint32_t> keys;  // dictionary ids
   std::vector<AttrType> types;
   std::vector<uint64_t> values;  // see AttrType
   size_t size() const { return keys.size(); }
 };
 
 struct ResourceRow {
-  uint32_t service = 0;  // dictionary id of service.name ("" when missing)
+  uint32_t service = 0;                     // dictionary id of service.name ("" when missing)
   uint32_t attrs_begin = 0, attrs_end = 0;  // in SpanTable::resource_attrs
   uint32_t dropped = 0;
   uint32_t schema_url = 0;
@@ -76,7 +77,8 @@ struct SpanTable {
   std::vector<uint64_t> span_id;
   std::vector<uint64_t> parent_id;  // 0 = root
   std::vector<uint64_t> start_ns;
-  std::vector<uint64_t> duration_ns;  // end - start (0 when end < start)
+  // end - start, wrapping: an end before the start (clock skew) still round-trips exactly.
+  std::vector<uint64_t> duration_ns;
   std::vector<uint32_t> name;
   std::vector<int32_t> kind;
   std::vector<int32_t> status_code;  // as received (open enum); 2 = ERROR
@@ -121,6 +123,10 @@ struct SpanTable {
   uint32_t linksBegin(size_t row) const { return row == 0 ? 0 : links_end[row - 1]; }
   uint32_t serviceOf(size_t row) const { return resources[resource[row]].service; }
   bool isError(size_t row) const { return status_code[row] == 2; }
+  // Duration for search and display: 0 when the end is before the start.
+  uint64_t durationOf(size_t row) const {
+    return static_cast<int64_t>(duration_ns[row]) < 0 ? 0 : duration_ns[row];
+  }
   size_t memoryBytes() const;
 
   // Appends every span of `batch`. Resources and scopes equal to ones already present are

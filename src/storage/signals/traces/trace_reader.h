@@ -18,16 +18,16 @@ namespace periscope::storage {
 // A span matches when it satisfies every set criterion; a trace matches when one of its spans
 // does (Jaeger's semantics). Service and tags are looked up on the span's resource too.
 struct TraceQuery {
-  std::string service;                                   // resource service.name; "" = any
-  std::string operation;                                 // span name; "" = any
-  std::optional<int32_t> span_kind;                      // OTLP SpanKind value (1..5)
+  std::string service;                                    // resource service.name; "" = any
+  std::string operation;                                  // span name; "" = any
+  std::optional<int32_t> span_kind;                       // OTLP SpanKind value (1..5)
   std::vector<std::pair<std::string, std::string>> tags;  // k=v, all must hold on one span
-  bool errors_only = false;                              // status code ERROR
-  uint64_t min_duration_ns = 0;                          // 0 = no bound
-  uint64_t max_duration_ns = 0;                          // 0 = no bound
-  uint64_t start_time_min_ns = 0;                        // span start, inclusive; 0 = no bound
-  uint64_t start_time_max_ns = 0;                        // span start, inclusive; 0 = no bound
-  size_t limit = 20;                                     // traces
+  bool errors_only = false;                               // status code ERROR
+  uint64_t min_duration_ns = 0;                           // 0 = no bound
+  uint64_t max_duration_ns = 0;                           // 0 = no bound
+  uint64_t start_time_min_ns = 0;                         // span start, inclusive; 0 = no bound
+  uint64_t start_time_max_ns = 0;                         // span start, inclusive; 0 = no bound
+  size_t limit = 20;                                      // traces
 };
 
 struct OperationInfo {

@@ -36,8 +36,8 @@ bool endsWith(std::string_view s, std::string_view suffix) {
 std::optional<uint64_t> parseSegmentName(std::string_view name) {
   if (name.substr(0, kSegmentPrefix.size()) != kSegmentPrefix || !endsWith(name, kSegmentSuffix))
     return std::nullopt;
-  std::string_view digits =
-      name.substr(kSegmentPrefix.size(), name.size() - kSegmentPrefix.size() - kSegmentSuffix.size());
+  std::string_view digits = name.substr(
+      kSegmentPrefix.size(), name.size() - kSegmentPrefix.size() - kSegmentSuffix.size());
   if (digits.empty() || digits.size() > 20) return std::nullopt;
   uint64_t v = 0;
   for (char c : digits) {
@@ -104,7 +104,9 @@ Result<std::unique_ptr<TraceStore>> TraceStore::open(FileSystem& fs, TraceStoreO
   return store;
 }
 
-TraceStore::~TraceStore() { (void)close(); }
+TraceStore::~TraceStore() {
+  (void)close();
+}
 
 Status TraceStore::close() {
   {
@@ -134,7 +136,8 @@ Result<uint64_t> TraceStore::readCheckpoint() {
   std::string_view magic = r.raw(kCheckpointMagic.size());
   uint64_t lsn = r.u64();
   uint32_t check = r.u32();
-  if (r.fail() || magic != kCheckpointMagic || check != static_cast<uint32_t>(lsn ^ (lsn >> 32) ^ 0x5a5a5a5a))
+  if (r.fail() || magic != kCheckpointMagic ||
+      check != static_cast<uint32_t>(lsn ^ (lsn >> 32) ^ 0x5a5a5a5a))
     return Status(StatusCode::kDataLoss,
                   path + " is damaged; refusing to guess which WAL records are already flushed");
   return lsn;
@@ -184,26 +187,24 @@ Status TraceStore::recover() {
   wo.group_commit_window = options_.group_commit_window;
   wo.segment_bytes = options_.wal_segment_bytes;
   uint64_t max_lsn = *checkpoint;
-  auto wal = Wal::open(fs_, options_.dir + "/wal", wo,
-                       [&](uint64_t, std::string_view record) -> Status {
-                         ByteReader r(record);
-                         uint64_t lsn = r.u64();
-                         if (r.fail())
-                           return Status(StatusCode::kDataLoss, "WAL record shorter than 8 bytes");
-                         max_lsn = std::max(max_lsn, lsn);
-                         if (lsn <= *checkpoint) return Status::ok();
-                         model::Traces batch;
-                         Status st = model::otlp::decode(record.substr(8), batch);
-                         if (!st.isOk())
-                           return Status(StatusCode::kDataLoss,
-                                         "WAL record " + std::to_string(lsn) +
-                                             " passed its checksum but does not decode: " +
-                                             std::string(st.message()));
-                         stats_.wal_records_replayed++;
-                         stats_.wal_spans_replayed += batch.itemCount();
-                         appendToHead(batch, lsn);
-                         return Status::ok();
-                       });
+  auto wal =
+      Wal::open(fs_, options_.dir + "/wal", wo, [&](uint64_t, std::string_view record) -> Status {
+        ByteReader r(record);
+        uint64_t lsn = r.u64();
+        if (r.fail()) return Status(StatusCode::kDataLoss, "WAL record shorter than 8 bytes");
+        max_lsn = std::max(max_lsn, lsn);
+        if (lsn <= *checkpoint) return Status::ok();
+        model::Traces batch;
+        Status st = model::otlp::decode(record.substr(8), batch);
+        if (!st.isOk())
+          return Status(StatusCode::kDataLoss, "WAL record " + std::to_string(lsn) +
+                                                   " passed its checksum but does not decode: " +
+                                                   std::string(st.message()));
+        stats_.wal_records_replayed++;
+        stats_.wal_spans_replayed += batch.itemCount();
+        appendToHead(batch, lsn);
+        return Status::ok();
+      });
   if (!wal.isOk()) return wal.status();
   wal_ = std::move(*wal);
   wal_recovery_ = wal_->recoveryStats();
@@ -253,8 +254,8 @@ Status TraceStore::loadSegments(uint64_t checkpoint_lsn) {
     }
     uint64_t tail_len = std::min<uint64_t>(*size, 8ull << 20);
     auto tail = (*file)->read(*size - tail_len, static_cast<size_t>(tail_len));
-    Result<SegmentMeta> meta = tail.isOk() ? decodeSegmentMeta(*tail, *size)
-                                           : Result<SegmentMeta>(tail.status());
+    Result<SegmentMeta> meta =
+        tail.isOk() ? decodeSegmentMeta(*tail, *size) : Result<SegmentMeta>(tail.status());
     if (meta.isOk() && meta->id != *id)
       meta = Status(StatusCode::kDataLoss, "footer id does not match the file name");
     if (!meta.isOk()) {
@@ -263,7 +264,8 @@ Status TraceStore::loadSegments(uint64_t checkpoint_lsn) {
       PERISCOPE_RETURN_IF_ERROR(fs_.rename(path, options_.dir + "/quarantine/" + name));
       stats_.segments_quarantined++;
       log::error("store", "segment is damaged; moved to quarantine, its spans are not served",
-                 {{"file", path}, {"bytes", std::to_string(*size)},
+                 {{"file", path},
+                  {"bytes", std::to_string(*size)},
                   {"error", std::string(meta.status().message())}});
       continue;
     }
@@ -550,8 +552,9 @@ Status TraceStore::compact() {
     for (const auto& h : segments_) parts[h->meta.partition_start_ns].push_back(h);
   }
   const uint64_t closed_before =
-      now() - static_cast<uint64_t>(
-                  std::chrono::duration_cast<std::chrono::nanoseconds>(options_.head_max_age).count());
+      now() -
+      static_cast<uint64_t>(
+          std::chrono::duration_cast<std::chrono::nanoseconds>(options_.head_max_age).count());
   constexpr uint64_t kHour = 3'600'000'000'000ull;
   for (auto& [partition, segs] : parts) {
     bool closed = partition + kHour < closed_before;
@@ -623,8 +626,8 @@ Status TraceStore::applyRetention() {
     auto next = partition_next_expiry_.find(partition);
     if (next != partition_next_expiry_.end() && next->second > t_now) continue;
     if (max_start + max_ttl <= t_now) {  // everything expired: drop whole files
-      PERISCOPE_RETURN_IF_ERROR(
-          rewritePartition(segs, [](const SpanTable&, uint32_t) { return false; }, true));
+      PERISCOPE_RETURN_IF_ERROR(rewritePartition(
+          segs, [](const SpanTable&, uint32_t) { return false; }, true));
       partition_next_expiry_.erase(partition);
       continue;
     }
@@ -707,7 +710,8 @@ void TraceStore::run() {
         flush = true;
     }
     if (flush) (void)flushHead();
-    if (steadyMs() - last_maintenance >= static_cast<uint64_t>(options_.maintenance_interval.count())) {
+    if (steadyMs() - last_maintenance >=
+        static_cast<uint64_t>(options_.maintenance_interval.count())) {
       last_maintenance = steadyMs();
       Status st = compact();
       if (st.isOk()) st = applyRetention();
@@ -828,7 +832,7 @@ struct Resolved {
   bool impossible = false;
   uint32_t service = UINT32_MAX, operation = UINT32_MAX;
   std::vector<std::pair<uint32_t, std::string_view>> tags;  // key id, text
-  std::vector<uint8_t> resource_ok;                           // service matches per resource
+  std::vector<uint8_t> resource_ok;                         // service matches per resource
 };
 
 Resolved resolve(const SpanTable& t, const TraceQuery& q) {
@@ -858,7 +862,7 @@ bool rowMatches(const SpanTable& t, const Resolved& rq, const TraceQuery& q, uin
   if (rq.operation != UINT32_MAX && t.name[r] != rq.operation) return false;
   if (q.span_kind && t.kind[r] != *q.span_kind) return false;
   if (q.errors_only && !t.isError(r)) return false;
-  uint64_t d = t.duration_ns[r];
+  uint64_t d = t.durationOf(r);
   if (q.min_duration_ns != 0 && d < q.min_duration_ns) return false;
   if (q.max_duration_ns != 0 && d > q.max_duration_ns) return false;
   uint64_t s = t.start_ns[r];
@@ -940,8 +944,9 @@ Result<std::vector<model::Traces>> TraceStore::findTraces(const TraceQuery& q) {
   for (const auto& h : v.heads) scanTable(h->table, q, c);
   // Newest segments first; stop once `limit` traces are known that are newer than anything
   // the remaining segments hold.
-  std::sort(v.segments.begin(), v.segments.end(),
-            [](const auto& a, const auto& b) { return a->meta.max_start_ns > b->meta.max_start_ns; });
+  std::sort(v.segments.begin(), v.segments.end(), [](const auto& a, const auto& b) {
+    return a->meta.max_start_ns > b->meta.max_start_ns;
+  });
   std::vector<uint64_t> starts;
   for (const auto& h : v.segments) {
     if (!metaMayMatch(h->meta, q)) continue;
@@ -1078,7 +1083,8 @@ Result<std::vector<DependencyLink>> TraceStore::dependencies(uint64_t end_ns,
     }
   }));
   std::vector<DependencyLink> out;
-  for (const auto& [k, e] : edges) out.push_back({names[k.first], names[k.second], e.calls, e.errors});
+  for (const auto& [k, e] : edges)
+    out.push_back({names[k.first], names[k.second], e.calls, e.errors});
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
     return std::tie(a.parent, a.child) < std::tie(b.parent, b.child);
   });

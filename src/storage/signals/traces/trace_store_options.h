@@ -16,8 +16,8 @@ namespace periscope::storage {
 // that any of its spans matches (first matching rule per span), else the default retention.
 struct RetentionRule {
   std::string name;
-  std::string service;                                         // "" = any
-  bool errors_only = false;                                    // span status ERROR
+  std::string service;                                          // "" = any
+  bool errors_only = false;                                     // span status ERROR
   std::vector<std::pair<std::string, std::string>> attributes;  // k=v on the span or resource
   std::chrono::nanoseconds retention{0};
 };

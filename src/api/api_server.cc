@@ -1,0 +1,53 @@
+#include "api/api_server.h"
+
+#include "api/handlers/jaeger_v1.h"
+#include "api/handlers/jaeger_v3.h"
+#include "api/http/router.h"
+
+namespace periscope::api {
+
+std::unique_ptr<Router> makeApiRouter(query::TraceService& traces) {
+  auto router =
+      std::make_unique<Router>([](std::string_view path, int status, std::string_view message) {
+        if (path.starts_with("/api/v3/") || path == "/api/v3")
+          return jaegerV3Error(status, message);
+        return jaegerV1Error(status, message);
+      });
+  registerJaegerV1(*router, traces);
+  registerJaegerV3(*router, traces);
+  return router;
+}
+
+Result<std::unique_ptr<ApiServer>> ApiServer::start(const ApiOptions& options,
+                                                    query::TraceService& traces) {
+  std::unique_ptr<ApiServer> server(new ApiServer());
+  server->router_ = makeApiRouter(traces);
+  http::ServerOptions http_options;
+  http_options.endpoint = options.endpoint;
+  http_options.threads = options.threads;
+  http_options.idle_timeout = options.idle_timeout;
+  // Query requests carry no body worth the name.
+  http_options.max_body_bytes = 64u << 10;
+  http_options.name = "query-api";
+  const Router* router = server->router_.get();
+  auto http_server = http::Server::start(
+      http_options,
+      [router](http::Request&& req, http::Respond respond) { respond(router->route(req)); });
+  if (!http_server.isOk()) return http_server.status();
+  server->server_ = std::move(*http_server);
+  return server;
+}
+
+ApiServer::~ApiServer() {
+  stop();
+}
+
+uint16_t ApiServer::port() const {
+  return server_ ? server_->port() : 0;
+}
+
+void ApiServer::stop() {
+  if (server_) server_->stop();
+}
+
+}  // namespace periscope::api

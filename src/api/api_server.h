@@ -1,0 +1,51 @@
+// ApiServer: the query HTTP API on one listener (default 127.0.0.1:16686) — Jaeger v1
+// (/api/...) and v3 (/api/v3/...) over query::TraceService. Started by app/ (serve); the
+// TraceService must outlive the server. Handlers run on the server's threads and may block on
+// storage reads, hence a few threads. stop() is idempotent and also runs on destruction.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "common/http/server.h"
+#include "common/status.h"
+#include "query/traces/trace_service.h"
+
+namespace periscope::api {
+
+class Router;
+
+struct ApiOptions {
+  std::string endpoint = "127.0.0.1:16686";  // host:port; port 0 picks a free port (tests)
+  int threads = 4;
+  std::chrono::milliseconds idle_timeout{60'000};
+};
+
+class ApiServer {
+ public:
+  // Binds and starts serving; a bind error (e.g. address in use) is returned here.
+  static Result<std::unique_ptr<ApiServer>> start(const ApiOptions& options,
+                                                  query::TraceService& traces);
+  ~ApiServer();
+  ApiServer(const ApiServer&) = delete;
+  ApiServer& operator=(const ApiServer&) = delete;
+
+  uint16_t port() const;
+  // Stops accepting, closes connections and joins the server's threads.
+  void stop();
+
+ private:
+  ApiServer() = default;
+
+  // Declared before server_ so that it outlives the threads that route through it.
+  std::unique_ptr<Router> router_;
+  std::unique_ptr<http::Server> server_;
+};
+
+// The router ApiServer serves: every endpoint, and 404/405/400 answers in the envelope of the
+// API family the path belongs to (v3 under /api/v3/, v1 elsewhere). For tests and embedding.
+std::unique_ptr<Router> makeApiRouter(query::TraceService& traces);
+
+}  // namespace periscope::api
