@@ -1,5 +1,7 @@
 #include "app/docs.h"
 
+#include "app/storage_config.h"
+
 namespace periscope::app {
 namespace {
 
@@ -46,6 +48,16 @@ std::string componentsMarkdown(const component::Registry& registry) {
       fieldRows(out, f->configDocs(), "");
     }
   }
+  // Periscope's own top-level sections, from the same schemas the loader uses.
+  out += "\n## Periscope sections\n";
+  out +=
+      "\n### `storage`\n\nThe embedded store: data directory, WAL durability, trace retention "
+      "and compaction. `periscope serve --data DIR` overrides `path`.\n\n";
+  out += "| key | type | default | description |\n|---|---|---|---|\n";
+  fieldRows(out, StorageConfig::schema().docs(), "");
+  out += "\n### `query`\n\nThe query API (Jaeger v1 and v3, see docs/api.md).\n\n";
+  out += "| key | type | default | description |\n|---|---|---|---|\n";
+  fieldRows(out, QueryConfig::schema().docs(), "");
   return out;
 }
 

@@ -1,24 +1,42 @@
 // Synthetic but realistic OTLP traffic: spans of a small shop (frontend → checkout → payment,
-// inventory → database) with semantic-convention attributes (~450 B/span on the wire), 10% of
-// spans with an exception event, ~5% errors. Deterministic for a given seed.
+// inventory → database) with semantic-convention attributes, 10% of spans with an exception
+// event, ~5% errors. Deterministic for a given seed and base time.
+// Two profiles:
+//   kStandard  ~410 B/span on the wire (512-span requests), 8–9 attributes per span (the
+//              load generator's default).
+//   kFat       ~1.88 KB/span: the same spans plus what a fully instrumented service sends —
+//              HTTP request/response headers, url.*, code.*, db.statement SQL text, RPC message
+//              events, long exception stack traces, k8s/cloud/host/process resource attributes.
 #pragma once
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "model/batch.h"
 
 namespace periscope::app::loadgen {
 
+enum class Profile { kStandard, kFat };
+
+// "standard" / "fat"; false for anything else.
+bool parseProfile(std::string_view name, Profile& out);
+std::string_view profileName(Profile profile);
+
 struct WorkloadOptions {
   int spans_per_request = 512;
   int distinct_requests = 16;  // pre-encoded pool size
   uint64_t seed = 1;
+  Profile profile = Profile::kStandard;
+  uint64_t base_time_unix_nano = 0;  // 0: now − 60 s
 };
 
-// One request's worth of spans; `salt` varies ids and values between requests.
-model::Traces makeTraces(int spans, uint64_t seed);
+// One request's worth of spans; `seed` varies ids and values between requests. Span start times
+// fall in [base, base + 1 s); base_time_unix_nano == 0 means now − 60 s, so that only a fixed
+// base gives byte-identical output for the same seed.
+model::Traces makeTraces(int spans, uint64_t seed, Profile profile = Profile::kStandard,
+                         uint64_t base_time_unix_nano = 0);
 
 enum class Encoding { kProtobuf, kJson };
 std::vector<std::string> encodeRequests(const WorkloadOptions& options, Encoding encoding);

@@ -29,9 +29,62 @@ std::string_view traceIdBytes(const TraceId& id) {
 
 // ---- Dictionary ----
 
+namespace {
+
+inline uint32_t hashOf(std::string_view s) {
+  // FNV-1a over 8-byte words, then a murmur finalizer: fast for the short keys and values
+  // attributes have, and well mixed for the power-of-two table.
+  uint64_t h = 0xcbf29ce484222325ull ^ s.size();
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    h = (h ^ w) * 0x100000001b3ull;
+  }
+  uint64_t tail = 0;
+  if (i < s.size()) std::memcpy(&tail, s.data() + i, s.size() - i);
+  h = (h ^ tail) * 0x100000001b3ull;
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdull;
+  h ^= h >> 33;
+  return static_cast<uint32_t>(h);
+}
+
+}  // namespace
+
+void Dictionary::grow() {
+  std::vector<Slot> old = std::move(slots_);
+  slots_.assign(std::max<size_t>(1024, old.size() * 2), Slot{});
+  size_t mask = slots_.size() - 1;
+  for (const Slot& o : old) {
+    if (o.id == UINT32_MAX) continue;
+    size_t i = o.hash & mask;
+    while (slots_[i].id != UINT32_MAX) i = (i + 1) & mask;
+    slots_[i] = o;
+  }
+}
+
+uint32_t Dictionary::find(std::string_view s) const {
+  if (slots_.empty()) return UINT32_MAX;
+  uint32_t h = hashOf(s);
+  size_t mask = slots_.size() - 1;
+  for (size_t i = h & mask;; i = (i + 1) & mask) {
+    const Slot& slot = slots_[i];
+    if (slot.id == UINT32_MAX) return UINT32_MAX;
+    if (slot.hash == h && values_[slot.id] == s) return slot.id;
+  }
+}
+
 uint32_t Dictionary::intern(std::string_view s) {
-  auto it = index_.find(s);
-  if (it != index_.end()) return it->second;
+  if ((values_.size() + 1) * 2 > slots_.size()) grow();  // load factor ≤ 1/2
+  uint32_t h = hashOf(s);
+  size_t mask = slots_.size() - 1;
+  size_t i = h & mask;
+  for (;; i = (i + 1) & mask) {
+    const Slot& slot = slots_[i];
+    if (slot.id == UINT32_MAX) break;
+    if (slot.hash == h && values_[slot.id] == s) return slot.id;
+  }
   if (blocks_.empty() || block_used_ + s.size() > block_size_) {
     block_size_ = std::max<size_t>(64 << 10, s.size());
     blocks_.push_back(std::make_unique<char[]>(block_size_));
@@ -41,16 +94,10 @@ uint32_t Dictionary::intern(std::string_view s) {
   if (!s.empty()) std::memcpy(p, s.data(), s.size());
   block_used_ += s.size();
   bytes_ += s.size();
-  std::string_view stored(p, s.size());
   uint32_t id = static_cast<uint32_t>(values_.size());
-  values_.push_back(stored);
-  index_.emplace(stored, id);
+  values_.emplace_back(p, s.size());
+  slots_[i] = Slot{h, id};
   return id;
-}
-
-uint32_t Dictionary::find(std::string_view s) const {
-  auto it = index_.find(s);
-  return it == index_.end() ? UINT32_MAX : it->second;
 }
 
 // ---- Blob codec: type byte, then the value; recursive for arrays and kvlists ----
@@ -409,6 +456,81 @@ void SpanTable::appendRow(const SpanTable& o, size_t i, RowMapper& map) {
     link_attrs_end.push_back(static_cast<uint32_t>(link_attrs.size()));
   }
   links_end.push_back(static_cast<uint32_t>(link_span_id.size()));
+}
+
+Dictionary Dictionary::copy() const {
+  Dictionary d;
+  d.block_size_ = d.block_used_ = bytes_;
+  d.bytes_ = bytes_;
+  d.blocks_.push_back(std::make_unique<char[]>(std::max<size_t>(1, bytes_)));
+  char* p = d.blocks_.back().get();
+  d.values_.reserve(values_.size());
+  for (std::string_view v : values_) {
+    if (!v.empty()) std::memcpy(p, v.data(), v.size());
+    d.values_.emplace_back(p, v.size());
+    p += v.size();
+  }
+  d.slots_ = slots_;
+  return d;
+}
+
+SpanTable SpanTable::copyRows(const SpanTable& src, const std::vector<uint32_t>& rows) {
+  SpanTable out;
+  out.dict = src.dict.copy();
+  out.resources = src.resources;
+  out.resource_attrs = src.resource_attrs;
+  out.scopes = src.scopes;
+  out.scope_attrs = src.scope_attrs;
+  auto copyPool = [](AttrPool& to, const AttrPool& from, uint32_t b, uint32_t e) {
+    to.keys.insert(to.keys.end(), from.keys.begin() + b, from.keys.begin() + e);
+    to.types.insert(to.types.end(), from.types.begin() + b, from.types.begin() + e);
+    to.values.insert(to.values.end(), from.values.begin() + b, from.values.begin() + e);
+  };
+  size_t n = rows.size();
+  for (auto* v : {&out.span_id, &out.parent_id, &out.start_ns, &out.duration_ns}) v->reserve(n);
+  out.trace_id.reserve(n);
+  for (uint32_t i : rows) {
+    out.trace_id.push_back(src.trace_id[i]);
+    out.span_id.push_back(src.span_id[i]);
+    out.parent_id.push_back(src.parent_id[i]);
+    out.start_ns.push_back(src.start_ns[i]);
+    out.duration_ns.push_back(src.duration_ns[i]);
+    out.name.push_back(src.name[i]);
+    out.kind.push_back(src.kind[i]);
+    out.status_code.push_back(src.status_code[i]);
+    out.status_message.push_back(src.status_message[i]);
+    out.has_status.push_back(src.has_status[i]);
+    out.flags.push_back(src.flags[i]);
+    out.trace_state.push_back(src.trace_state[i]);
+    out.resource.push_back(src.resource[i]);
+    out.scope.push_back(src.scope[i]);
+    out.dropped_attrs.push_back(src.dropped_attrs[i]);
+    out.dropped_events.push_back(src.dropped_events[i]);
+    out.dropped_links.push_back(src.dropped_links[i]);
+    copyPool(out.attrs, src.attrs, src.attrsBegin(i), src.attrs_end[i]);
+    out.attrs_end.push_back(static_cast<uint32_t>(out.attrs.size()));
+    for (uint32_t e = src.eventsBegin(i); e < src.events_end[i]; ++e) {
+      out.event_time_ns.push_back(src.event_time_ns[e]);
+      out.event_name.push_back(src.event_name[e]);
+      out.event_dropped.push_back(src.event_dropped[e]);
+      copyPool(out.event_attrs, src.event_attrs, e == 0 ? 0 : src.event_attrs_end[e - 1],
+               src.event_attrs_end[e]);
+      out.event_attrs_end.push_back(static_cast<uint32_t>(out.event_attrs.size()));
+    }
+    out.events_end.push_back(static_cast<uint32_t>(out.event_time_ns.size()));
+    for (uint32_t l = src.linksBegin(i); l < src.links_end[i]; ++l) {
+      out.link_trace_id.push_back(src.link_trace_id[l]);
+      out.link_span_id.push_back(src.link_span_id[l]);
+      out.link_trace_state.push_back(src.link_trace_state[l]);
+      out.link_flags.push_back(src.link_flags[l]);
+      out.link_dropped.push_back(src.link_dropped[l]);
+      copyPool(out.link_attrs, src.link_attrs, l == 0 ? 0 : src.link_attrs_end[l - 1],
+               src.link_attrs_end[l]);
+      out.link_attrs_end.push_back(static_cast<uint32_t>(out.link_attrs.size()));
+    }
+    out.links_end.push_back(static_cast<uint32_t>(out.link_span_id.size()));
+  }
+  return out;
 }
 
 // ---- Reading back ----

@@ -27,6 +27,11 @@ std::string_view traceIdBytes(const TraceId& id);
 // Interned strings. Ids are dense and stable for the dictionary's lifetime.
 class Dictionary {
  public:
+  Dictionary() = default;
+  Dictionary(Dictionary&&) = default;
+  Dictionary& operator=(Dictionary&&) = default;
+  // Same ids, strings packed into one block; no re-hashing.
+  Dictionary copy() const;
   uint32_t intern(std::string_view s);
   // Id of s, or UINT32_MAX when absent.
   uint32_t find(std::string_view s) const;
@@ -40,7 +45,14 @@ class Dictionary {
   size_t block_used_ = 0, block_size_ = 0;
   size_t bytes_ = 0;
   std::vector<std::string_view> values_;
-  std::unordered_map<std::string_view, uint32_t> index_;
+  // Open addressing (linear probing) over (hash, id) slots: one cache line per lookup instead
+  // of a node chase; interning is the hottest step of ingest.
+  struct Slot {
+    uint32_t hash = 0;
+    uint32_t id = UINT32_MAX;
+  };
+  std::vector<Slot> slots_;
+  void grow();
 };
 
 // kAbsent: a KeyValue without a value on the wire; kEmpty: a value message with nothing set.
@@ -132,6 +144,10 @@ struct SpanTable {
   // Appends every span of `batch`. Resources and scopes equal to ones already present are
   // shared. Returns the number of rows added.
   size_t append(const model::Traces& batch);
+  // A table holding `rows` of `src` in the given order with a copy of src's dictionary,
+  // resources and scopes (ids unchanged, nothing re-interned): how a head is reordered for its
+  // segment. The result is for reading and encoding; do not append() to it.
+  static SpanTable copyRows(const SpanTable& src, const std::vector<uint32_t>& rows);
   // Appends the given rows of `other` in order (re-interning its strings): compaction and
   // sorting build new tables this way.
   void appendRows(const SpanTable& other, const std::vector<uint32_t>& rows);

@@ -436,8 +436,13 @@ Status TraceStore::flushHead() {
       if (t.start_ns[a] != t.start_ns[b]) return t.start_ns[a] < t.start_ns[b];
       return a < b;
     });
+    // One partition (the common case): reorder with the head's dictionary as is. Several: each
+    // segment gets a dictionary of only its own strings.
     SpanTable sorted;
-    sorted.appendRows(old->table, rows);
+    if (parts.size() == 1)
+      sorted = SpanTable::copyRows(old->table, rows);
+    else
+      sorted.appendRows(old->table, rows);
     auto h = writeSegment(sorted, old->max_lsn, {}, options_.flush_zstd_level);
     if (!h.isOk()) {
       st = h.status();
@@ -551,10 +556,9 @@ Status TraceStore::compact() {
     std::lock_guard state(state_mu_);
     for (const auto& h : segments_) parts[h->meta.partition_start_ns].push_back(h);
   }
-  const uint64_t closed_before =
-      now() -
-      static_cast<uint64_t>(
-          std::chrono::duration_cast<std::chrono::nanoseconds>(options_.head_max_age).count());
+  // An hour partition counts as closed 10 minutes after its end: late spans after that are
+  // rare, and if they come they land in a new segment that the next round merges again.
+  const uint64_t closed_before = now() - 600'000'000'000ull;
   constexpr uint64_t kHour = 3'600'000'000'000ull;
   for (auto& [partition, segs] : parts) {
     bool closed = partition + kHour < closed_before;

@@ -34,7 +34,7 @@ struct TraceStoreOptions {
   std::chrono::milliseconds head_max_age{std::chrono::seconds(60)};
 
   // Segments smaller than this in one hour partition are merged (and re-compressed harder).
-  uint64_t compaction_target_bytes = 256ull << 20;
+  uint64_t compaction_target_bytes = 64ull << 20;
   int flush_zstd_level = 3;
   int compaction_zstd_level = 9;
   size_t attribute_cardinality_cap = 10'000;

@@ -1,0 +1,243 @@
+// periscope_store_bench: the embedded trace store measured in process, on the fixed corpus
+// (bench/corpus: request i = makeTraces(512, seed * 1000003 + i, profile, base + i * 512/rate s)).
+//   periscope_store_bench [--spans N] [--profile standard|fat] [--fsync always|interval|never]
+//                         [--dir DIR] [--queries Q] [--cache-mb MB] [--inflight K]
+// Phases, each printed as one line:
+//   ingest   spans per CPU-second of the process, excluding the CPU spent generating the corpus
+//            (measured per thread), and wall-clock spans/s; fsync as given (default always);
+//   compact  flush + compaction of every closed partition; bytes per span on disk after it;
+//   get      get-trace latency p50/p99 over Q random stored trace ids (first pass cold, then warm);
+//   search   service + tag + minDuration over the corpus hour, limit 20: p50/p99 over Q runs.
+#include <sys/resource.h>
+#include <time.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <mutex>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "app/loadgen/workload.h"
+#include "storage/io/posix_file_system.h"
+#include "storage/signals/traces/trace_store.h"
+
+namespace {
+
+namespace loadgen = periscope::app::loadgen;
+namespace storage = periscope::storage;
+using Clock = std::chrono::steady_clock;
+
+constexpr int kSpansPerRequest = 512;
+constexpr uint64_t kBase = 1'767'225'600ull * 1'000'000'000ull;  // 2026-01-01, as bench/corpus
+
+double processCpuSeconds() {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  return static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+         static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+double threadCpuSeconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
+double percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  size_t i = std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size())));
+  return v[i];
+}
+
+struct Args {
+  uint64_t spans = 1'000'000;
+  loadgen::Profile profile = loadgen::Profile::kStandard;
+  std::string fsync = "always";
+  std::string dir;
+  int queries = 200;
+  uint64_t cache_mb = 4096;
+  int inflight = 64;
+  double rate = 0;  // corpus spans per simulated second; 0 = spread over one hour
+};
+
+bool parse(int argc, char** argv, Args& a) {
+  for (int i = 1; i < argc; ++i) {
+    std::string k = argv[i];
+    auto val = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
+    if (k == "--spans")
+      a.spans = std::strtoull(val().c_str(), nullptr, 10);
+    else if (k == "--profile") {
+      if (!loadgen::parseProfile(val(), a.profile)) return false;
+    } else if (k == "--fsync")
+      a.fsync = val();
+    else if (k == "--dir")
+      a.dir = val();
+    else if (k == "--queries")
+      a.queries = std::atoi(val().c_str());
+    else if (k == "--cache-mb")
+      a.cache_mb = std::strtoull(val().c_str(), nullptr, 10);
+    else if (k == "--inflight")
+      a.inflight = std::atoi(val().c_str());
+    else
+      return false;
+  }
+  return a.spans > 0 && a.queries > 0 && a.inflight > 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Args a;
+  if (!parse(argc, argv, a)) {
+    std::fprintf(stderr,
+                 "usage: periscope_store_bench [--spans N] [--profile standard|fat] "
+                 "[--fsync always|interval|never] [--dir DIR] [--queries Q] [--cache-mb MB] "
+                 "[--inflight K]\n");
+    return 2;
+  }
+  namespace fs = std::filesystem;
+  bool own_dir = a.dir.empty();
+  if (own_dir)
+    a.dir = (fs::temp_directory_path() / ("periscope-store-bench-" + std::to_string(getpid())))
+                .string();
+  fs::remove_all(a.dir);
+
+  const uint64_t requests = (a.spans + kSpansPerRequest - 1) / kSpansPerRequest;
+  const uint64_t hour = 3'600'000'000'000ull;
+  // The corpus covers one hour; "now" for the store starts just after it, then moves on by two
+  // hours for compaction (partitions must be closed to be merged).
+  std::atomic<uint64_t> now{kBase + hour + 60'000'000'000ull};
+  storage::TraceStoreOptions o;
+  o.dir = a.dir + "/traces";
+  o.fsync = a.fsync == "never"      ? storage::WalSyncPolicy::kNever
+            : a.fsync == "interval" ? storage::WalSyncPolicy::kInterval
+                                    : storage::WalSyncPolicy::kAlways;
+  o.head_max_age = std::chrono::hours(24);          // flush by size only, deterministically
+  o.maintenance_interval = std::chrono::hours(24);  // compaction runs in its own phase
+  o.compaction_target_bytes = 64ull << 20;
+  o.segment_cache_bytes = a.cache_mb << 20;
+  storage::PosixFileSystem posix;
+  auto opened = storage::TraceStore::open(posix, o, [&] { return now.load(); });
+  if (!opened.isOk()) {
+    std::fprintf(stderr, "open: %s\n", opened.status().toString().c_str());
+    return 1;
+  }
+  auto& store = **opened;
+
+  // ---- ingest ----
+  std::mutex mu;
+  std::condition_variable cv;
+  int in_flight = 0;
+  std::atomic<uint64_t> failed{0};
+  std::vector<std::string> sample_ids;  // trace ids for the get phase
+  std::mt19937_64 rng(42);
+  double gen_cpu = 0;
+  double cpu0 = processCpuSeconds();
+  auto wall0 = Clock::now();
+  for (uint64_t i = 0; i < requests; ++i) {
+    double g0 = threadCpuSeconds();
+    uint64_t base = kBase + i * hour / requests;
+    periscope::model::Traces batch =
+        loadgen::makeTraces(kSpansPerRequest, 1 * 1000003 + i, a.profile, base);
+    if (i % std::max<uint64_t>(1, requests / 2000) == 0) {
+      const auto& spans = batch.resources()[0].scope_spans[0].spans;
+      sample_ids.emplace_back(spans[rng() % spans.size()].trace_id);
+    }
+    gen_cpu += threadCpuSeconds() - g0;
+    {
+      std::unique_lock lock(mu);
+      cv.wait(lock, [&] { return in_flight < a.inflight; });
+      ++in_flight;
+    }
+    store.write(batch, [&](periscope::Status st) {
+      if (!st.isOk()) failed++;
+      std::lock_guard lock(mu);
+      --in_flight;
+      cv.notify_all();
+    });
+  }
+  {
+    std::unique_lock lock(mu);
+    cv.wait(lock, [&] { return in_flight == 0; });
+  }
+  double wall = std::chrono::duration<double>(Clock::now() - wall0).count();
+  double cpu = processCpuSeconds() - cpu0 - gen_cpu;
+  uint64_t spans = requests * kSpansPerRequest;
+  std::printf(
+      "ingest   profile=%s fsync=%s spans=%llu failed_batches=%llu  %.0f spans/CPU-s  %.0f spans/s "
+      "wall  (store CPU %.2f s, generator CPU %.2f s excluded)\n",
+      std::string(loadgen::profileName(a.profile)).c_str(), a.fsync.c_str(),
+      static_cast<unsigned long long>(spans), static_cast<unsigned long long>(failed.load()),
+      static_cast<double>(spans) / cpu, static_cast<double>(spans) / wall, cpu, gen_cpu);
+
+  // ---- flush + compaction ----
+  auto c0 = Clock::now();
+  double ccpu0 = processCpuSeconds();
+  if (auto st = store.flushHead(); !st.isOk())
+    std::fprintf(stderr, "flush: %s\n", st.toString().c_str());
+  uint64_t before = store.stats().segment_bytes.load();
+  size_t segs_before = store.segmentMetas().size();
+  now += 2 * hour;
+  if (auto st = store.compact(); !st.isOk())
+    std::fprintf(stderr, "compact: %s\n", st.toString().c_str());
+  uint64_t after = store.stats().segment_bytes.load();
+  std::printf(
+      "compact  segments %zu -> %zu  bytes %llu -> %llu  %.1f B/span after flush, %.1f B/span "
+      "after compaction  (%.1f s wall, %.1f s CPU)\n",
+      segs_before, store.segmentMetas().size(), static_cast<unsigned long long>(before),
+      static_cast<unsigned long long>(after),
+      static_cast<double>(before) / static_cast<double>(spans),
+      static_cast<double>(after) / static_cast<double>(spans),
+      std::chrono::duration<double>(Clock::now() - c0).count(), processCpuSeconds() - ccpu0);
+
+  // ---- get-trace ----
+  auto timeGets = [&](const char* label) {
+    std::vector<double> ms;
+    uint64_t found = 0;
+    for (int q = 0; q < a.queries; ++q) {
+      const std::string& id = sample_ids[static_cast<size_t>(q) % sample_ids.size()];
+      auto t0 = Clock::now();
+      auto t = store.getTrace(id, 0, 0);
+      ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+      if (t.isOk() && !t->empty()) found++;
+    }
+    std::printf("get      %-5s p50 %.3f ms  p99 %.3f ms  max %.3f ms  (%llu/%d found)\n", label,
+                percentile(ms, 0.5), percentile(ms, 0.99), percentile(ms, 1.0),
+                static_cast<unsigned long long>(found), a.queries);
+  };
+  timeGets("cold");
+  timeGets("warm");
+
+  // ---- search ----
+  storage::TraceQuery q;
+  q.service = "frontend";
+  q.tags = {{"http.response.status_code", "500"}};
+  q.min_duration_ns = 30'000'000;
+  q.start_time_min_ns = kBase;
+  q.start_time_max_ns = kBase + hour;
+  q.limit = 20;
+  std::vector<double> ms;
+  size_t results = 0;
+  for (int i = 0; i < a.queries; ++i) {
+    // Slide the window's end so runs do not all hit the same newest segment.
+    q.start_time_max_ns = kBase + hour - static_cast<uint64_t>(i % 10) * (hour / 20);
+    auto t0 = Clock::now();
+    auto r = store.findTraces(q);
+    ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+    if (r.isOk()) results = r->size();
+  }
+  std::printf(
+      "search   service=frontend tag http.response.status_code=500 minDuration=30ms 1h limit 20: "
+      "p50 %.2f ms  p99 %.2f ms  (first %.2f ms; %zu traces returned)\n",
+      percentile(ms, 0.5), percentile(ms, 0.99), ms.front(), results);
+  (void)store.close();
+  if (own_dir) fs::remove_all(a.dir);
+  return 0;
+}
