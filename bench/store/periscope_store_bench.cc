@@ -1,7 +1,7 @@
 // periscope_store_bench: the embedded trace store measured in process, on the fixed corpus
 // (bench/corpus: request i = makeTraces(512, seed * 1000003 + i, profile, base + i * 512/rate s)).
 //   periscope_store_bench [--spans N] [--profile standard|fat] [--fsync always|interval|never]
-//                         [--dir DIR] [--queries Q] [--cache-mb MB] [--inflight K]
+//                         [--dir DIR] [--queries Q] [--cache-mb MB] [--inflight K] [--rate R]
 // Phases, each printed as one line:
 //   ingest   spans per CPU-second of the process, excluding the CPU spent generating the corpus
 //            (measured per thread), and wall-clock spans/s; fsync as given (default always);
@@ -64,7 +64,7 @@ struct Args {
   int queries = 200;
   uint64_t cache_mb = 4096;
   int inflight = 64;
-  double rate = 0;  // corpus spans per simulated second; 0 = spread over one hour
+  double rate = 2000;  // corpus spans per simulated second, as bench/corpus
 };
 
 bool parse(int argc, char** argv, Args& a) {
@@ -88,7 +88,7 @@ bool parse(int argc, char** argv, Args& a) {
     else
       return false;
   }
-  return a.spans > 0 && a.queries > 0 && a.inflight > 0;
+  return a.spans > 0 && a.queries > 0 && a.inflight > 0 && a.rate > 0;
 }
 
 }  // namespace
@@ -111,9 +111,14 @@ int main(int argc, char** argv) {
 
   const uint64_t requests = (a.spans + kSpansPerRequest - 1) / kSpansPerRequest;
   const uint64_t hour = 3'600'000'000'000ull;
-  // The corpus covers one hour; "now" for the store starts just after it, then moves on by two
-  // hours for compaction (partitions must be closed to be merged).
-  std::atomic<uint64_t> now{kBase + hour + 60'000'000'000ull};
+  // Request i starts at base + i * 512 / rate seconds (bench/corpus's formula, so these are
+  // the very spans bench/clickhouse loads). "Now" starts just after the corpus, then moves on
+  // by two hours for compaction (partitions must be closed to be merged).
+  auto requestBase = [&](uint64_t i) {
+    return kBase + static_cast<uint64_t>(static_cast<double>(i) * kSpansPerRequest / a.rate * 1e9);
+  };
+  const uint64_t corpus_end = requestBase(requests) + 2'000'000'000ull;
+  std::atomic<uint64_t> now{corpus_end + 60'000'000'000ull};
   storage::TraceStoreOptions o;
   o.dir = a.dir + "/traces";
   o.fsync = a.fsync == "never"      ? storage::WalSyncPolicy::kNever
@@ -143,7 +148,7 @@ int main(int argc, char** argv) {
   auto wall0 = Clock::now();
   for (uint64_t i = 0; i < requests; ++i) {
     double g0 = threadCpuSeconds();
-    uint64_t base = kBase + i * hour / requests;
+    uint64_t base = requestBase(i);
     periscope::model::Traces batch =
         loadgen::makeTraces(kSpansPerRequest, 1 * 1000003 + i, a.profile, base);
     if (i % std::max<uint64_t>(1, requests / 2000) == 0) {
@@ -220,14 +225,16 @@ int main(int argc, char** argv) {
   q.service = "frontend";
   q.tags = {{"http.response.status_code", "500"}};
   q.min_duration_ns = 30'000'000;
-  q.start_time_min_ns = kBase;
-  q.start_time_max_ns = kBase + hour;
+  // The last hour of the corpus.
+  q.start_time_max_ns = corpus_end;
+  q.start_time_min_ns = corpus_end > hour ? std::max(kBase, corpus_end - hour) : kBase;
   q.limit = 20;
   std::vector<double> ms;
   size_t results = 0;
   for (int i = 0; i < a.queries; ++i) {
     // Slide the window's end so runs do not all hit the same newest segment.
-    q.start_time_max_ns = kBase + hour - static_cast<uint64_t>(i % 10) * (hour / 20);
+    q.start_time_max_ns =
+        corpus_end - static_cast<uint64_t>(i % 10) * ((corpus_end - q.start_time_min_ns) / 20);
     auto t0 = Clock::now();
     auto r = store.findTraces(q);
     ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());

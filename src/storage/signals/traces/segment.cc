@@ -152,18 +152,18 @@ bool BloomFilter::mayContain(const TraceId& id) const {
 
 // ---- LoadedSegment ----
 
-bool LoadedSegment::keyIndexed(uint32_t key) const {
+bool LoadedRowGroup::keyIndexed(uint32_t key) const {
   return std::binary_search(indexed_keys.begin(), indexed_keys.end(), key);
 }
 
-std::pair<uint32_t, uint32_t> LoadedSegment::traceRows(const TraceId& id) const {
+std::pair<uint32_t, uint32_t> LoadedRowGroup::traceRows(const TraceId& id) const {
   auto it = std::lower_bound(trace_ids.begin(), trace_ids.end(), id);
   if (it == trace_ids.end() || *it != id) return {0, 0};
   size_t k = static_cast<size_t>(it - trace_ids.begin());
   return {trace_begin[k], trace_begin[k + 1]};
 }
 
-size_t LoadedSegment::memoryBytes() const {
+size_t LoadedRowGroup::memoryBytes() const {
   size_t n = table.memoryBytes() + trace_ids.size() * 20;
   for (const auto& [k, rows] : attr_index) n += 48 + rows.size() * 4;
   return n;
@@ -184,9 +184,14 @@ SpanTable sortedByTrace(const SpanTable& table) {
 
 // ---- Encoding ----
 
-std::string encodeSegment(SpanTable& t, SegmentMeta& meta, const SegmentEncodeOptions& options) {
+namespace {
+
+using OpSet = std::set<std::tuple<std::string, std::string, int32_t>>;
+
+// One row group's columns (its own dictionary): traces must not straddle row groups.
+void encodeRowGroupColumns(SpanTable& t, const SegmentEncodeOptions& options, Writers& cols,
+                           RowGroupMeta& meta, OpSet& op_names) {
   const size_t n = t.rows();
-  Writers cols;
 
   // Attribute inverted index (computed first: it may intern value texts into the dictionary).
   std::map<uint32_t, std::map<uint32_t, std::vector<uint32_t>>> index;  // key → text → rows
@@ -240,7 +245,7 @@ std::string encodeSegment(SpanTable& t, SegmentMeta& meta, const SegmentEncodeOp
   }
 
   // Traces and spans.
-  meta.spans = n;
+  meta.rows = static_cast<uint32_t>(n);
   meta.min_start_ns = UINT64_MAX;
   meta.max_start_ns = 0;
   meta.min_duration_ns = UINT64_MAX;
@@ -249,15 +254,17 @@ std::string encodeSegment(SpanTable& t, SegmentMeta& meta, const SegmentEncodeOp
   for (uint32_t r = 0; r < n; ++r)
     if (r == 0 || t.trace_id[r] != t.trace_id[r - 1]) trace_begin.push_back(r);
   trace_begin.push_back(static_cast<uint32_t>(n));
-  meta.traces = trace_begin.size() - 1;
-  meta.bloom.init(meta.traces);
+  meta.traces = static_cast<uint32_t>(trace_begin.size() - 1);
+  if (n > 0) {
+    meta.first_trace = t.trace_id.front();
+    meta.last_trace = t.trace_id.back();
+  }
   uint64_t prev_trace_start = 0;
   std::set<std::tuple<uint32_t, uint32_t, int32_t>> ops;
   for (size_t k = 0; k + 1 < trace_begin.size(); ++k) {
     uint32_t b = trace_begin[k], e = trace_begin[k + 1];
     cols.w(kTraceIds).raw(traceIdBytes(t.trace_id[b]));
     cols.w(kTraceSpans).varint(e - b);
-    meta.bloom.add(t.trace_id[b]);
     uint64_t first = t.start_ns[b];
     cols.w(kStarts).svarint(static_cast<int64_t>(first - prev_trace_start));
     prev_trace_start = first;
@@ -283,11 +290,8 @@ std::string encodeSegment(SpanTable& t, SegmentMeta& meta, const SegmentEncodeOp
     }
   }
   if (n == 0) meta.min_start_ns = meta.min_duration_ns = 0;
-  meta.partition_start_ns = partitionOf(meta.min_start_ns);
-  meta.operations.clear();
   for (const auto& [svc, name, kind] : ops)
-    meta.operations.push_back(
-        {std::string(t.dict.get(svc)), {std::string(t.dict.get(name)), kind}});
+    op_names.emplace(std::string(t.dict.get(svc)), std::string(t.dict.get(name)), kind);
 
   for (uint32_t r = 0; r < n; ++r) {
     cols.w(kDurations).svarint(static_cast<int64_t>(t.duration_ns[r]));
@@ -357,28 +361,91 @@ std::string encodeSegment(SpanTable& t, SegmentMeta& meta, const SegmentEncodeOp
                      t.scope_attrs, sr.attrs_begin, sr.attrs_end);
     }
   }
+}
 
-  // File: header, compressed blocks, footer, trailer.
+}  // namespace
+
+std::string encodeSegment(SpanTable& t, SegmentMeta& meta, const SegmentEncodeOptions& options) {
+  const size_t n = t.rows();
+  // Row groups: whole traces, about row_group_rows spans each.
+  std::vector<std::vector<uint32_t>> groups;
+  size_t traces = 0;
+  for (uint32_t r = 0; r < n; ++r) {
+    bool new_trace = r == 0 || t.trace_id[r] != t.trace_id[r - 1];
+    if (new_trace) ++traces;
+    if (groups.empty() || (new_trace && groups.back().size() >= options.row_group_rows))
+      groups.emplace_back();
+    groups.back().push_back(r);
+  }
+  meta.bloom.init(traces);
+  for (uint32_t r = 0; r < n; ++r)
+    if (r == 0 || t.trace_id[r] != t.trace_id[r - 1]) meta.bloom.add(t.trace_id[r]);
+
   std::string file;
   ByteWriter fw(file);
   fw.raw(kMagic);
   fw.u32(kSegmentFormatVersion);
+  OpSet ops;
+  meta.row_groups.clear();
+  meta.spans = n;
+  meta.traces = traces;
+  meta.min_start_ns = meta.min_duration_ns = n == 0 ? 0 : UINT64_MAX;
+  meta.max_start_ns = meta.max_duration_ns = 0;
+  for (const auto& rows : groups) {
+    SpanTable own;
+    SpanTable* g = &t;
+    if (groups.size() > 1) {  // each row group gets a dictionary of only its strings
+      own.appendRows(t, rows);
+      g = &own;
+    }
+    Writers cols;
+    RowGroupMeta rg;
+    encodeRowGroupColumns(*g, options, cols, rg, ops);
+    rg.offset = file.size();
+    for (int c = 0; c < kColumnCount; ++c) {
+      const std::string& raw = cols.buf[c];
+      size_t bound = ZSTD_compressBound(raw.size());
+      size_t offset = file.size();
+      file.resize(offset + bound);
+      size_t z =
+          ZSTD_compress(file.data() + offset, bound, raw.data(), raw.size(), options.zstd_level);
+      if (ZSTD_isError(z)) z = 0;  // cannot happen with a correct bound; caught by the crc
+      file.resize(offset + z);
+      rg.blocks.push_back(
+          {offset - rg.offset, z, raw.size(), crc32c(std::string_view(file).substr(offset, z))});
+    }
+    rg.length = file.size() - rg.offset;
+    meta.min_start_ns = std::min(meta.min_start_ns, rg.min_start_ns);
+    meta.max_start_ns = std::max(meta.max_start_ns, rg.max_start_ns);
+    meta.min_duration_ns = std::min(meta.min_duration_ns, rg.min_duration_ns);
+    meta.max_duration_ns = std::max(meta.max_duration_ns, rg.max_duration_ns);
+    meta.row_groups.push_back(std::move(rg));
+  }
+  meta.partition_start_ns = partitionOf(meta.min_start_ns);
+  meta.operations.clear();
+  for (const auto& [svc, name, kind] : ops) meta.operations.push_back({svc, {name, kind}});
+
   std::string footer;
   ByteWriter f(footer);
-  f.varint(kColumnCount);
-  for (int c = 0; c < kColumnCount; ++c) {
-    const std::string& raw = cols.buf[c];
-    size_t bound = ZSTD_compressBound(raw.size());
-    size_t offset = file.size();
-    file.resize(offset + bound);
-    size_t z =
-        ZSTD_compress(file.data() + offset, bound, raw.data(), raw.size(), options.zstd_level);
-    if (ZSTD_isError(z)) z = 0;  // cannot happen with a correct bound; caught by the crc
-    file.resize(offset + z);
-    f.varint(offset);
-    f.varint(z);
-    f.varint(raw.size());
-    f.u32(crc32c(std::string_view(file).substr(offset, z)));
+  f.varint(meta.row_groups.size());
+  for (const RowGroupMeta& rg : meta.row_groups) {
+    f.varint(rg.offset);
+    f.varint(rg.length);
+    f.varint(rg.rows);
+    f.varint(rg.traces);
+    f.raw(traceIdBytes(rg.first_trace));
+    f.raw(traceIdBytes(rg.last_trace));
+    f.u64(rg.min_start_ns);
+    f.u64(rg.max_start_ns);
+    f.u64(rg.min_duration_ns);
+    f.u64(rg.max_duration_ns);
+    f.varint(kColumnCount);
+    for (const SegmentBlock& b : rg.blocks) {
+      f.varint(b.offset);
+      f.varint(b.size);
+      f.varint(b.raw_size);
+      f.u32(b.crc);
+    }
   }
   f.u64(meta.id);
   f.u64(meta.min_start_ns);
@@ -412,17 +479,11 @@ std::string encodeSegment(SpanTable& t, SegmentMeta& meta, const SegmentEncodeOp
 
 namespace {
 
-struct BlockRef {
-  uint64_t offset, size, raw_size;
-  uint32_t crc;
-};
-
 Status corrupt(const std::string& what) {
   return Status(StatusCode::kDataLoss, "segment is damaged: " + what);
 }
 
-Result<std::pair<SegmentMeta, std::vector<BlockRef>>> parseFooter(std::string_view tail,
-                                                                  uint64_t file_size) {
+Result<SegmentMeta> parseFooter(std::string_view tail, uint64_t file_size) {
   if (file_size < kMagic.size() + 4 + kSegmentTrailerBytes || tail.size() < kSegmentTrailerBytes)
     return corrupt("file too short (" + std::to_string(file_size) + " bytes) for a trailer");
   std::string_view trailer = tail.substr(tail.size() - kSegmentTrailerBytes);
@@ -437,16 +498,34 @@ Result<std::pair<SegmentMeta, std::vector<BlockRef>>> parseFooter(std::string_vi
   std::string_view footer = tail.substr(footer_offset - tail_start, footer_len);
   if (crc32c(footer) != footer_crc) return corrupt("footer checksum mismatch");
   ByteReader f(footer);
-  std::vector<BlockRef> blocks(f.varint());
-  if (blocks.size() != kColumnCount) return corrupt("unexpected column count");
-  for (auto& b : blocks) {
-    b.offset = f.varint();
-    b.size = f.varint();
-    b.raw_size = f.varint();
-    b.crc = f.u32();
-    if (b.offset + b.size > footer_offset) return corrupt("column block out of range");
-  }
   SegmentMeta m;
+  uint64_t ngroups = f.varint();
+  if (ngroups > footer.size()) return corrupt("row group count");
+  for (uint64_t g = 0; g < ngroups && !f.fail(); ++g) {
+    RowGroupMeta rg;
+    rg.offset = f.varint();
+    rg.length = f.varint();
+    rg.rows = static_cast<uint32_t>(f.varint());
+    rg.traces = static_cast<uint32_t>(f.varint());
+    rg.first_trace = traceIdFrom(f.raw(16));
+    rg.last_trace = traceIdFrom(f.raw(16));
+    rg.min_start_ns = f.u64();
+    rg.max_start_ns = f.u64();
+    rg.min_duration_ns = f.u64();
+    rg.max_duration_ns = f.u64();
+    if (f.varint() != kColumnCount) return corrupt("unexpected column count");
+    for (int c = 0; c < kColumnCount; ++c) {
+      SegmentBlock b;
+      b.offset = f.varint();
+      b.size = f.varint();
+      b.raw_size = f.varint();
+      b.crc = f.u32();
+      if (b.offset + b.size > rg.length) return corrupt("column block out of range");
+      rg.blocks.push_back(b);
+    }
+    if (rg.offset + rg.length > footer_offset) return corrupt("row group out of range");
+    m.row_groups.push_back(std::move(rg));
+  }
   m.id = f.u64();
   m.min_start_ns = f.u64();
   m.max_start_ns = f.u64();
@@ -472,33 +551,49 @@ Result<std::pair<SegmentMeta, std::vector<BlockRef>>> parseFooter(std::string_vi
   if (f.fail()) return corrupt("footer fields");
   m.file_bytes = file_size;
   m.partition_start_ns = partitionOf(m.min_start_ns);
-  return std::make_pair(std::move(m), std::move(blocks));
+  return m;
 }
 
 }  // namespace
 
 Result<SegmentMeta> decodeSegmentMeta(std::string_view tail, uint64_t file_size) {
-  auto r = parseFooter(tail, file_size);
-  if (!r.isOk()) return r.status();
-  return std::move(r->first);
+  return parseFooter(tail, file_size);
 }
 
-Result<std::unique_ptr<LoadedSegment>> decodeSegment(std::string_view file) {
-  if (file.substr(0, kMagic.size()) != kMagic) return corrupt("bad magic");
-  ByteReader hr(file.substr(kMagic.size(), 4));
+Status checkSegmentHeader(std::string_view head) {
+  if (head.substr(0, kMagic.size()) != kMagic) return corrupt("bad magic");
+  ByteReader hr(head.substr(kMagic.size(), 4));
   uint32_t version = hr.u32();
+  if (hr.fail()) return corrupt("header too short");
   if (version > kSegmentFormatVersion)
     return Status(StatusCode::kFailedPrecondition, "segment format version " +
                                                        std::to_string(version) +
                                                        " is newer than this build supports (" +
                                                        std::to_string(kSegmentFormatVersion) + ")");
-  auto parsed = parseFooter(file, file.size());
-  if (!parsed.isOk()) return parsed.status();
-  const auto& blocks = parsed->second;
+  return Status::ok();
+}
+
+Result<std::vector<std::unique_ptr<LoadedRowGroup>>> decodeSegment(std::string_view file) {
+  PERISCOPE_RETURN_IF_ERROR(checkSegmentHeader(file));
+  auto meta = parseFooter(file, file.size());
+  if (!meta.isOk()) return meta.status();
+  std::vector<std::unique_ptr<LoadedRowGroup>> out;
+  for (const RowGroupMeta& rg : meta->row_groups) {
+    auto g = decodeRowGroup(file.substr(rg.offset, rg.length), rg);
+    if (!g.isOk()) return g.status();
+    out.push_back(std::move(*g));
+  }
+  return out;
+}
+
+Result<std::unique_ptr<LoadedRowGroup>> decodeRowGroup(std::string_view bytes,
+                                                       const RowGroupMeta& meta) {
+  if (bytes.size() != meta.length) return corrupt("row group is short");
+  const auto& blocks = meta.blocks;
   std::vector<std::string> raw(kColumnCount);
   for (int c = 0; c < kColumnCount; ++c) {
-    const BlockRef& b = blocks[c];
-    std::string_view z = file.substr(b.offset, b.size);
+    const SegmentBlock& b = blocks[c];
+    std::string_view z = bytes.substr(b.offset, b.size);
     if (crc32c(z) != b.crc) return corrupt("column " + std::to_string(c) + " checksum mismatch");
     if (b.raw_size > (1ull << 34)) return corrupt("column " + std::to_string(c) + " size");
     raw[c].resize(b.raw_size);
@@ -506,7 +601,7 @@ Result<std::unique_ptr<LoadedSegment>> decodeSegment(std::string_view file) {
     if (ZSTD_isError(got) || got != b.raw_size)
       return corrupt("column " + std::to_string(c) + " does not decompress");
   }
-  auto seg = std::make_unique<LoadedSegment>();
+  auto seg = std::make_unique<LoadedRowGroup>();
   SpanTable& t = seg->table;
   auto rd = [&](Col c) { return ByteReader(raw[c]); };
 
@@ -584,13 +679,12 @@ Result<std::unique_ptr<LoadedSegment>> decodeSegment(std::string_view file) {
              ekeys = rd(kEventAttrKeys), etypes = rd(kEventAttrTypes),
              evalues = rd(kEventAttrValues), links = rd(kLinks), lkeys = rd(kLinkAttrKeys),
              ltypes = rd(kLinkAttrTypes), lvalues = rd(kLinkAttrValues);
-  const SegmentMeta& meta = parsed->first;
   if (meta.traces * 16 != raw[kTraceIds].size()) return corrupt("trace id column size");
   uint64_t prev_trace_start = 0;
   for (uint64_t k = 0; k < meta.traces; ++k) {
     TraceId id = traceIdFrom(trace_ids.raw(16));
     uint64_t nspans = trace_spans.varint();
-    if (nspans == 0 || nspans > meta.spans - t.rows()) return corrupt("trace span counts");
+    if (nspans == 0 || nspans > meta.rows - t.rows()) return corrupt("trace span counts");
     seg->trace_ids.push_back(id);
     uint32_t begin = static_cast<uint32_t>(t.rows());
     seg->trace_begin.push_back(begin);
@@ -614,7 +708,7 @@ Result<std::unique_ptr<LoadedSegment>> decodeSegment(std::string_view file) {
     (void)begin;
   }
   seg->trace_begin.push_back(static_cast<uint32_t>(t.rows()));
-  if (t.rows() != meta.spans) return corrupt("span count");
+  if (t.rows() != meta.rows) return corrupt("span count");
   // Second pass over parent refs now that every span id is known.
   {
     ByteReader pr = rd(kParents);

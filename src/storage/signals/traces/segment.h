@@ -1,12 +1,16 @@
 // Segment files: immutable, columnar, zstd-compressed span tables, one per flush of the head
-// (or per compaction). Layout:
-//   "PSCSEG01" | u32 format version | column blocks (each a zstd frame) | footer | trailer
+// per hour partition (or per compaction). Layout:
+//   "PSCSEG01" | u32 format version | row groups | footer | trailer
+//   row group = its column blocks (each a zstd frame), with its own dictionary
 //   trailer = u64 footer offset | u32 footer length | u32 crc32c(footer) | "PSCSEGND"
+// Rows are sorted by (trace id, start time): a trace is one contiguous run (never split across
+// row groups), its parent links become small in-trace offsets and its start times small
+// deltas. A row group covers a contiguous trace-id range, so get-trace reads and decodes one
+// row group (~8k spans), not the whole file.
 // The footer holds what the store keeps in memory for every segment (SegmentMeta: time and
 // duration ranges, services and operations, a trace-id Bloom filter, the WAL position it
-// covers, the segments it replaces) and the column directory with a crc32c per block.
-// Rows are sorted by (trace id, start time): a trace is one contiguous run, its parent links
-// become small in-trace offsets and its start times small deltas.
+// covers, the segments it replaces) and the row-group directory (trace-id range, time and
+// duration ranges, block offsets with a crc32c per block).
 #pragma once
 
 #include <cstdint>
@@ -38,6 +42,21 @@ struct ServiceOperation {
   OperationInfo op;
 };
 
+struct SegmentBlock {
+  uint64_t offset = 0;  // from the start of its row group
+  uint64_t size = 0, raw_size = 0;
+  uint32_t crc = 0;
+};
+
+struct RowGroupMeta {
+  uint64_t offset = 0, length = 0;  // in the file
+  uint32_t rows = 0, traces = 0;
+  TraceId first_trace{}, last_trace{};
+  uint64_t min_start_ns = 0, max_start_ns = 0;
+  uint64_t min_duration_ns = 0, max_duration_ns = 0;
+  std::vector<SegmentBlock> blocks;
+};
+
 struct SegmentMeta {
   uint64_t id = 0;
   uint64_t min_start_ns = 0, max_start_ns = 0;
@@ -49,10 +68,11 @@ struct SegmentMeta {
   BloomFilter bloom;
   uint64_t file_bytes = 0;
   uint64_t partition_start_ns = 0;  // hour bucket of min_start_ns
+  std::vector<RowGroupMeta> row_groups;
 };
 
-// A segment's columns decoded into memory, with its trace and attribute indexes.
-struct LoadedSegment {
+// A row group's columns decoded into memory, with its trace and attribute indexes.
+struct LoadedRowGroup {
   SpanTable table;                    // sorted by (trace id, start)
   std::vector<TraceId> trace_ids;     // sorted, unique
   std::vector<uint32_t> trace_begin;  // rows of trace k: [trace_begin[k], trace_begin[k+1])
@@ -67,6 +87,7 @@ struct LoadedSegment {
 
 struct SegmentEncodeOptions {
   int zstd_level = 3;
+  size_t row_group_rows = 8192;  // a row group closes at the first trace boundary past this
   size_t attribute_cardinality_cap = 10'000;  // distinct values per key indexed per segment
 };
 
@@ -78,10 +99,16 @@ SpanTable sortedByTrace(const SpanTable& table);
 std::string encodeSegment(SpanTable& sorted, SegmentMeta& meta,
                           const SegmentEncodeOptions& options);
 
+// The first 12 bytes: magic and a format version this build reads (FAILED_PRECONDITION for a
+// newer one, DATA_LOSS for anything else).
+Status checkSegmentHeader(std::string_view head);
 // From the whole file (or its tail of at least footer + trailer bytes, with file_size).
 Result<SegmentMeta> decodeSegmentMeta(std::string_view tail, uint64_t file_size);
-// Whole file → columns; DATA_LOSS-style INVALID_ARGUMENT naming the damaged block.
-Result<std::unique_ptr<LoadedSegment>> decodeSegment(std::string_view file);
+// One row group from its bytes (file[offset, offset + length)); DATA_LOSS naming the damage.
+Result<std::unique_ptr<LoadedRowGroup>> decodeRowGroup(std::string_view bytes,
+                                                       const RowGroupMeta& meta);
+// Whole file → every row group (tests, tools).
+Result<std::vector<std::unique_ptr<LoadedRowGroup>>> decodeSegment(std::string_view file);
 
 // Hour partition of a timestamp.
 inline uint64_t partitionOf(uint64_t ns) {

@@ -67,10 +67,13 @@ struct TraceStore::Head {
 struct TraceStore::SegmentHandle {
   SegmentMeta meta;
   std::string path;
-  // Decoded columns while cached (guarded by TraceStore::cache_mu_).
-  std::shared_ptr<const LoadedSegment> loaded;
-  uint64_t last_use = 0;
-  uint64_t loaded_bytes = 0;
+  // Decoded row groups while cached (guarded by TraceStore::cache_mu_).
+  struct Cached {
+    std::shared_ptr<const LoadedRowGroup> loaded;
+    uint64_t last_use = 0;
+    uint64_t bytes = 0;
+  };
+  std::vector<Cached> groups;
 };
 
 struct TraceStore::View {
@@ -243,15 +246,8 @@ Status TraceStore::loadSegments(uint64_t checkpoint_lsn) {
     if (!size.isOk()) return size.status();
     auto head = (*file)->read(0, 12);
     if (!head.isOk()) return head.status();
-    if (head->size() == 12 && head->substr(0, 8) == "PSCSEG01") {
-      ByteReader hr(std::string_view(*head).substr(8));
-      uint32_t version = hr.u32();
-      if (version > kSegmentFormatVersion)
-        return Status(StatusCode::kFailedPrecondition,
-                      path + " has segment format version " + std::to_string(version) +
-                          ", newer than this build supports (" +
-                          std::to_string(kSegmentFormatVersion) + "); refusing to touch it");
-    }
+    if (Status h = checkSegmentHeader(*head); h.code() == StatusCode::kFailedPrecondition)
+      return Status(h.code(), path + ": " + std::string(h.message()) + "; refusing to touch it");
     uint64_t tail_len = std::min<uint64_t>(*size, 8ull << 20);
     auto tail = (*file)->read(*size - tail_len, static_cast<size_t>(tail_len));
     Result<SegmentMeta> meta =
@@ -272,6 +268,7 @@ Status TraceStore::loadSegments(uint64_t checkpoint_lsn) {
     auto h = std::make_shared<SegmentHandle>();
     h->meta = std::move(*meta);
     h->path = path;
+    h->groups.resize(h->meta.row_groups.size());
     found[*id] = h;
   }
   // Finish interrupted compactions: inputs listed by a surviving output go.
@@ -384,6 +381,7 @@ Result<std::shared_ptr<TraceStore::SegmentHandle>> TraceStore::writeSegment(
   SegmentEncodeOptions eo;
   eo.zstd_level = level;
   eo.attribute_cardinality_cap = options_.attribute_cardinality_cap;
+  eo.row_group_rows = options_.row_group_rows;
   std::string bytes = encodeSegment(table, meta, eo);
   std::string path = segmentPath(id);
   std::string tmp = path + ".tmp";
@@ -404,6 +402,7 @@ Result<std::shared_ptr<TraceStore::SegmentHandle>> TraceStore::writeSegment(
   auto h = std::make_shared<SegmentHandle>();
   h->meta = std::move(meta);
   h->path = path;
+  h->groups.resize(h->meta.row_groups.size());
   return h;
 }
 
@@ -499,9 +498,11 @@ Status TraceStore::replaceSegments(const std::vector<std::shared_ptr<SegmentHand
   {
     std::lock_guard cache(cache_mu_);
     for (const auto& o : old) {
-      cache_bytes_ -= o->loaded_bytes;
-      o->loaded_bytes = 0;
-      o->loaded.reset();
+      for (auto& g : o->groups) {
+        cache_bytes_ -= g.bytes;
+        g.bytes = 0;
+        g.loaded.reset();
+      }
     }
   }
   killPoint("compaction.before_delete");
@@ -517,17 +518,19 @@ Status TraceStore::rewritePartition(const std::vector<std::shared_ptr<SegmentHan
   std::vector<uint64_t> replaces;
   uint64_t dropped = 0;
   for (const auto& h : inputs) {
-    auto seg = load(h);
-    if (!seg.isOk()) return seg.status();
-    std::vector<uint32_t> rows;
-    const SpanTable& t = (*seg)->table;
-    for (uint32_t r = 0; r < t.rows(); ++r) {
-      if (!keep || keep(t, r))
-        rows.push_back(r);
-      else
-        ++dropped;
+    for (size_t g = 0; g < h->groups.size(); ++g) {
+      auto seg = load(h, g);
+      if (!seg.isOk()) return seg.status();
+      std::vector<uint32_t> rows;
+      const SpanTable& t = (*seg)->table;
+      for (uint32_t r = 0; r < t.rows(); ++r) {
+        if (!keep || keep(t, r))
+          rows.push_back(r);
+        else
+          ++dropped;
+      }
+      merged.appendRows(t, rows);
     }
-    merged.appendRows(t, rows);
     wal_lsn = std::max(wal_lsn, h->meta.wal_lsn);
     replaces.push_back(h->meta.id);
   }
@@ -637,17 +640,17 @@ Status TraceStore::applyRetention() {
     }
     // Per trace: the longest retention any of its spans asks for, from its first span's start.
     std::unordered_map<TraceId, std::pair<uint64_t, int64_t>, TraceIdHash> traces;  // start, ttl
-    std::vector<std::shared_ptr<const LoadedSegment>> loaded;
     for (const auto& h : segs) {
-      auto seg = load(h);
-      if (!seg.isOk()) return seg.status();
-      const SpanTable& t = (*seg)->table;
-      for (uint32_t r = 0; r < t.rows(); ++r) {
-        auto [it, inserted] = traces.emplace(t.trace_id[r], std::make_pair(t.start_ns[r], 0));
-        it->second.first = std::min(it->second.first, t.start_ns[r]);
-        it->second.second = std::max(it->second.second, ruleRetentionNs(options_, t, r));
+      for (size_t g = 0; g < h->groups.size(); ++g) {
+        auto seg = load(h, g);
+        if (!seg.isOk()) return seg.status();
+        const SpanTable& t = (*seg)->table;
+        for (uint32_t r = 0; r < t.rows(); ++r) {
+          auto [it, inserted] = traces.emplace(t.trace_id[r], std::make_pair(t.start_ns[r], 0));
+          it->second.first = std::min(it->second.first, t.start_ns[r]);
+          it->second.second = std::max(it->second.second, ruleRetentionNs(options_, t, r));
+        }
       }
-      loaded.push_back(std::move(*seg));
     }
     uint64_t next_expiry = UINT64_MAX;
     bool any_expired = false;
@@ -745,37 +748,46 @@ std::vector<SegmentMeta> TraceStore::segmentMetas() const {
   return out;
 }
 
-Result<std::shared_ptr<const LoadedSegment>> TraceStore::load(
-    const std::shared_ptr<SegmentHandle>& h) {
+Result<std::shared_ptr<const LoadedRowGroup>> TraceStore::load(
+    const std::shared_ptr<SegmentHandle>& h, size_t g) {
   {
     std::lock_guard cache(cache_mu_);
-    if (h->loaded) {
-      h->last_use = ++cache_tick_;
-      return h->loaded;
+    if (h->groups[g].loaded) {
+      h->groups[g].last_use = ++cache_tick_;
+      return h->groups[g].loaded;
     }
   }
-  auto bytes = fs_.readAll(h->path);
+  const RowGroupMeta& rg = h->meta.row_groups[g];
+  auto file = fs_.openRead(h->path);
+  if (!file.isOk()) return file.status();
+  auto bytes = (*file)->read(rg.offset, static_cast<size_t>(rg.length));
   if (!bytes.isOk()) return bytes.status();
-  auto seg = decodeSegment(*bytes);
+  auto seg = decodeRowGroup(*bytes, rg);
   if (!seg.isOk())
-    return Status(seg.status().code(), h->path + ": " + std::string(seg.status().message()));
-  std::shared_ptr<const LoadedSegment> loaded = std::move(*seg);
+    return Status(seg.status().code(), h->path + " row group " + std::to_string(g) + ": " +
+                                           std::string(seg.status().message()));
+  std::shared_ptr<const LoadedRowGroup> loaded = std::move(*seg);
   std::lock_guard cache(cache_mu_);
-  if (h->loaded) return h->loaded;  // another reader won the race
-  h->loaded = loaded;
-  h->loaded_bytes = loaded->memoryBytes();
-  h->last_use = ++cache_tick_;
-  cache_bytes_ += h->loaded_bytes;
+  auto& slot = h->groups[g];
+  if (slot.loaded) return slot.loaded;  // another reader won the race
+  slot.loaded = loaded;
+  slot.bytes = loaded->memoryBytes();
+  slot.last_use = ++cache_tick_;
+  cache_bytes_ += slot.bytes;
   if (cache_bytes_ > options_.segment_cache_bytes) {
+    // Evict least recently used row groups (not the one just loaded).
+    std::vector<SegmentHandle::Cached*> all;
     View v = snapshot();
-    std::sort(v.segments.begin(), v.segments.end(),
-              [](const auto& a, const auto& b) { return a->last_use < b->last_use; });
-    for (const auto& s : v.segments) {
+    for (const auto& s : v.segments)
+      for (auto& c : s->groups)
+        if (c.loaded && &c != &slot) all.push_back(&c);
+    std::sort(all.begin(), all.end(),
+              [](const auto* a, const auto* b) { return a->last_use < b->last_use; });
+    for (auto* c : all) {
       if (cache_bytes_ <= options_.segment_cache_bytes) break;
-      if (!s->loaded || s == h) continue;
-      cache_bytes_ -= s->loaded_bytes;
-      s->loaded_bytes = 0;
-      s->loaded.reset();
+      cache_bytes_ -= c->bytes;
+      c->bytes = 0;
+      c->loaded.reset();
     }
   }
   return loaded;
@@ -817,7 +829,13 @@ Result<model::Traces> TraceStore::getTrace(std::string_view trace_id, uint64_t s
     if (start_ns != 0 && h->meta.max_start_ns < start_ns) continue;
     if (end_ns != 0 && h->meta.min_start_ns > end_ns) continue;
     if (!h->meta.bloom.mayContain(id)) continue;
-    auto seg = load(h);
+    // Row groups cover ascending, disjoint trace-id ranges: at most one can hold the trace.
+    const auto& groups = h->meta.row_groups;
+    auto it =
+        std::lower_bound(groups.begin(), groups.end(), id,
+                         [](const RowGroupMeta& g, const TraceId& t) { return g.last_trace < t; });
+    if (it == groups.end() || id < it->first_trace) continue;
+    auto seg = load(h, static_cast<size_t>(it - groups.begin()));
     if (!seg.isOk()) return seg.status();
     auto [b, e] = (*seg)->traceRows(id);
     if (b == e) continue;
@@ -891,7 +909,7 @@ void scanTable(const SpanTable& t, const TraceQuery& q, Candidates& c) {
     if (rowMatches(t, rq, q, r)) note(c, t, r);
 }
 
-void scanSegment(const LoadedSegment& seg, const TraceQuery& q, Candidates& c) {
+void scanRowGroup(const LoadedRowGroup& seg, const TraceQuery& q, Candidates& c) {
   const SpanTable& t = seg.table;
   Resolved rq = resolve(t, q);
   if (rq.impossible) return;
@@ -961,9 +979,16 @@ Result<std::vector<model::Traces>> TraceStore::findTraces(const TraceQuery& q) {
                        starts.end(), std::greater<>());
       if (starts[q.limit - 1] > h->meta.max_start_ns) break;
     }
-    auto seg = load(h);
-    if (!seg.isOk()) return seg.status();
-    scanSegment(**seg, q, c);
+    for (size_t g = 0; g < h->groups.size(); ++g) {
+      const RowGroupMeta& rg = h->meta.row_groups[g];
+      if (q.start_time_min_ns != 0 && rg.max_start_ns < q.start_time_min_ns) continue;
+      if (q.start_time_max_ns != 0 && rg.min_start_ns > q.start_time_max_ns) continue;
+      if (q.min_duration_ns != 0 && rg.max_duration_ns < q.min_duration_ns) continue;
+      if (q.max_duration_ns != 0 && rg.min_duration_ns > q.max_duration_ns) continue;
+      auto seg = load(h, g);
+      if (!seg.isOk()) return seg.status();
+      scanRowGroup(**seg, q, c);
+    }
   }
   std::vector<std::pair<uint64_t, TraceId>> order;
   order.reserve(c.size());
@@ -1054,9 +1079,13 @@ Result<std::vector<DependencyLink>> TraceStore::dependencies(uint64_t end_ns,
     for (const auto& h : v.heads) f(h->table);
     for (const auto& h : v.segments) {
       if (h->meta.max_start_ns < begin || h->meta.min_start_ns > end_ns) continue;
-      auto seg = load(h);
-      if (!seg.isOk()) return seg.status();
-      f((*seg)->table);
+      for (size_t g = 0; g < h->groups.size(); ++g) {
+        const RowGroupMeta& rg = h->meta.row_groups[g];
+        if (rg.max_start_ns < begin || rg.min_start_ns > end_ns) continue;
+        auto seg = load(h, g);
+        if (!seg.isOk()) return seg.status();
+        f((*seg)->table);
+      }
     }
     return Status::ok();
   };

@@ -97,7 +97,9 @@ class TraceStore final : public TraceWriter, public TraceReader {
   Result<uint64_t> readCheckpoint();
   void appendToHead(const model::Traces& batch, uint64_t lsn);
   View snapshot() const;
-  Result<std::shared_ptr<const LoadedSegment>> load(const std::shared_ptr<SegmentHandle>& h);
+  // Row group g of a segment, decoded (from the cache, or read and decoded now).
+  Result<std::shared_ptr<const LoadedRowGroup>> load(const std::shared_ptr<SegmentHandle>& h,
+                                                     size_t g);
   Result<std::shared_ptr<SegmentHandle>> writeSegment(SpanTable& table, uint64_t wal_lsn,
                                                       std::vector<uint64_t> replaces, int level);
   Status replaceSegments(const std::vector<std::shared_ptr<SegmentHandle>>& old,

@@ -38,6 +38,7 @@ struct TraceStoreOptions {
   int flush_zstd_level = 3;
   int compaction_zstd_level = 9;
   size_t attribute_cardinality_cap = 10'000;
+  size_t row_group_rows = 8192;  // get-trace decodes one row group of about this many spans
 
   std::chrono::nanoseconds retention{std::chrono::hours(24 * 7)};
   uint64_t max_bytes = 0;  // 0 = no size limit; oldest partitions go first

@@ -36,7 +36,8 @@ model::Traces throughSegment(const SpanTable& table, SegmentMeta& meta,
   auto loaded = decodeSegment(file);
   EXPECT_TRUE(loaded.isOk()) << loaded.status().toString();
   model::Traces out;
-  if (loaded.isOk()) (*loaded)->table.toTraces(allRows((*loaded)->table), out);
+  if (loaded.isOk())
+    for (const auto& g : *loaded) g->table.toTraces(allRows(g->table), out);
   return out;
 }
 
@@ -132,12 +133,51 @@ TEST(SegmentTest, MetaDescribesTheSegment) {
 
   auto seg = decodeSegment(file);
   ASSERT_TRUE(seg.isOk());
-  auto [b, e] = (*seg)->traceRows(traceIdFrom(testing::traceId(1)));
+  ASSERT_EQ(seg->size(), 1u);
+  const LoadedRowGroup& g = *(*seg)[0];
+  auto [b, e] = g.traceRows(traceIdFrom(testing::traceId(1)));
   EXPECT_EQ(e - b, 2u);
   // The child's parent link survives the in-trace offset encoding.
-  EXPECT_EQ((*seg)->table.parent_id[b + 1], (*seg)->table.span_id[b]);
-  auto none = (*seg)->traceRows(traceIdFrom(testing::traceId(9)));
+  EXPECT_EQ(g.table.parent_id[b + 1], g.table.span_id[b]);
+  auto none = g.traceRows(traceIdFrom(testing::traceId(9)));
   EXPECT_EQ(none.first, none.second);
+}
+
+TEST(SegmentTest, RowGroupsHoldWholeTracesInAscendingDisjointRanges) {
+  std::string bytes;
+  periscope::testing::makeRealisticTraces(4, 500, 9).SerializeToString(&bytes);
+  model::Traces in = decodeValid(bytes);
+  SpanTable table;
+  table.append(in);
+  SegmentMeta meta;
+  SegmentEncodeOptions small;
+  small.row_group_rows = 50;
+  model::Traces back = throughSegment(table, meta, small);
+  EXPECT_EQ(canonicalSpans(back), canonicalSpans(in));
+  ASSERT_GT(meta.row_groups.size(), 10u);
+  uint64_t rows = 0, traces = 0;
+  for (size_t i = 0; i < meta.row_groups.size(); ++i) {
+    const RowGroupMeta& g = meta.row_groups[i];
+    EXPECT_LE(g.first_trace, g.last_trace);
+    if (i > 0) {
+      EXPECT_LT(meta.row_groups[i - 1].last_trace, g.first_trace) << "overlap at " << i;
+    }
+    rows += g.rows;
+    traces += g.traces;
+  }
+  EXPECT_EQ(rows, meta.spans);
+  EXPECT_EQ(traces, meta.traces) << "a trace was split across row groups";
+  // The footer round-trips the directory, and one row group decodes from its own bytes.
+  SpanTable sorted = sortedByTrace(table);
+  std::string file = encodeSegment(sorted, meta, small);
+  auto decoded = decodeSegmentMeta(file, file.size());
+  ASSERT_TRUE(decoded.isOk());
+  ASSERT_EQ(decoded->row_groups.size(), meta.row_groups.size());
+  const RowGroupMeta& g3 = decoded->row_groups[3];
+  auto one = decodeRowGroup(std::string_view(file).substr(g3.offset, g3.length), g3);
+  ASSERT_TRUE(one.isOk()) << one.status().toString();
+  EXPECT_EQ((*one)->table.rows(), g3.rows);
+  EXPECT_EQ((*one)->trace_ids.front(), g3.first_trace);
 }
 
 TEST(SegmentTest, BloomFilterHasNoFalseNegativesAndFewFalsePositives) {

@@ -37,6 +37,7 @@ class TraceStoreTest : public ::testing::Test {
     o.group_commit_window = std::chrono::microseconds(100);
     o.head_max_age = std::chrono::hours(1);          // tests flush explicitly
     o.maintenance_interval = std::chrono::hours(1);  // tests run maintenance explicitly
+    o.row_group_rows = 2;  // many row groups per segment, so every path crosses them
     return o;
   }
   std::unique_ptr<TraceStore> open(TraceStoreOptions o, FileSystem* fs = nullptr) {
