@@ -2,6 +2,7 @@
 // (bench/corpus: request i = makeTraces(512, seed * 1000003 + i, profile, base + i * 512/rate s)).
 //   periscope_store_bench [--spans N] [--profile standard|fat] [--fsync always|interval|never]
 //                         [--dir DIR] [--queries Q] [--cache-mb MB] [--inflight K] [--rate R]
+//                         [--row-group ROWS]
 // Phases, each printed as one line:
 //   ingest   spans per CPU-second of the process, excluding the CPU spent generating the corpus
 //            (measured per thread), and wall-clock spans/s; fsync as given (default always);
@@ -65,6 +66,7 @@ struct Args {
   uint64_t cache_mb = 4096;
   int inflight = 64;
   double rate = 2000;  // corpus spans per simulated second, as bench/corpus
+  size_t row_group_rows = storage::TraceStoreOptions{}.row_group_rows;
 };
 
 bool parse(int argc, char** argv, Args& a) {
@@ -85,6 +87,10 @@ bool parse(int argc, char** argv, Args& a) {
       a.cache_mb = std::strtoull(val().c_str(), nullptr, 10);
     else if (k == "--inflight")
       a.inflight = std::atoi(val().c_str());
+    else if (k == "--rate")
+      a.rate = std::atof(val().c_str());
+    else if (k == "--row-group")
+      a.row_group_rows = std::strtoull(val().c_str(), nullptr, 10);
     else
       return false;
   }
@@ -128,6 +134,7 @@ int main(int argc, char** argv) {
   o.maintenance_interval = std::chrono::hours(24);  // compaction runs in its own phase
   o.compaction_target_bytes = 64ull << 20;
   o.segment_cache_bytes = a.cache_mb << 20;
+  o.row_group_rows = a.row_group_rows;
   storage::PosixFileSystem posix;
   auto opened = storage::TraceStore::open(posix, o, [&] { return now.load(); });
   if (!opened.isOk()) {

@@ -8,6 +8,8 @@
 #include <map>
 #include <numeric>
 #include <set>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "storage/codec/byte_io.h"
 #include "storage/wal/crc32c.h"
@@ -188,14 +190,39 @@ namespace {
 
 using OpSet = std::set<std::tuple<std::string, std::string, int32_t>>;
 
+// Attribute keys with more distinct indexable values than the cap in the whole segment: they
+// are not indexed in any row group (an index of near-unique values costs bytes on every span
+// and is what a scan does anyway).
+std::set<std::string> overCapKeys(const SpanTable& t, size_t cap) {
+  std::unordered_map<uint32_t, std::unordered_set<uint64_t>> distinct;
+  std::set<uint32_t> over;
+  for (size_t k = 0; k < t.attrs.size(); ++k) {
+    uint32_t key = t.attrs.keys[k];
+    AttrType type = t.attrs.types[k];
+    if (type != AttrType::kString && type != AttrType::kInt && type != AttrType::kBool) continue;
+    if (over.count(key)) continue;
+    auto& values = distinct[key];
+    values.insert((static_cast<uint64_t>(type) << 59) ^ t.attrs.values[k]);
+    if (values.size() > cap) {
+      over.insert(key);
+      values = {};
+    }
+  }
+  std::set<std::string> names;
+  for (uint32_t key : over) names.emplace(t.dict.get(key));
+  return names;
+}
+
 // One row group's columns (its own dictionary): traces must not straddle row groups.
-void encodeRowGroupColumns(SpanTable& t, const SegmentEncodeOptions& options, Writers& cols,
+void encodeRowGroupColumns(SpanTable& t, const std::set<std::string>& unindexed_keys, Writers& cols,
                            RowGroupMeta& meta, OpSet& op_names) {
   const size_t n = t.rows();
 
   // Attribute inverted index (computed first: it may intern value texts into the dictionary).
   std::map<uint32_t, std::map<uint32_t, std::vector<uint32_t>>> index;  // key → text → rows
   std::set<uint32_t> over_cap;
+  for (const std::string& name : unindexed_keys)
+    if (uint32_t id = t.dict.find(name); id != UINT32_MAX) over_cap.insert(id);
   for (uint32_t r = 0; r < n; ++r) {
     for (uint32_t k = t.attrsBegin(r); k < t.attrs_end[r]; ++k) {
       uint32_t key = t.attrs.keys[k];
@@ -206,13 +233,7 @@ void encodeRowGroupColumns(SpanTable& t, const SegmentEncodeOptions& options, Wr
       uint32_t text = type == AttrType::kString
                           ? static_cast<uint32_t>(t.attrs.values[k])
                           : t.dict.intern(t.valueText(type, t.attrs.values[k]));
-      auto& values = index[key];
-      auto& rows = values[text];
-      if (rows.empty() && values.size() > options.attribute_cardinality_cap) {
-        over_cap.insert(key);
-        index.erase(key);
-        continue;
-      }
+      auto& rows = index[key][text];
       if (rows.empty() || rows.back() != r) rows.push_back(r);
     }
   }
@@ -378,6 +399,7 @@ std::string encodeSegment(SpanTable& t, SegmentMeta& meta, const SegmentEncodeOp
     groups.back().push_back(r);
   }
   meta.bloom.init(traces);
+  const std::set<std::string> unindexed = overCapKeys(t, options.attribute_cardinality_cap);
   for (uint32_t r = 0; r < n; ++r)
     if (r == 0 || t.trace_id[r] != t.trace_id[r - 1]) meta.bloom.add(t.trace_id[r]);
 
@@ -400,7 +422,7 @@ std::string encodeSegment(SpanTable& t, SegmentMeta& meta, const SegmentEncodeOp
     }
     Writers cols;
     RowGroupMeta rg;
-    encodeRowGroupColumns(*g, options, cols, rg, ops);
+    encodeRowGroupColumns(*g, unindexed, cols, rg, ops);
     rg.offset = file.size();
     for (int c = 0; c < kColumnCount; ++c) {
       const std::string& raw = cols.buf[c];
