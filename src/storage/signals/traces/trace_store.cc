@@ -122,7 +122,12 @@ Status TraceStore::close() {
   if (bg_.joinable()) bg_.join();
   // A clean stop leaves the WAL short, so the next start replays little.
   Status st = wal_ ? flushHead() : Status::ok();
-  wal_.reset();
+  std::unique_ptr<Wal> wal;
+  {
+    std::unique_lock lock(head_mu_);  // write() checks wal_ under this lock
+    wal = std::move(wal_);
+  }
+  wal.reset();  // writes and syncs what is queued, answering its senders
   return st;
 }
 
@@ -214,6 +219,8 @@ Status TraceStore::recover() {
   stats_.wal_truncated_bytes = wal_recovery_.truncated_bytes;
   stats_.wal_corrupt_segments = wal_recovery_.corruptions.size();
   next_lsn_ = max_lsn + 1;
+  // A long replay may leave more than a head's worth: flush as soon as the thread starts.
+  flush_requested_ = head_->table.rows() >= options_.head_max_spans;
   if (wal_recovery_.corrupt_tail || !wal_recovery_.corruptions.empty()) {
     log::warn("store", "WAL recovered with damage",
               {{"dir", options_.dir + "/wal"},
@@ -759,7 +766,14 @@ Result<std::shared_ptr<const LoadedRowGroup>> TraceStore::load(
   }
   const RowGroupMeta& rg = h->meta.row_groups[g];
   auto file = fs_.openRead(h->path);
-  if (!file.isOk()) return file.status();
+  if (!file.isOk()) {
+    // Compaction or retention may have replaced the segment since the reader's snapshot;
+    // its spans are in the replacement (or expired). Callers skip NOT_FOUND.
+    std::lock_guard state(state_mu_);
+    if (std::find(segments_.begin(), segments_.end(), h) == segments_.end())
+      return Status(StatusCode::kNotFound, h->path + " was replaced");
+    return file.status();
+  }
   auto bytes = (*file)->read(rg.offset, static_cast<size_t>(rg.length));
   if (!bytes.isOk()) return bytes.status();
   auto seg = decodeRowGroup(*bytes, rg);
@@ -836,6 +850,7 @@ Result<model::Traces> TraceStore::getTrace(std::string_view trace_id, uint64_t s
                          [](const RowGroupMeta& g, const TraceId& t) { return g.last_trace < t; });
     if (it == groups.end() || id < it->first_trace) continue;
     auto seg = load(h, static_cast<size_t>(it - groups.begin()));
+    if (!seg.isOk() && seg.status().code() == StatusCode::kNotFound) continue;
     if (!seg.isOk()) return seg.status();
     auto [b, e] = (*seg)->traceRows(id);
     if (b == e) continue;
@@ -986,6 +1001,7 @@ Result<std::vector<model::Traces>> TraceStore::findTraces(const TraceQuery& q) {
       if (q.min_duration_ns != 0 && rg.max_duration_ns < q.min_duration_ns) continue;
       if (q.max_duration_ns != 0 && rg.min_duration_ns > q.max_duration_ns) continue;
       auto seg = load(h, g);
+      if (!seg.isOk() && seg.status().code() == StatusCode::kNotFound) break;
       if (!seg.isOk()) return seg.status();
       scanRowGroup(**seg, q, c);
     }
@@ -1025,10 +1041,8 @@ void TraceStore::rebuildCatalog() {
                        {std::string(head->table.dict.get(name)), kind}});
   }
   {
-    std::shared_lock lock(head_mu_, std::try_to_lock);
-    // Called under head_mu_ during recovery (no head yet) or from maintenance (lock free).
-    if (lock.owns_lock())
-      for (const auto& [svc, name, kind] : head_->ops)
+    std::shared_lock lock(head_mu_);
+    for (const auto& [svc, name, kind] : head_->ops)
         all.push_back({std::string(head_->table.dict.get(svc)),
                        {std::string(head_->table.dict.get(name)), kind}});
   }
@@ -1083,6 +1097,7 @@ Result<std::vector<DependencyLink>> TraceStore::dependencies(uint64_t end_ns,
         const RowGroupMeta& rg = h->meta.row_groups[g];
         if (rg.max_start_ns < begin || rg.min_start_ns > end_ns) continue;
         auto seg = load(h, g);
+        if (!seg.isOk() && seg.status().code() == StatusCode::kNotFound) break;
         if (!seg.isOk()) return seg.status();
         f((*seg)->table);
       }
