@@ -19,6 +19,7 @@ const LISTENERS = {
   'OTLP/HTTP listening': 'http',
   'health check listening': 'health',
   'self-metrics listening': 'metrics',
+  'query API listening': 'query',
 };
 
 export class Periscope {
@@ -66,6 +67,9 @@ export class Periscope {
     const timer = setTimeout(() => rejectReady(new Error(`periscope not ready after ${timeoutMs} ms:\n${p.stderr}`)), timeoutMs);
     try {
       await ready;
+    } catch (e) {
+      e.periscope = p; // the process (exited or still running) for callers that expect failures
+      throw e;
     } finally {
       clearTimeout(timer);
     }

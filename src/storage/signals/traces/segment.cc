@@ -114,15 +114,29 @@ bool readPoolEntries(ByteReader& keys, ByteReader& types, ByteReader& values, At
   return !keys.fail() && !types.fail() && !values.fail();
 }
 
-uint64_t hashA(const TraceId& id) {
+// Both halves of the id feed both hashes: 64-bit ids (Jaeger, Zipkin, X-Ray conversions)
+// leave one half constant.
+uint64_t mix(uint64_t x) {
+  x ^= x >> 33;
+  x *= 0xff51afd7ed558ccdull;
+  x ^= x >> 33;
+  x *= 0xc4ceb9fe1a85ec53ull;
+  x ^= x >> 33;
+  return x;
+}
+uint64_t halves(const TraceId& id, uint64_t& b) {
   uint64_t a;
   std::memcpy(&a, id.data(), 8);
-  return a * 0x9E3779B97F4A7C15ull;
+  std::memcpy(&b, id.data() + 8, 8);
+  return a;
+}
+uint64_t hashA(const TraceId& id) {
+  uint64_t b, a = halves(id, b);
+  return mix(a ^ (b * 0x9E3779B97F4A7C15ull));
 }
 uint64_t hashB(const TraceId& id) {
-  uint64_t b;
-  std::memcpy(&b, id.data() + 8, 8);
-  return (b * 0xC2B2AE3D27D4EB4Full) | 1;
+  uint64_t b, a = halves(id, b);
+  return mix(b + a + 0x632BE59BD9B4E019ull) | 1;
 }
 
 }  // namespace

@@ -67,6 +67,10 @@ struct TraceStore::Head {
 struct TraceStore::SegmentHandle {
   SegmentMeta meta;
   std::string path;
+  // Open for the handle's lifetime: a reader holding the handle can still read a segment that
+  // compaction or retention unlinked after the reader's snapshot (the inode lives on).
+  std::mutex file_mu;
+  std::unique_ptr<ReadableFile> file;
   // Decoded row groups while cached (guarded by TraceStore::cache_mu_).
   struct Cached {
     std::shared_ptr<const LoadedRowGroup> loaded;
@@ -275,6 +279,7 @@ Status TraceStore::loadSegments(uint64_t checkpoint_lsn) {
     auto h = std::make_shared<SegmentHandle>();
     h->meta = std::move(*meta);
     h->path = path;
+    h->file = std::move(*file);
     h->groups.resize(h->meta.row_groups.size());
     found[*id] = h;
   }
@@ -409,6 +414,9 @@ Result<std::shared_ptr<TraceStore::SegmentHandle>> TraceStore::writeSegment(
   auto h = std::make_shared<SegmentHandle>();
   h->meta = std::move(meta);
   h->path = path;
+  auto reader = fs_.openRead(path);
+  if (!reader.isOk()) return reader.status();
+  h->file = std::move(*reader);
   h->groups.resize(h->meta.row_groups.size());
   return h;
 }
@@ -755,6 +763,27 @@ std::vector<SegmentMeta> TraceStore::segmentMetas() const {
   return out;
 }
 
+void TraceStore::quarantine(const std::shared_ptr<SegmentHandle>& h, const Status& why) {
+  {
+    std::lock_guard state(state_mu_);
+    auto it = std::find(segments_.begin(), segments_.end(), h);
+    if (it == segments_.end()) return;  // already gone
+    segments_.erase(it);
+    stats_.segments = segments_.size();
+    stats_.segment_bytes -= h->meta.file_bytes;
+    stats_.segment_spans -= h->meta.spans;
+  }
+  stats_.segments_quarantined++;
+  std::string name = h->path.substr(h->path.rfind('/') + 1);
+  Status moved = fs_.createDir(options_.dir + "/quarantine");
+  if (moved.isOk()) moved = fs_.rename(h->path, options_.dir + "/quarantine/" + name);
+  log::error("store", "segment is damaged; moved to quarantine, its spans are no longer served",
+             {{"file", h->path},
+              {"spans", std::to_string(h->meta.spans)},
+              {"error", why.toString()},
+              {"moved", moved.isOk() ? "yes" : moved.toString()}});
+}
+
 Result<std::shared_ptr<const LoadedRowGroup>> TraceStore::load(
     const std::shared_ptr<SegmentHandle>& h, size_t g) {
   {
@@ -765,21 +794,19 @@ Result<std::shared_ptr<const LoadedRowGroup>> TraceStore::load(
     }
   }
   const RowGroupMeta& rg = h->meta.row_groups[g];
-  auto file = fs_.openRead(h->path);
-  if (!file.isOk()) {
-    // Compaction or retention may have replaced the segment since the reader's snapshot;
-    // its spans are in the replacement (or expired). Callers skip NOT_FOUND.
-    std::lock_guard state(state_mu_);
-    if (std::find(segments_.begin(), segments_.end(), h) == segments_.end())
-      return Status(StatusCode::kNotFound, h->path + " was replaced");
-    return file.status();
+  Result<std::string> bytes = std::string();
+  {
+    std::lock_guard file(h->file_mu);
+    bytes = h->file->read(rg.offset, static_cast<size_t>(rg.length));
   }
-  auto bytes = (*file)->read(rg.offset, static_cast<size_t>(rg.length));
   if (!bytes.isOk()) return bytes.status();
   auto seg = decodeRowGroup(*bytes, rg);
-  if (!seg.isOk())
-    return Status(seg.status().code(), h->path + " row group " + std::to_string(g) + ": " +
-                                           std::string(seg.status().message()));
+  if (!seg.isOk()) {
+    Status st(seg.status().code(), h->path + " row group " + std::to_string(g) + ": " +
+                                       std::string(seg.status().message()));
+    if (st.code() == StatusCode::kDataLoss) quarantine(h, st);
+    return st;
+  }
   std::shared_ptr<const LoadedRowGroup> loaded = std::move(*seg);
   std::lock_guard cache(cache_mu_);
   auto& slot = h->groups[g];
@@ -850,7 +877,7 @@ Result<model::Traces> TraceStore::getTrace(std::string_view trace_id, uint64_t s
                          [](const RowGroupMeta& g, const TraceId& t) { return g.last_trace < t; });
     if (it == groups.end() || id < it->first_trace) continue;
     auto seg = load(h, static_cast<size_t>(it - groups.begin()));
-    if (!seg.isOk() && seg.status().code() == StatusCode::kNotFound) continue;
+    if (!seg.isOk() && seg.status().code() == StatusCode::kDataLoss) continue;  // quarantined
     if (!seg.isOk()) return seg.status();
     auto [b, e] = (*seg)->traceRows(id);
     if (b == e) continue;
@@ -1001,7 +1028,7 @@ Result<std::vector<model::Traces>> TraceStore::findTraces(const TraceQuery& q) {
       if (q.min_duration_ns != 0 && rg.max_duration_ns < q.min_duration_ns) continue;
       if (q.max_duration_ns != 0 && rg.min_duration_ns > q.max_duration_ns) continue;
       auto seg = load(h, g);
-      if (!seg.isOk() && seg.status().code() == StatusCode::kNotFound) break;
+      if (!seg.isOk() && seg.status().code() == StatusCode::kDataLoss) break;  // quarantined
       if (!seg.isOk()) return seg.status();
       scanRowGroup(**seg, q, c);
     }
@@ -1043,8 +1070,8 @@ void TraceStore::rebuildCatalog() {
   {
     std::shared_lock lock(head_mu_);
     for (const auto& [svc, name, kind] : head_->ops)
-        all.push_back({std::string(head_->table.dict.get(svc)),
-                       {std::string(head_->table.dict.get(name)), kind}});
+      all.push_back({std::string(head_->table.dict.get(svc)),
+                     {std::string(head_->table.dict.get(name)), kind}});
   }
   {
     std::lock_guard lock(catalog_mu_);
@@ -1097,7 +1124,7 @@ Result<std::vector<DependencyLink>> TraceStore::dependencies(uint64_t end_ns,
         const RowGroupMeta& rg = h->meta.row_groups[g];
         if (rg.max_start_ns < begin || rg.min_start_ns > end_ns) continue;
         auto seg = load(h, g);
-        if (!seg.isOk() && seg.status().code() == StatusCode::kNotFound) break;
+        if (!seg.isOk() && seg.status().code() == StatusCode::kDataLoss) break;  // quarantined
         if (!seg.isOk()) return seg.status();
         f((*seg)->table);
       }

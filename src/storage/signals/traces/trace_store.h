@@ -102,6 +102,8 @@ class TraceStore final : public TraceWriter, public TraceReader {
                                                      size_t g);
   Result<std::shared_ptr<SegmentHandle>> writeSegment(SpanTable& table, uint64_t wal_lsn,
                                                       std::vector<uint64_t> replaces, int level);
+  // A live segment found damaged while reading: out of the read set, file to quarantine/.
+  void quarantine(const std::shared_ptr<SegmentHandle>& h, const Status& why);
   Status replaceSegments(const std::vector<std::shared_ptr<SegmentHandle>>& old,
                          std::vector<std::shared_ptr<SegmentHandle>> fresh);
   Status rewritePartition(const std::vector<std::shared_ptr<SegmentHandle>>& inputs,

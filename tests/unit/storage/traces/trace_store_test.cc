@@ -357,6 +357,34 @@ TEST_F(TraceStoreTest, TruncatedSegmentIsQuarantinedAndTheRestServed) {
   EXPECT_EQ(get(*s, 2), (std::set<int>{1, 2}));
 }
 
+TEST_F(TraceStoreTest, ASegmentFoundDamagedWhileServingIsQuarantinedNotServed) {
+  auto s = open();
+  ASSERT_TRUE(s->writeSync(build({{.trace = 1, .id = 1, .start_ns = kT0}})).isOk());
+  ASSERT_TRUE(s->flushHead().isOk());
+  ASSERT_TRUE(s->writeSync(build({{.trace = 2, .id = 1, .start_ns = kT0}})).isOk());
+  ASSERT_TRUE(s->flushHead().isOk());
+  auto metas = s->segmentMetas();
+  ASSERT_EQ(metas.size(), 2u);
+  // Flip a byte inside the first segment's first column block, in place (same inode).
+  std::string path = tmp_.file("traces") + "/seg-" + std::string(15, '0') + "1.pst";
+  {
+    std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekg(static_cast<std::streamoff>(metas[0].row_groups[0].offset + 2));
+    char c = 0;
+    f.read(&c, 1);
+    f.seekp(static_cast<std::streamoff>(metas[0].row_groups[0].offset + 2));
+    c = static_cast<char>(c ^ 0x40);
+    f.write(&c, 1);
+  }
+  EXPECT_EQ(get(*s, 1), std::set<int>{});  // never served, and not an error for the reader
+  EXPECT_EQ(s->stats().segments_quarantined.load(), 1u);
+  EXPECT_TRUE(
+      fs::exists(tmp_.file("traces") + "/quarantine/" + fs::path(path).filename().string()));
+  EXPECT_EQ(s->segmentMetas().size(), 1u);
+  EXPECT_EQ(get(*s, 2), (std::set<int>{1}));
+  EXPECT_EQ(find(*s, {.service = "frontend"}), (std::vector<int>{2}));
+}
+
 TEST_F(TraceStoreTest, SegmentsOfAFlushWithoutCheckpointAreDroppedAndReplayedOnce) {
   {
     auto s = open();
