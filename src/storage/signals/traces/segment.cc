@@ -116,6 +116,14 @@ bool readPoolEntries(ByteReader& keys, ByteReader& types, ByteReader& values, At
 
 // Both halves of the id feed both hashes: 64-bit ids (Jaeger, Zipkin, X-Ray conversions)
 // leave one half constant.
+struct TraceIdHash {
+  size_t operator()(const TraceId& id) const {
+    uint64_t v;
+    std::memcpy(&v, id.data() + 8, 8);
+    return static_cast<size_t>(v ^ (v >> 29));
+  }
+};
+
 uint64_t mix(uint64_t x) {
   x ^= x >> 33;
   x *= 0xff51afd7ed558ccdull;
@@ -175,8 +183,7 @@ bool LoadedRowGroup::keyIndexed(uint32_t key) const {
 std::pair<uint32_t, uint32_t> LoadedRowGroup::traceRows(const TraceId& id) const {
   auto it = std::lower_bound(trace_ids.begin(), trace_ids.end(), id);
   if (it == trace_ids.end() || *it != id) return {0, 0};
-  size_t k = static_cast<size_t>(it - trace_ids.begin());
-  return {trace_begin[k], trace_begin[k + 1]};
+  return trace_rows[static_cast<size_t>(it - trace_ids.begin())];
 }
 
 size_t LoadedRowGroup::memoryBytes() const {
@@ -185,16 +192,33 @@ size_t LoadedRowGroup::memoryBytes() const {
   return n;
 }
 
-SpanTable sortedByTrace(const SpanTable& table) {
-  std::vector<uint32_t> order(table.rows());
-  std::iota(order.begin(), order.end(), 0u);
-  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-    if (table.trace_id[a] != table.trace_id[b]) return table.trace_id[a] < table.trace_id[b];
-    if (table.start_ns[a] != table.start_ns[b]) return table.start_ns[a] < table.start_ns[b];
-    return a < b;
+std::vector<uint32_t> segmentOrder(const SpanTable& t, std::vector<uint32_t> rows) {
+  // Slice of each trace = slice of its earliest span here, so a trace never splits.
+  std::unordered_map<TraceId, uint64_t, TraceIdHash> first;
+  for (uint32_t r : rows) {
+    auto [it, inserted] = first.emplace(t.trace_id[r], t.start_ns[r]);
+    if (!inserted) it->second = std::min(it->second, t.start_ns[r]);
+  }
+  std::vector<std::pair<uint64_t, uint32_t>> keyed;  // (slice, row)
+  keyed.reserve(rows.size());
+  for (uint32_t r : rows) keyed.emplace_back(first[t.trace_id[r]] / kSegmentSliceNs, r);
+  std::sort(keyed.begin(), keyed.end(), [&](const auto& a, const auto& b) {
+    if (a.first != b.first) return a.first < b.first;
+    if (t.trace_id[a.second] != t.trace_id[b.second])
+      return t.trace_id[a.second] < t.trace_id[b.second];
+    if (t.start_ns[a.second] != t.start_ns[b.second])
+      return t.start_ns[a.second] < t.start_ns[b.second];
+    return a.second < b.second;
   });
+  for (size_t i = 0; i < keyed.size(); ++i) rows[i] = keyed[i].second;
+  return rows;
+}
+
+SpanTable sortedByTrace(const SpanTable& table) {
+  std::vector<uint32_t> rows(table.rows());
+  std::iota(rows.begin(), rows.end(), 0u);
   SpanTable out;
-  out.appendRows(table, order);
+  out.appendRows(table, segmentOrder(table, std::move(rows)));
   return out;
 }
 
@@ -290,9 +314,13 @@ void encodeRowGroupColumns(SpanTable& t, const std::set<std::string>& unindexed_
     if (r == 0 || t.trace_id[r] != t.trace_id[r - 1]) trace_begin.push_back(r);
   trace_begin.push_back(static_cast<uint32_t>(n));
   meta.traces = static_cast<uint32_t>(trace_begin.size() - 1);
-  if (n > 0) {
-    meta.first_trace = t.trace_id.front();
-    meta.last_trace = t.trace_id.back();
+  meta.bloom.init(meta.traces);
+  if (n > 0) meta.first_trace = meta.last_trace = t.trace_id.front();
+  for (size_t k = 0; k + 1 < trace_begin.size(); ++k) {
+    const TraceId& id = t.trace_id[trace_begin[k]];
+    meta.bloom.add(id);
+    meta.first_trace = std::min(meta.first_trace, id);
+    meta.last_trace = std::max(meta.last_trace, id);
   }
   uint64_t prev_trace_start = 0;
   std::set<std::tuple<uint32_t, uint32_t, int32_t>> ops;
@@ -475,6 +503,8 @@ std::string encodeSegment(SpanTable& t, SegmentMeta& meta, const SegmentEncodeOp
     f.u64(rg.max_start_ns);
     f.u64(rg.min_duration_ns);
     f.u64(rg.max_duration_ns);
+    f.varint(rg.bloom.words.size());
+    for (uint64_t w : rg.bloom.words) f.u64(w);
     f.varint(kColumnCount);
     for (const SegmentBlock& b : rg.blocks) {
       f.varint(b.offset);
@@ -549,6 +579,10 @@ Result<SegmentMeta> parseFooter(std::string_view tail, uint64_t file_size) {
     rg.max_start_ns = f.u64();
     rg.min_duration_ns = f.u64();
     rg.max_duration_ns = f.u64();
+    uint64_t nwords = f.varint();
+    if (nwords > f.remaining() / 8) return corrupt("row group bloom filter size");
+    rg.bloom.words.resize(nwords);
+    for (auto& w : rg.bloom.words) w = f.u64();
     if (f.varint() != kColumnCount) return corrupt("unexpected column count");
     for (int c = 0; c < kColumnCount; ++c) {
       SegmentBlock b;
@@ -652,8 +686,11 @@ Result<std::unique_ptr<LoadedRowGroup>> decodeRowGroup(std::string_view bytes,
     for (uint64_t i = 0; i < count; ++i) {
       uint64_t len = lens.varint();
       if (lens.fail() || pos + len > bytes.size()) return corrupt("dictionary");
-      uint32_t id = t.dict.intern(bytes.substr(pos, len));
-      if (id != i) return corrupt("dictionary has duplicates");
+      if (i == 0) {
+        if (len != 0) return corrupt("dictionary entry 0 is not empty");
+      } else {
+        t.dict.appendUnindexed(bytes.substr(pos, len));
+      }
       pos += len;
     }
   }
@@ -716,14 +753,14 @@ Result<std::unique_ptr<LoadedRowGroup>> decodeRowGroup(std::string_view bytes,
              evalues = rd(kEventAttrValues), links = rd(kLinks), lkeys = rd(kLinkAttrKeys),
              ltypes = rd(kLinkAttrTypes), lvalues = rd(kLinkAttrValues);
   if (meta.traces * 16 != raw[kTraceIds].size()) return corrupt("trace id column size");
+  std::vector<uint32_t> trace_begin;
   uint64_t prev_trace_start = 0;
   for (uint64_t k = 0; k < meta.traces; ++k) {
     TraceId id = traceIdFrom(trace_ids.raw(16));
     uint64_t nspans = trace_spans.varint();
     if (nspans == 0 || nspans > meta.rows - t.rows()) return corrupt("trace span counts");
-    seg->trace_ids.push_back(id);
     uint32_t begin = static_cast<uint32_t>(t.rows());
-    seg->trace_begin.push_back(begin);
+    trace_begin.push_back(begin);
     uint64_t first = prev_trace_start + static_cast<uint64_t>(starts.svarint());
     prev_trace_start = first;
     for (uint64_t s = 0; s < nspans; ++s) {
@@ -743,13 +780,25 @@ Result<std::unique_ptr<LoadedRowGroup>> decodeRowGroup(std::string_view bytes,
     }
     (void)begin;
   }
-  seg->trace_begin.push_back(static_cast<uint32_t>(t.rows()));
+  trace_begin.push_back(static_cast<uint32_t>(t.rows()));
+  // Lookup by id: traces are in slice order in the file, so sort an id index.
+  {
+    std::vector<uint32_t> order(meta.traces);
+    std::iota(order.begin(), order.end(), 0u);
+    std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+      return t.trace_id[trace_begin[a]] < t.trace_id[trace_begin[b]];
+    });
+    for (uint32_t k : order) {
+      seg->trace_ids.push_back(t.trace_id[trace_begin[k]]);
+      seg->trace_rows.emplace_back(trace_begin[k], trace_begin[k + 1]);
+    }
+  }
   if (t.rows() != meta.rows) return corrupt("span count");
   // Second pass over parent refs now that every span id is known.
   {
     ByteReader pr = rd(kParents);
     for (uint64_t k = 0; k < meta.traces; ++k) {
-      uint32_t b = seg->trace_begin[k], e = seg->trace_begin[k + 1];
+      uint32_t b = trace_begin[k], e = trace_begin[k + 1];
       for (uint32_t r = b; r < e; ++r) {
         uint64_t p = pr.varint();
         if (p >= 2) {

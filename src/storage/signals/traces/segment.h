@@ -3,10 +3,12 @@
 //   "PSCSEG01" | u32 format version | row groups | footer | trailer
 //   row group = its column blocks (each a zstd frame), with its own dictionary
 //   trailer = u64 footer offset | u32 footer length | u32 crc32c(footer) | "PSCSEGND"
-// Rows are sorted by (trace id, start time): a trace is one contiguous run (never split across
-// row groups), its parent links become small in-trace offsets and its start times small
-// deltas. A row group covers a contiguous trace-id range, so get-trace reads and decodes one
-// row group (~8k spans), not the whole file.
+// Rows are sorted by (time slice of the trace's first span, trace id, start time), slices of
+// kSegmentSliceNs: a trace is one contiguous run (never split across row groups), its parent
+// links become small in-trace offsets and its start times small deltas; a row group holds
+// whole traces of one or a few consecutive slices. So get-trace reads and decodes the one row
+// group whose Bloom filter admits the id (~8k spans), and a newest-first search decodes row
+// groups newest slice first and stops once it has enough traces.
 // The footer holds what the store keeps in memory for every segment (SegmentMeta: time and
 // duration ranges, services and operations, a trace-id Bloom filter, the WAL position it
 // covers, the segments it replaces) and the row-group directory (trace-id range, time and
@@ -28,6 +30,7 @@ namespace periscope::storage {
 
 inline constexpr uint32_t kSegmentFormatVersion = 1;
 inline constexpr size_t kSegmentTrailerBytes = 24;
+inline constexpr uint64_t kSegmentSliceNs = 60'000'000'000ull;
 
 class BloomFilter {
  public:
@@ -51,7 +54,8 @@ struct SegmentBlock {
 struct RowGroupMeta {
   uint64_t offset = 0, length = 0;  // in the file
   uint32_t rows = 0, traces = 0;
-  TraceId first_trace{}, last_trace{};
+  TraceId first_trace{}, last_trace{};  // smallest and largest trace id in the row group
+  BloomFilter bloom;                    // its trace ids
   uint64_t min_start_ns = 0, max_start_ns = 0;
   uint64_t min_duration_ns = 0, max_duration_ns = 0;
   std::vector<SegmentBlock> blocks;
@@ -73,9 +77,9 @@ struct SegmentMeta {
 
 // A row group's columns decoded into memory, with its trace and attribute indexes.
 struct LoadedRowGroup {
-  SpanTable table;                    // sorted by (trace id, start)
-  std::vector<TraceId> trace_ids;     // sorted, unique
-  std::vector<uint32_t> trace_begin;  // rows of trace k: [trace_begin[k], trace_begin[k+1])
+  SpanTable table;                                        // sorted by (trace id, start)
+  std::vector<TraceId> trace_ids;                         // sorted, unique
+  std::vector<std::pair<uint32_t, uint32_t>> trace_rows;  // rows of trace_ids[k]: [first, second)
   // (key id << 32 | value-text id) → rows, for keys whose distinct values stay under the cap.
   std::unordered_map<uint64_t, std::vector<uint32_t>> attr_index;
   std::vector<uint32_t> indexed_keys;  // sorted key ids present in attr_index
@@ -91,10 +95,12 @@ struct SegmentEncodeOptions {
   size_t attribute_cardinality_cap = 10'000;  // distinct values per key indexed per segment
 };
 
-// Sorts `table` rows by (trace id, start) into a new table; `order` receives the permutation.
+// The row order of a segment for `rows` of `table` (see the layout above).
+std::vector<uint32_t> segmentOrder(const SpanTable& table, std::vector<uint32_t> rows);
+// `table` reordered by segmentOrder into a new table (with its own dictionary).
 SpanTable sortedByTrace(const SpanTable& table);
 
-// Encodes a table already sorted by trace (see sortedByTrace). Fills meta's derived fields
+// Encodes a table already in segment order (see segmentOrder). Fills meta's derived fields
 // (ranges, counts, services, bloom, file_bytes); id, wal_lsn and replaces are taken as given.
 std::string encodeSegment(SpanTable& sorted, SegmentMeta& meta,
                           const SegmentEncodeOptions& options);

@@ -65,6 +65,11 @@ void Dictionary::grow() {
 }
 
 uint32_t Dictionary::find(std::string_view s) const {
+  if (unindexed_) {
+    for (size_t i = 0; i < values_.size(); ++i)
+      if (values_[i] == s) return static_cast<uint32_t>(i);
+    return UINT32_MAX;
+  }
   if (slots_.empty()) return UINT32_MAX;
   uint32_t h = hashOf(s);
   size_t mask = slots_.size() - 1;
@@ -75,16 +80,7 @@ uint32_t Dictionary::find(std::string_view s) const {
   }
 }
 
-uint32_t Dictionary::intern(std::string_view s) {
-  if ((values_.size() + 1) * 2 > slots_.size()) grow();  // load factor ≤ 1/2
-  uint32_t h = hashOf(s);
-  size_t mask = slots_.size() - 1;
-  size_t i = h & mask;
-  for (;; i = (i + 1) & mask) {
-    const Slot& slot = slots_[i];
-    if (slot.id == UINT32_MAX) break;
-    if (slot.hash == h && values_[slot.id] == s) return slot.id;
-  }
+char* Dictionary::store(std::string_view s) {
   if (blocks_.empty() || block_used_ + s.size() > block_size_) {
     block_size_ = std::max<size_t>(64 << 10, s.size());
     blocks_.push_back(std::make_unique<char[]>(block_size_));
@@ -94,10 +90,61 @@ uint32_t Dictionary::intern(std::string_view s) {
   if (!s.empty()) std::memcpy(p, s.data(), s.size());
   block_used_ += s.size();
   bytes_ += s.size();
+  return p;
+}
+
+void Dictionary::appendUnindexed(std::string_view s) {
+  values_.emplace_back(store(s), s.size());
+  unindexed_ = true;
+}
+
+void Dictionary::buildIndex() {
+  unindexed_ = false;
+  size_t want = 1024;
+  while (want < values_.size() * 2 + 2) want *= 2;
+  slots_.assign(want, Slot{});
+  size_t mask = want - 1;
+  for (uint32_t id = 0; id < values_.size(); ++id) {
+    uint32_t h = hashOf(values_[id]);
+    size_t i = h & mask;
+    while (slots_[i].id != UINT32_MAX) i = (i + 1) & mask;
+    slots_[i] = Slot{h, id};
+  }
+}
+
+uint32_t Dictionary::intern(std::string_view s) {
+  if (unindexed_) buildIndex();
+  if ((values_.size() + 1) * 2 > slots_.size()) grow();  // load factor ≤ 1/2
+  uint32_t h = hashOf(s);
+  size_t mask = slots_.size() - 1;
+  size_t i = h & mask;
+  for (;; i = (i + 1) & mask) {
+    const Slot& slot = slots_[i];
+    if (slot.id == UINT32_MAX) break;
+    if (slot.hash == h && values_[slot.id] == s) return slot.id;
+  }
+  char* p = store(s);
   uint32_t id = static_cast<uint32_t>(values_.size());
   values_.emplace_back(p, s.size());
   slots_[i] = Slot{h, id};
   return id;
+}
+
+Dictionary Dictionary::copy() const {
+  Dictionary d;
+  d.block_size_ = d.block_used_ = bytes_;
+  d.bytes_ = bytes_;
+  d.blocks_.push_back(std::make_unique<char[]>(std::max<size_t>(1, bytes_)));
+  char* p = d.blocks_.back().get();
+  d.values_.reserve(values_.size());
+  for (std::string_view v : values_) {
+    if (!v.empty()) std::memcpy(p, v.data(), v.size());
+    d.values_.emplace_back(p, v.size());
+    p += v.size();
+  }
+  d.slots_ = slots_;
+  d.unindexed_ = unindexed_;
+  return d;
 }
 
 // ---- Blob codec: type byte, then the value; recursive for arrays and kvlists ----
@@ -456,22 +503,6 @@ void SpanTable::appendRow(const SpanTable& o, size_t i, RowMapper& map) {
     link_attrs_end.push_back(static_cast<uint32_t>(link_attrs.size()));
   }
   links_end.push_back(static_cast<uint32_t>(link_span_id.size()));
-}
-
-Dictionary Dictionary::copy() const {
-  Dictionary d;
-  d.block_size_ = d.block_used_ = bytes_;
-  d.bytes_ = bytes_;
-  d.blocks_.push_back(std::make_unique<char[]>(std::max<size_t>(1, bytes_)));
-  char* p = d.blocks_.back().get();
-  d.values_.reserve(values_.size());
-  for (std::string_view v : values_) {
-    if (!v.empty()) std::memcpy(p, v.data(), v.size());
-    d.values_.emplace_back(p, v.size());
-    p += v.size();
-  }
-  d.slots_ = slots_;
-  return d;
 }
 
 SpanTable SpanTable::copyRows(const SpanTable& src, const std::vector<uint32_t>& rows) {

@@ -33,6 +33,10 @@ class Dictionary {
   // Same ids, strings packed into one block; no re-hashing.
   Dictionary copy() const;
   uint32_t intern(std::string_view s);
+  // Appends without indexing (decoding a segment, whose strings are already unique); the hash
+  // index is built on the first intern(). find() scans until then — decoded tables are read
+  // far more often than they are searched by string.
+  void appendUnindexed(std::string_view s);
   // Id of s, or UINT32_MAX when absent.
   uint32_t find(std::string_view s) const;
   std::string_view get(uint32_t id) const { return values_[id]; }
@@ -52,7 +56,10 @@ class Dictionary {
     uint32_t id = UINT32_MAX;
   };
   std::vector<Slot> slots_;
+  bool unindexed_ = false;  // values_ holds entries not in slots_
   void grow();
+  void buildIndex();
+  char* store(std::string_view s);
 };
 
 // kAbsent: a KeyValue without a value on the wire; kEmpty: a value message with nothing set.

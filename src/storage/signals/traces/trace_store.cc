@@ -444,12 +444,7 @@ Status TraceStore::flushHead() {
   std::vector<std::shared_ptr<SegmentHandle>> written;
   Status st;
   for (auto& [partition, rows] : parts) {
-    std::sort(rows.begin(), rows.end(), [&](uint32_t a, uint32_t b) {
-      const SpanTable& t = old->table;
-      if (t.trace_id[a] != t.trace_id[b]) return t.trace_id[a] < t.trace_id[b];
-      if (t.start_ns[a] != t.start_ns[b]) return t.start_ns[a] < t.start_ns[b];
-      return a < b;
-    });
+    rows = segmentOrder(old->table, std::move(rows));
     // One partition (the common case): reorder with the head's dictionary as is. Several: each
     // segment gets a dictionary of only its own strings.
     SpanTable sorted;
@@ -870,20 +865,20 @@ Result<model::Traces> TraceStore::getTrace(std::string_view trace_id, uint64_t s
     if (start_ns != 0 && h->meta.max_start_ns < start_ns) continue;
     if (end_ns != 0 && h->meta.min_start_ns > end_ns) continue;
     if (!h->meta.bloom.mayContain(id)) continue;
-    // Row groups cover ascending, disjoint trace-id ranges: at most one can hold the trace.
-    const auto& groups = h->meta.row_groups;
-    auto it =
-        std::lower_bound(groups.begin(), groups.end(), id,
-                         [](const RowGroupMeta& g, const TraceId& t) { return g.last_trace < t; });
-    if (it == groups.end() || id < it->first_trace) continue;
-    auto seg = load(h, static_cast<size_t>(it - groups.begin()));
-    if (!seg.isOk() && seg.status().code() == StatusCode::kDataLoss) continue;  // quarantined
-    if (!seg.isOk()) return seg.status();
-    auto [b, e] = (*seg)->traceRows(id);
-    if (b == e) continue;
-    std::vector<uint32_t> rows(e - b);
-    for (uint32_t r = b; r < e; ++r) rows[r - b] = r;
-    c.add((*seg)->table, rows);
+    // Each row group has its trace-id range and Bloom filter in the footer: usually exactly
+    // one row group is read.
+    for (size_t g = 0; g < h->meta.row_groups.size(); ++g) {
+      const RowGroupMeta& rg = h->meta.row_groups[g];
+      if (id < rg.first_trace || rg.last_trace < id || !rg.bloom.mayContain(id)) continue;
+      auto seg = load(h, g);
+      if (!seg.isOk() && seg.status().code() == StatusCode::kDataLoss) break;  // quarantined
+      if (!seg.isOk()) return seg.status();
+      auto [b, e] = (*seg)->traceRows(id);
+      if (b == e) continue;
+      std::vector<uint32_t> rows(e - b);
+      for (uint32_t r = b; r < e; ++r) rows[r - b] = r;
+      c.add((*seg)->table, rows);
+    }
   }
   return std::move(c.out);
 }
@@ -1006,32 +1001,40 @@ Result<std::vector<model::Traces>> TraceStore::findTraces(const TraceQuery& q) {
   }
   View v = snapshot();
   for (const auto& h : v.heads) scanTable(h->table, q, c);
-  // Newest segments first; stop once `limit` traces are known that are newer than anything
-  // the remaining segments hold.
-  std::sort(v.segments.begin(), v.segments.end(), [](const auto& a, const auto& b) {
-    return a->meta.max_start_ns > b->meta.max_start_ns;
-  });
-  std::vector<uint64_t> starts;
+  // Row groups newest first (they hold time slices, see segment.h); stop once `limit` traces
+  // are known that are newer than anything the remaining row groups hold.
+  struct Candidate {
+    std::shared_ptr<SegmentHandle> h;
+    size_t g;
+  };
+  std::vector<Candidate> groups;
   for (const auto& h : v.segments) {
     if (!metaMayMatch(h->meta, q)) continue;
-    if (c.size() >= q.limit) {
-      starts.clear();
-      for (const auto& [id, s] : c) starts.push_back(s);
-      std::nth_element(starts.begin(), starts.begin() + static_cast<long>(q.limit - 1),
-                       starts.end(), std::greater<>());
-      if (starts[q.limit - 1] > h->meta.max_start_ns) break;
-    }
-    for (size_t g = 0; g < h->groups.size(); ++g) {
+    for (size_t g = 0; g < h->meta.row_groups.size(); ++g) {
       const RowGroupMeta& rg = h->meta.row_groups[g];
       if (q.start_time_min_ns != 0 && rg.max_start_ns < q.start_time_min_ns) continue;
       if (q.start_time_max_ns != 0 && rg.min_start_ns > q.start_time_max_ns) continue;
       if (q.min_duration_ns != 0 && rg.max_duration_ns < q.min_duration_ns) continue;
       if (q.max_duration_ns != 0 && rg.min_duration_ns > q.max_duration_ns) continue;
-      auto seg = load(h, g);
-      if (!seg.isOk() && seg.status().code() == StatusCode::kDataLoss) break;  // quarantined
-      if (!seg.isOk()) return seg.status();
-      scanRowGroup(**seg, q, c);
+      groups.push_back({h, g});
     }
+  }
+  std::sort(groups.begin(), groups.end(), [](const Candidate& a, const Candidate& b) {
+    return a.h->meta.row_groups[a.g].max_start_ns > b.h->meta.row_groups[b.g].max_start_ns;
+  });
+  std::vector<uint64_t> starts;
+  for (const Candidate& cand : groups) {
+    if (c.size() >= q.limit) {
+      starts.clear();
+      for (const auto& [id, s] : c) starts.push_back(s);
+      std::nth_element(starts.begin(), starts.begin() + static_cast<long>(q.limit - 1),
+                       starts.end(), std::greater<>());
+      if (starts[q.limit - 1] > cand.h->meta.row_groups[cand.g].max_start_ns) break;
+    }
+    auto seg = load(cand.h, cand.g);
+    if (!seg.isOk() && seg.status().code() == StatusCode::kDataLoss) continue;  // quarantined
+    if (!seg.isOk()) return seg.status();
+    scanRowGroup(**seg, q, c);
   }
   std::vector<std::pair<uint64_t, TraceId>> order;
   order.reserve(c.size());

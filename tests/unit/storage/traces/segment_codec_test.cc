@@ -143,7 +143,7 @@ TEST(SegmentTest, MetaDescribesTheSegment) {
   EXPECT_EQ(none.first, none.second);
 }
 
-TEST(SegmentTest, RowGroupsHoldWholeTracesInAscendingDisjointRanges) {
+TEST(SegmentTest, RowGroupsHoldWholeTracesAndAdmitTheirIds) {
   std::string bytes;
   periscope::testing::makeRealisticTraces(4, 500, 9).SerializeToString(&bytes);
   model::Traces in = decodeValid(bytes);
@@ -159,9 +159,6 @@ TEST(SegmentTest, RowGroupsHoldWholeTracesInAscendingDisjointRanges) {
   for (size_t i = 0; i < meta.row_groups.size(); ++i) {
     const RowGroupMeta& g = meta.row_groups[i];
     EXPECT_LE(g.first_trace, g.last_trace);
-    if (i > 0) {
-      EXPECT_LT(meta.row_groups[i - 1].last_trace, g.first_trace) << "overlap at " << i;
-    }
     rows += g.rows;
     traces += g.traces;
   }
@@ -178,6 +175,13 @@ TEST(SegmentTest, RowGroupsHoldWholeTracesInAscendingDisjointRanges) {
   ASSERT_TRUE(one.isOk()) << one.status().toString();
   EXPECT_EQ((*one)->table.rows(), g3.rows);
   EXPECT_EQ((*one)->trace_ids.front(), g3.first_trace);
+  EXPECT_EQ((*one)->trace_ids.back(), g3.last_trace);
+  for (const TraceId& id : (*one)->trace_ids) {
+    EXPECT_TRUE(g3.bloom.mayContain(id));
+    auto [b, e] = (*one)->traceRows(id);
+    EXPECT_LT(b, e);
+    for (uint32_t r = b; r < e; ++r) EXPECT_EQ((*one)->table.trace_id[r], id);
+  }
 }
 
 TEST(SegmentTest, BloomFilterHasNoFalseNegativesAndFewFalsePositives) {
