@@ -2,7 +2,7 @@
 // (bench/corpus: request i = makeTraces(512, seed * 1000003 + i, profile, base + i * 512/rate s)).
 //   periscope_store_bench [--spans N] [--profile standard|fat] [--fsync always|interval|never]
 //                         [--dir DIR] [--queries Q] [--cache-mb MB] [--inflight K] [--rate R]
-//                         [--row-group ROWS]
+//                         [--row-group ROWS] [--compaction-level ZSTD_LEVEL]
 // Phases, each printed as one line:
 //   ingest   spans per CPU-second of the process, excluding the CPU spent generating the corpus
 //            (measured per thread), and wall-clock spans/s; fsync as given (default always);
@@ -67,6 +67,7 @@ struct Args {
   int inflight = 64;
   double rate = 2000;  // corpus spans per simulated second, as bench/corpus
   size_t row_group_rows = storage::TraceStoreOptions{}.row_group_rows;
+  int compaction_level = storage::TraceStoreOptions{}.compaction_zstd_level;
 };
 
 bool parse(int argc, char** argv, Args& a) {
@@ -91,6 +92,8 @@ bool parse(int argc, char** argv, Args& a) {
       a.rate = std::atof(val().c_str());
     else if (k == "--row-group")
       a.row_group_rows = std::strtoull(val().c_str(), nullptr, 10);
+    else if (k == "--compaction-level")
+      a.compaction_level = std::atoi(val().c_str());
     else
       return false;
   }
@@ -135,6 +138,7 @@ int main(int argc, char** argv) {
   o.compaction_target_bytes = 64ull << 20;
   o.segment_cache_bytes = a.cache_mb << 20;
   o.row_group_rows = a.row_group_rows;
+  o.compaction_zstd_level = a.compaction_level;
   storage::PosixFileSystem posix;
   auto opened = storage::TraceStore::open(posix, o, [&] { return now.load(); });
   if (!opened.isOk()) {

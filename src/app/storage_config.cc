@@ -44,6 +44,9 @@ const config::Schema<TracesStorageConfig>& TracesStorageConfig::schema() {
                  "Longest time spans stay only in memory (and the WAL).")
           .field("compaction_target_mb", &TracesStorageConfig::compaction_target_mb,
                  "Small segments of one hour are merged up to this size.")
+          .field("compaction_zstd_level", &TracesStorageConfig::compaction_zstd_level,
+                 "zstd level of compacted segments (1-19): 15 ≈ 5% smaller than 9 for about twice "
+                 "the background CPU; lower it for very high ingest rates.")
           .field("attribute_cardinality_cap", &TracesStorageConfig::attribute_cardinality_cap,
                  "Distinct values per attribute key indexed per segment; keys over it are "
                  "still stored and searchable by scan.")
@@ -80,6 +83,8 @@ void decodeBackendConfig(const config::Value& root, BackendConfig& out,
     const auto& t = out.storage.traces;
     if (t.head_max_spans <= 0) diags.error(*s, "storage.traces.head_max_spans must be positive");
     if (t.retention.count() <= 0) diags.error(*s, "storage.traces.retention must be positive");
+    if (t.compaction_zstd_level < 1 || t.compaction_zstd_level > 19)
+      diags.error(*s, "storage.traces.compaction_zstd_level must be between 1 and 19");
     for (const auto& p : t.retention_policies)
       if (p.retention.count() <= 0)
         diags.error(*s,
@@ -105,6 +110,7 @@ storage::TraceStoreOptions traceStoreOptions(const StorageConfig& c) {
   o.head_max_age = std::chrono::duration_cast<std::chrono::milliseconds>(t.head_max_age);
   o.compaction_target_bytes = static_cast<uint64_t>(std::max<int64_t>(1, t.compaction_target_mb))
                               << 20;
+  o.compaction_zstd_level = static_cast<int>(t.compaction_zstd_level);
   o.attribute_cardinality_cap =
       static_cast<size_t>(std::max<int64_t>(1, t.attribute_cardinality_cap));
   o.segment_cache_bytes = static_cast<uint64_t>(std::max<int64_t>(16, t.cache_mb)) << 20;

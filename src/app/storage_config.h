@@ -38,6 +38,7 @@ struct TracesStorageConfig {
   int64_t head_max_spans = 250'000;
   config::Duration head_max_age = std::chrono::seconds(60);
   int64_t compaction_target_mb = 64;
+  int64_t compaction_zstd_level = 15;
   int64_t attribute_cardinality_cap = 10'000;
   int64_t cache_mb = 1024;
   config::Duration maintenance_interval = std::chrono::seconds(10);

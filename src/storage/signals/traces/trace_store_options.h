@@ -36,9 +36,11 @@ struct TraceStoreOptions {
   // Segments smaller than this in one hour partition are merged (and re-compressed harder).
   uint64_t compaction_target_bytes = 64ull << 20;
   int flush_zstd_level = 3;
-  int compaction_zstd_level = 9;
+  // Compaction recompresses harder: 15 brings the standard corpus under 40 B/span at about
+  // 20 µs of background CPU per span (docs/benchmarks.md); lower it for very high ingest rates.
+  int compaction_zstd_level = 15;
   size_t attribute_cardinality_cap = 10'000;
-  size_t row_group_rows = 8192;  // get-trace decodes one row group of about this many spans
+  size_t row_group_rows = 4096;  // get-trace decodes one row group of about this many spans
 
   std::chrono::nanoseconds retention{std::chrono::hours(24 * 7)};
   uint64_t max_bytes = 0;  // 0 = no size limit; oldest partitions go first
