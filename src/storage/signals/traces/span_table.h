@@ -8,6 +8,7 @@
 
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -19,6 +20,15 @@
 namespace periscope::storage {
 
 using TraceId = std::array<uint8_t, 16>;
+
+// For hash maps keyed by trace id: the low half of a random id is already well mixed.
+struct TraceIdHash {
+  size_t operator()(const TraceId& id) const {
+    uint64_t v;
+    std::memcpy(&v, id.data() + 8, 8);
+    return static_cast<size_t>(v ^ (v >> 29));
+  }
+};
 
 TraceId traceIdFrom(std::string_view raw16);
 uint64_t spanIdFrom(std::string_view raw8);  // 0 when not 8 bytes (absent parent)
