@@ -3,9 +3,9 @@
 
 #include <string>
 
+#include "app/storage_config.h"
 #include "component/registry.h"
 #include "config/diagnostics.h"
-#include "app/storage_config.h"
 #include "pipeline/service_config.h"
 
 namespace periscope::app {

@@ -9,7 +9,7 @@ namespace periscope::app {
 
 struct ServeOptions {
   std::string config_path;  // empty = built-in all-in-one
-  std::string data_dir;  // overrides storage.path when set
+  std::string data_dir;     // overrides storage.path when set
   bool demo = false;
   std::string log_format;  // overrides service.telemetry.logs.encoding when set
   std::string log_level;   // overrides service.telemetry.logs.level when set

@@ -12,9 +12,9 @@
 
 #include "app/http_client.h"
 #include "app/loadgen/workload.h"
+#include "config/duration.h"
 #include "model/otlp/json_encoder.h"
 #include "model/otlp/proto_encoder.h"
-#include "config/duration.h"
 
 namespace periscope::app::loadgen {
 namespace {
@@ -150,15 +150,15 @@ Summary run(const Options& o) {
         }
         sender->send(o.live ? live_request : pool[n % pool.size()],
                      [&c, &o, &slots](const std::string& err) {
-          c.requests++;
-          if (err.empty())
-            c.spans_ok += static_cast<uint64_t>(o.spans_per_request);
-          else
-            c.fail(static_cast<uint64_t>(o.spans_per_request), err);
-          std::lock_guard lock(slots.mu);
-          --slots.in_flight;
-          slots.cv.notify_all();
-        });
+                       c.requests++;
+                       if (err.empty())
+                         c.spans_ok += static_cast<uint64_t>(o.spans_per_request);
+                       else
+                         c.fail(static_cast<uint64_t>(o.spans_per_request), err);
+                       std::lock_guard lock(slots.mu);
+                       --slots.in_flight;
+                       slots.cv.notify_all();
+                     });
       }
       std::unique_lock lock(slots.mu);
       slots.cv.wait(lock, [&] { return slots.in_flight == 0; });

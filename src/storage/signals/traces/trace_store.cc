@@ -284,9 +284,13 @@ void TraceStore::appendToHead(const model::Traces& batch, uint64_t lsn) {
     h.by_trace[h.table.trace_id[r]].push_back(static_cast<uint32_t>(r));
     h.min_start = std::min(h.min_start, h.table.start_ns[r]);
     h.max_start = std::max(h.max_start, h.table.start_ns[r]);
-    if (h.ops.emplace(h.table.serviceOf(r), h.table.name[r], h.table.kind[r]).second)
+    // find() first: emplace() would allocate a node for every span just to discard it.
+    auto op = std::make_tuple(h.table.serviceOf(r), h.table.name[r], h.table.kind[r]);
+    if (h.ops.find(op) == h.ops.end()) {
+      h.ops.insert(op);
       new_ops.push_back({std::string(h.table.dict.get(h.table.serviceOf(r))),
                          {std::string(h.table.dict.get(h.table.name[r])), h.table.kind[r]}});
+    }
   }
   h.max_lsn = std::max(h.max_lsn, lsn);
   stats_.head_spans = after;
