@@ -142,7 +142,13 @@ Summary run(const Options& o) {
         }
         std::string live_request;
         if (o.live) {
-          model::Traces t = makeTraces(o.spans_per_request, o.seed * 1000003 + 16 + n);
+          // Starting now (the pool's default base is a minute ago): a live system's spans.
+          auto now_ns =
+              static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                        std::chrono::system_clock::now().time_since_epoch())
+                                        .count());
+          model::Traces t = makeTraces(o.spans_per_request, o.seed * 1000003 + 16 + n,
+                                       Profile::kStandard, now_ns);
           if (o.protocol == "http-json")
             model::otlp::encodeJson(t, live_request);
           else
