@@ -64,7 +64,8 @@ Result<std::unique_ptr<TraceStore>> TraceStore::open(FileSystem& fs, TraceStoreO
                                                      NowFn now) {
   std::unique_ptr<TraceStore> store(new TraceStore(fs, std::move(options), std::move(now)));
   PERISCOPE_RETURN_IF_ERROR(store->recover());
-  store->bg_ = std::thread([s = store.get()] { s->run(); });
+  store->flusher_ = std::thread([s = store.get()] { s->runFlusher(); });
+  store->maintainer_ = std::thread([s = store.get()] { s->runMaintenance(); });
   return store;
 }
 
@@ -80,7 +81,8 @@ Status TraceStore::close() {
     stop_ = true;
   }
   bg_cv_.notify_all();
-  if (bg_.joinable()) bg_.join();
+  if (flusher_.joinable()) flusher_.join();
+  if (maintainer_.joinable()) maintainer_.join();
   // A clean stop leaves the WAL short, so the next start replays little.
   Status st = wal_ ? flushHead() : Status::ok();
   std::unique_ptr<Wal> wal;
@@ -340,8 +342,7 @@ Status TraceStore::writeSync(const model::Traces& batch) {
 
 // ---- Background ----
 
-void TraceStore::run() {
-  uint64_t last_maintenance = steadyMs();
+void TraceStore::runFlusher() {
   std::unique_lock lock(bg_mu_);
   while (!stop_) {
     bg_cv_.wait_for(lock, std::chrono::milliseconds(200),
@@ -356,14 +357,20 @@ void TraceStore::run() {
       if (head_->table.rows() > 0 && age >= static_cast<uint64_t>(options_.head_max_age.count()))
         flush = true;
     }
-    if (flush) (void)flushHead();
-    if (steadyMs() - last_maintenance >=
-        static_cast<uint64_t>(options_.maintenance_interval.count())) {
-      last_maintenance = steadyMs();
-      Status st = compact();
-      if (st.isOk()) st = applyRetention();
-      if (!st.isOk()) log::error("store", "maintenance failed", {{"error", st.toString()}});
-    }
+    if (flush) (void)flushHead();  // logs and counts its own failures; retried next round
+    lock.lock();
+  }
+}
+
+void TraceStore::runMaintenance() {
+  std::unique_lock lock(bg_mu_);
+  while (!stop_) {
+    bg_cv_.wait_for(lock, options_.maintenance_interval, [&] { return stop_; });
+    if (stop_) break;
+    lock.unlock();
+    Status st = compact();
+    if (st.isOk()) st = applyRetention();
+    if (!st.isOk()) log::error("store", "maintenance failed", {{"error", st.toString()}});
     lock.lock();
   }
 }

@@ -111,7 +111,8 @@ class TraceStore final : public TraceWriter, public TraceReader {
                           bool count_as_retention);
   void rebuildCatalog();
   void addToCatalog(const std::string& service, const OperationInfo& op);
-  void run();
+  void runFlusher();
+  void runMaintenance();
   uint64_t now() const { return now_(); }
   std::string segmentPath(uint64_t id) const;
 
@@ -140,12 +141,17 @@ class TraceStore final : public TraceWriter, public TraceReader {
   mutable std::mutex catalog_mu_;
   std::map<std::string, std::vector<OperationInfo>, std::less<>> catalog_;
 
-  std::mutex maintenance_mu_;  // one flush/compaction/retention at a time
+  // Flush and maintenance run on their own threads, so a long compaction never holds back a
+  // flush (the head would grow past head_max_spans). Each is exclusive with itself only:
+  // both change segments_ under state_mu_, and neither touches what the other works on.
+  std::mutex flush_mu_;
+  std::mutex maintenance_mu_;  // compaction and retention
   std::mutex bg_mu_;
   std::condition_variable bg_cv_;
   bool stop_ = false;
   bool flush_requested_ = false;
-  std::thread bg_;
+  std::thread flusher_;
+  std::thread maintainer_;
   bool closed_ = false;
 };
 

@@ -57,7 +57,7 @@ Result<std::shared_ptr<TraceStore::SegmentHandle>> TraceStore::writeSegment(
 }
 
 Status TraceStore::flushHead() {
-  std::lock_guard maintenance(maintenance_mu_);
+  std::lock_guard flushing(flush_mu_);
   std::shared_ptr<Head> old;
   uint64_t wal_segment = 0;
   {
