@@ -11,6 +11,7 @@
 //   search   service + tag + minDuration over the corpus hour, limit 20: p50/p99 over Q runs.
 #include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -19,8 +20,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <map>
 #include <mutex>
 #include <random>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -48,6 +52,32 @@ double threadCpuSeconds() {
   timespec ts{};
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
   return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
+// CPU seconds per thread name (/proc/self/task/*/comm), to show where ingest time goes.
+std::map<std::string, double> cpuByThread() {
+  std::map<std::string, double> out;
+  const double tick = static_cast<double>(sysconf(_SC_CLK_TCK));
+  for (const auto& e : std::filesystem::directory_iterator("/proc/self/task")) {
+    std::ifstream comm(e.path() / "comm"), stat(e.path() / "stat");
+    std::string name, line;
+    std::getline(comm, name);
+    std::getline(stat, line);
+    size_t close = line.rfind(')');
+    if (close == std::string::npos) continue;
+    std::istringstream fields(line.substr(close + 2));
+    std::string f;
+    double utime = 0, stime = 0;
+    for (int i = 3; fields >> f; ++i) {
+      if (i == 14) utime = std::stod(f);
+      if (i == 15) {
+        stime = std::stod(f);
+        break;
+      }
+    }
+    out[name] += (utime + stime) / tick;
+  }
+  return out;
 }
 
 double percentile(std::vector<double> v, double p) {
@@ -193,6 +223,18 @@ int main(int argc, char** argv) {
       std::string(loadgen::profileName(a.profile)).c_str(), a.fsync.c_str(),
       static_cast<unsigned long long>(spans), static_cast<unsigned long long>(failed.load()),
       static_cast<double>(spans) / cpu, static_cast<double>(spans) / wall, cpu, gen_cpu);
+
+  {
+    std::string split;
+    for (const auto& [name, secs] : cpuByThread()) {
+      if (name == "pscope-maint" || secs < 0.005) continue;
+      char buf[96];
+      std::snprintf(buf, sizeof buf, " %s %.2f s", name.c_str(), secs);
+      split += buf;
+    }
+    std::printf("         CPU by thread so far (main thread includes the generator):%s\n",
+                split.c_str());
+  }
 
   // ---- flush + compaction ----
   auto c0 = Clock::now();

@@ -1,5 +1,7 @@
 #include "storage/wal/wal.h"
 
+#include <pthread.h>
+
 #include <future>
 
 #include "storage/wal/wal_format.h"
@@ -25,7 +27,10 @@ Result<std::unique_ptr<Wal>> Wal::open(FileSystem& fs, std::string dir, WalOptio
     std::lock_guard io(wal->io_mu_);
     PERISCOPE_RETURN_IF_ERROR(wal->createSegment(wal->current_seq_.load() + 1));
   }
-  wal->writer_ = std::thread([w = wal.get()] { w->run(); });
+  wal->writer_ = std::thread([w = wal.get()] {
+    pthread_setname_np(pthread_self(), "pscope-wal");  // visible in top -H, perf, gdb
+    w->run();
+  });
   return wal;
 }
 

@@ -113,6 +113,7 @@ void Dictionary::buildIndex() {
 }
 
 uint32_t Dictionary::intern(std::string_view s) {
+  if (s.empty() && !values_.empty() && values_[0].empty()) return 0;  // most optional strings
   if (unindexed_) buildIndex();
   if ((values_.size() + 1) * 2 > slots_.size()) grow();  // load factor ≤ 1/2
   uint32_t h = hashOf(s);
@@ -383,8 +384,34 @@ uint32_t SpanTable::internScope(const model::InstrumentationScope& s, std::strin
   return id;
 }
 
+namespace {
+
+// Geometric growth for `more` elements: reserving the exact size per batch would copy every
+// column on every append.
+template <typename V>
+void growFor(V& v, size_t more) {
+  if (v.size() + more > v.capacity()) v.reserve(std::max(v.size() + more, v.capacity() * 2));
+}
+
+}  // namespace
+
 size_t SpanTable::append(const model::Traces& batch) {
   size_t before = rows();
+  size_t spans = batch.itemCount(), attrs_hint = 0;
+  for (const auto& rs : batch.resources())
+    for (const auto& ss : rs.scope_spans)
+      for (const auto& sp : ss.spans) attrs_hint += sp.attributes.size();
+  growFor(trace_id, spans);
+  for (auto* v : {&span_id, &parent_id, &start_ns, &duration_ns}) growFor(*v, spans);
+  for (auto* v : {&name, &status_message, &flags, &trace_state, &resource, &scope, &dropped_attrs,
+                  &dropped_events, &dropped_links, &attrs_end, &events_end, &links_end})
+    growFor(*v, spans);
+  growFor(kind, spans);
+  growFor(status_code, spans);
+  growFor(has_status, spans);
+  growFor(attrs.keys, attrs_hint);
+  growFor(attrs.types, attrs_hint);
+  growFor(attrs.values, attrs_hint);
   for (const auto& rs : batch.resources()) {
     uint32_t res = internResource(rs.resource, rs.schema_url, rs.has_resource);
     for (const auto& ss : rs.scope_spans) {

@@ -1,5 +1,7 @@
 #include "storage/signals/traces/trace_store.h"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <cstring>
 #include <future>
@@ -64,8 +66,14 @@ Result<std::unique_ptr<TraceStore>> TraceStore::open(FileSystem& fs, TraceStoreO
                                                      NowFn now) {
   std::unique_ptr<TraceStore> store(new TraceStore(fs, std::move(options), std::move(now)));
   PERISCOPE_RETURN_IF_ERROR(store->recover());
-  store->flusher_ = std::thread([s = store.get()] { s->runFlusher(); });
-  store->maintainer_ = std::thread([s = store.get()] { s->runMaintenance(); });
+  store->flusher_ = std::thread([s = store.get()] {
+    pthread_setname_np(pthread_self(), "pscope-flush");
+    s->runFlusher();
+  });
+  store->maintainer_ = std::thread([s = store.get()] {
+    pthread_setname_np(pthread_self(), "pscope-maint");
+    s->runMaintenance();
+  });
   return store;
 }
 
