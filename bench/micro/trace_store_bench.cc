@@ -97,7 +97,8 @@ void BM_HeadAppendChunked(benchmark::State& state) {
   const auto& in = batches();
   for (auto _ : state) {
     std::vector<storage::SpanTable> chunks(kBatches / 8);
-    for (int i = 0; i < kBatches; ++i) chunks[static_cast<size_t>(i / 8)].append(in[static_cast<size_t>(i)]);
+    for (int i = 0; i < kBatches; ++i)
+      chunks[static_cast<size_t>(i / 8)].append(in[static_cast<size_t>(i)]);
     benchmark::DoNotOptimize(chunks.data());
   }
   state.SetItemsProcessed(state.iterations() * kBatches * kSpans);

@@ -247,6 +247,10 @@ int main(int argc, char** argv) {
   if (auto st = store->compact(); !st.isOk())
     std::fprintf(stderr, "compact: %s\n", st.toString().c_str());
   uint64_t after = store->stats().segment_bytes.load();
+  if (store->stats().segment_spans.load() != spans)
+    std::printf("WARNING: %llu spans in segments after compaction, %llu written\n",
+                static_cast<unsigned long long>(store->stats().segment_spans.load()),
+                static_cast<unsigned long long>(spans));
   std::printf(
       "compact  segments %zu -> %zu  bytes %llu -> %llu  %.1f B/span after flush, %.1f B/span "
       "after compaction  (%.1f s wall, %.1f s CPU)\n",

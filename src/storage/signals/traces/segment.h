@@ -108,6 +108,13 @@ std::string encodeSegment(SpanTable& sorted, SegmentMeta& meta,
 // The first 12 bytes: magic and a format version this build reads (FAILED_PRECONDITION for a
 // newer one, DATA_LOSS for anything else).
 Status checkSegmentHeader(std::string_view head);
+// Encodes row groups as given: each table is one row group, already in segment order (trace
+// runs contiguous), with its own dictionary — how a flush writes head chunks without
+// re-interning. A key is indexed in a group while it has at most min(cap, rows / 4) distinct
+// values there. Fills meta like encodeSegment.
+std::string encodeRowGroups(std::vector<SpanTable>& groups, SegmentMeta& meta,
+                            const SegmentEncodeOptions& options);
+
 // From the whole file (or its tail of at least footer + trailer bytes, with file_size).
 Result<SegmentMeta> decodeSegmentMeta(std::string_view tail, uint64_t file_size);
 // One row group from its bytes (file[offset, offset + length)); DATA_LOSS naming the damage.

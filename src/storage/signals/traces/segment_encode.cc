@@ -249,22 +249,23 @@ void encodeRowGroupColumns(SpanTable& t, const std::set<std::string>& unindexed_
 
 }  // namespace
 
-std::string encodeSegment(SpanTable& t, SegmentMeta& meta, const SegmentEncodeOptions& options) {
-  const size_t n = t.rows();
-  // Row groups: whole traces, about row_group_rows spans each.
-  std::vector<std::vector<uint32_t>> groups;
-  size_t traces = 0;
-  for (uint32_t r = 0; r < n; ++r) {
-    bool new_trace = r == 0 || t.trace_id[r] != t.trace_id[r - 1];
-    if (new_trace) ++traces;
-    if (groups.empty() || (new_trace && groups.back().size() >= options.row_group_rows))
-      groups.emplace_back();
-    groups.back().push_back(r);
+namespace {
+
+// Writes `groups` (each already in segment order, each its own row group) as one segment.
+// unindexed: keys not indexed in any group; null = decide per group (see encodeRowGroups).
+std::string encodeGroups(const std::vector<SpanTable*>& groups, SegmentMeta& meta,
+                         const SegmentEncodeOptions& options,
+                         const std::set<std::string>* unindexed) {
+  size_t n = 0, traces = 0;
+  for (const SpanTable* g : groups) {
+    n += g->rows();
+    for (uint32_t r = 0; r < g->rows(); ++r)
+      if (r == 0 || g->trace_id[r] != g->trace_id[r - 1]) ++traces;
   }
   meta.bloom.init(traces);
-  const std::set<std::string> unindexed = overCapKeys(t, options.attribute_cardinality_cap);
-  for (uint32_t r = 0; r < n; ++r)
-    if (r == 0 || t.trace_id[r] != t.trace_id[r - 1]) meta.bloom.add(t.trace_id[r]);
+  for (const SpanTable* g : groups)
+    for (uint32_t r = 0; r < g->rows(); ++r)
+      if (r == 0 || g->trace_id[r] != g->trace_id[r - 1]) meta.bloom.add(g->trace_id[r]);
 
   std::string file;
   ByteWriter fw(file);
@@ -273,19 +274,18 @@ std::string encodeSegment(SpanTable& t, SegmentMeta& meta, const SegmentEncodeOp
   OpSet ops;
   meta.row_groups.clear();
   meta.spans = n;
-  meta.traces = traces;
+  meta.traces = traces;  // a trace split across row groups (flush segments) counts per group
   meta.min_start_ns = meta.min_duration_ns = n == 0 ? 0 : UINT64_MAX;
   meta.max_start_ns = meta.max_duration_ns = 0;
-  for (const auto& rows : groups) {
-    SpanTable own;
-    SpanTable* g = &t;
-    if (groups.size() > 1) {  // each row group gets a dictionary of only its strings
-      own.appendRows(t, rows);
-      g = &own;
-    }
+  for (SpanTable* g : groups) {
+    // A row group of arrival-ordered spans: a key is worth indexing while its values repeat.
+    std::set<std::string> own_unindexed;
+    if (unindexed == nullptr)
+      own_unindexed = overCapKeys(
+          *g, std::min(options.attribute_cardinality_cap, std::max<size_t>(1, g->rows() / 4)));
     Writers cols;
     RowGroupMeta rg;
-    encodeRowGroupColumns(*g, unindexed, cols, rg, ops);
+    encodeRowGroupColumns(*g, unindexed != nullptr ? *unindexed : own_unindexed, cols, rg, ops);
     rg.offset = file.size();
     for (int c = 0; c < kColumnCount; ++c) {
       const std::string& raw = cols.buf[c];
@@ -360,6 +360,35 @@ std::string encodeSegment(SpanTable& t, SegmentMeta& meta, const SegmentEncodeOp
   fw.raw(kEndMagic);
   meta.file_bytes = file.size();
   return file;
+}
+
+}  // namespace
+
+std::string encodeSegment(SpanTable& t, SegmentMeta& meta, const SegmentEncodeOptions& options) {
+  // Row groups: whole traces, about row_group_rows spans each, each with its own dictionary.
+  std::vector<std::vector<uint32_t>> rows;
+  for (uint32_t r = 0; r < t.rows(); ++r) {
+    bool new_trace = r == 0 || t.trace_id[r] != t.trace_id[r - 1];
+    if (rows.empty() || (new_trace && rows.back().size() >= options.row_group_rows))
+      rows.emplace_back();
+    rows.back().push_back(r);
+  }
+  const std::set<std::string> unindexed = overCapKeys(t, options.attribute_cardinality_cap);
+  if (rows.size() <= 1) return encodeGroups({&t}, meta, options, &unindexed);
+  std::vector<SpanTable> own(rows.size());
+  std::vector<SpanTable*> groups;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    own[i].appendRows(t, rows[i]);
+    groups.push_back(&own[i]);
+  }
+  return encodeGroups(groups, meta, options, &unindexed);
+}
+
+std::string encodeRowGroups(std::vector<SpanTable>& groups, SegmentMeta& meta,
+                            const SegmentEncodeOptions& options) {
+  std::vector<SpanTable*> ptrs;
+  for (SpanTable& g : groups) ptrs.push_back(&g);
+  return encodeGroups(ptrs, meta, options, nullptr);
 }
 
 }  // namespace periscope::storage

@@ -460,6 +460,58 @@ size_t SpanTable::append(const model::Traces& batch) {
   return rows() - before;
 }
 
+namespace {
+
+// Content key of a copied resource or scope row, in this table's ids: equal content from
+// different source tables (e.g. the row groups a compaction merges) gets one row.
+void appendPoolKey(std::string& key, const AttrPool& pool, uint32_t b, uint32_t e) {
+  ByteWriter w(key);
+  for (uint32_t k = b; k < e; ++k) {
+    w.varint(pool.keys[k]);
+    w.u8(static_cast<uint8_t>(pool.types[k]));
+    w.u64(pool.values[k]);
+  }
+}
+
+std::string copiedKey(const ResourceRow& row, const AttrPool& pool) {
+  std::string key;
+  ByteWriter w(key);
+  w.u8(row.present ? 1 : 0);
+  w.varint(row.service);
+  w.varint(row.schema_url);
+  w.varint(row.dropped);
+  appendPoolKey(key, pool, row.attrs_begin, row.attrs_end);
+  return key;
+}
+
+std::string copiedKey(const ScopeRow& row, const AttrPool& pool) {
+  std::string key;
+  ByteWriter w(key);
+  w.u8(row.present ? 1 : 0);
+  w.varint(row.name);
+  w.varint(row.version);
+  w.varint(row.schema_url);
+  w.varint(row.dropped);
+  appendPoolKey(key, pool, row.attrs_begin, row.attrs_end);
+  return key;
+}
+
+}  // namespace
+
+template <typename Row>
+uint32_t SpanTable::dedupCopied(std::unordered_map<std::string, uint32_t>& seen,
+                                std::vector<Row>& rows_out, AttrPool& pool, const Row& row) {
+  auto [it, inserted] = seen.emplace(copiedKey(row, pool), static_cast<uint32_t>(rows_out.size()));
+  if (inserted) {
+    rows_out.push_back(row);
+  } else {  // drop the attributes just copied for it
+    pool.keys.resize(row.attrs_begin);
+    pool.types.resize(row.attrs_begin);
+    pool.values.resize(row.attrs_begin);
+  }
+  return it->second;
+}
+
 void SpanTable::appendRows(const SpanTable& other, const std::vector<uint32_t>& rows_in) {
   RowMapper map(other, *this);
   for (uint32_t r : rows_in) appendRow(other, r, map);
@@ -475,8 +527,7 @@ void SpanTable::appendRow(const SpanTable& o, size_t i, RowMapper& map) {
     row.attrs_begin = static_cast<uint32_t>(resource_attrs.size());
     copyAttrs(resource_attrs, map, o.resource_attrs, rr.attrs_begin, rr.attrs_end);
     row.attrs_end = static_cast<uint32_t>(resource_attrs.size());
-    res = static_cast<uint32_t>(resources.size());
-    resources.push_back(row);
+    res = dedupCopied(copied_resources_, resources, resource_attrs, row);
   }
   uint32_t& sc = map.scope[o.scope[i]];
   if (sc == UINT32_MAX) {
@@ -488,8 +539,7 @@ void SpanTable::appendRow(const SpanTable& o, size_t i, RowMapper& map) {
     row.attrs_begin = static_cast<uint32_t>(scope_attrs.size());
     copyAttrs(scope_attrs, map, o.scope_attrs, sr.attrs_begin, sr.attrs_end);
     row.attrs_end = static_cast<uint32_t>(scope_attrs.size());
-    sc = static_cast<uint32_t>(scopes.size());
-    scopes.push_back(row);
+    sc = dedupCopied(copied_scopes_, scopes, scope_attrs, row);
   }
   trace_id.push_back(o.trace_id[i]);
   span_id.push_back(o.span_id[i]);

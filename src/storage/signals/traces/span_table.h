@@ -187,8 +187,13 @@ struct SpanTable {
   void appendRow(const SpanTable& other, size_t row, RowMapper& map);
   void copyAttrs(AttrPool& pool, RowMapper& map, const AttrPool& from, uint32_t b, uint32_t e);
   std::string resourceKey(const model::Resource& r, std::string_view schema_url, bool present);
-  std::unordered_map<std::string, uint32_t> resource_lookup_;
+  template <typename Row>
+  uint32_t dedupCopied(std::unordered_map<std::string, uint32_t>& seen, std::vector<Row>& rows,
+                       AttrPool& pool, const Row& row);
+  std::unordered_map<std::string, uint32_t> resource_lookup_;  // append(): by OTLP content
   std::unordered_map<std::string, uint32_t> scope_lookup_;
+  std::unordered_map<std::string, uint32_t> copied_resources_;  // appendRows(): by ids here
+  std::unordered_map<std::string, uint32_t> copied_scopes_;
 };
 
 // Blob codec for AnyValue kinds that have no flat column form (bytes, arrays, kvlists).

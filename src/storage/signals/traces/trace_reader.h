@@ -33,7 +33,7 @@ struct TraceQuery {
 struct OperationInfo {
   std::string name;
   int32_t span_kind = 0;  // OTLP SpanKind value
-  bool operator==(const OperationInfo&) const = default;
+  auto operator<=>(const OperationInfo&) const = default;
 };
 
 // Caller service → callee service, from parent/child span pairs that cross services.

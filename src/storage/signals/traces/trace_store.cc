@@ -191,7 +191,7 @@ Status TraceStore::recover() {
   stats_.wal_corrupt_segments = wal_recovery_.corruptions.size();
   next_lsn_ = max_lsn + 1;
   // A long replay may leave more than a head's worth: flush as soon as the thread starts.
-  flush_requested_ = head_->table.rows() >= options_.head_max_spans;
+  flush_requested_ = head_->rows >= options_.head_max_spans;
   if (wal_recovery_.corrupt_tail || !wal_recovery_.corruptions.empty()) {
     log::warn("store", "WAL recovered with damage",
               {{"dir", options_.dir + "/wal"},
@@ -286,24 +286,31 @@ Status TraceStore::loadSegments(uint64_t checkpoint_lsn) {
 
 void TraceStore::appendToHead(const model::Traces& batch, uint64_t lsn) {
   Head& h = *head_;
-  size_t before = h.table.rows();
-  h.table.append(batch);
-  size_t after = h.table.rows();
+  if (h.chunks.empty() || h.chunks.back()->table.rows() >= options_.row_group_rows)
+    h.chunks.push_back(std::make_unique<Head::Chunk>());
+  const auto chunk = static_cast<uint32_t>(h.chunks.size() - 1);
+  Head::Chunk& c = *h.chunks.back();
+  SpanTable& t = c.table;
+  size_t before = t.rows();
+  t.append(batch);
+  size_t after = t.rows();
   std::vector<std::pair<std::string, OperationInfo>> new_ops;
   for (size_t r = before; r < after; ++r) {
-    h.by_trace[h.table.trace_id[r]].push_back(static_cast<uint32_t>(r));
-    h.min_start = std::min(h.min_start, h.table.start_ns[r]);
-    h.max_start = std::max(h.max_start, h.table.start_ns[r]);
+    h.by_trace[t.trace_id[r]].emplace_back(chunk, static_cast<uint32_t>(r));
+    h.min_start = std::min(h.min_start, t.start_ns[r]);
+    h.max_start = std::max(h.max_start, t.start_ns[r]);
     // find() first: emplace() would allocate a node for every span just to discard it.
-    auto op = std::make_tuple(h.table.serviceOf(r), h.table.name[r], h.table.kind[r]);
-    if (h.ops.find(op) == h.ops.end()) {
-      h.ops.insert(op);
-      new_ops.push_back({std::string(h.table.dict.get(h.table.serviceOf(r))),
-                         {std::string(h.table.dict.get(h.table.name[r])), h.table.kind[r]}});
+    auto op = std::make_tuple(t.serviceOf(r), t.name[r], t.kind[r]);
+    if (c.ops.find(op) == c.ops.end()) {
+      c.ops.insert(op);
+      std::pair<std::string, OperationInfo> named{std::string(t.dict.get(t.serviceOf(r))),
+                                                  {std::string(t.dict.get(t.name[r])), t.kind[r]}};
+      if (h.op_names.insert(named).second) new_ops.push_back(std::move(named));
     }
   }
+  h.rows += after - before;
   h.max_lsn = std::max(h.max_lsn, lsn);
-  stats_.head_spans = after;
+  stats_.head_spans = h.rows;
   for (const auto& [svc, op] : new_ops) addToCatalog(svc, op);
 }
 
@@ -332,7 +339,7 @@ void TraceStore::write(const model::Traces& batch, Done done) {
       }
       done(std::move(st));
     });
-    flush_now = head_->table.rows() >= options_.head_max_spans;
+    flush_now = head_->rows >= options_.head_max_spans;
   }
   if (flush_now) {
     std::lock_guard lock(bg_mu_);
@@ -362,7 +369,7 @@ void TraceStore::runFlusher() {
     {
       std::shared_lock head(head_mu_);
       uint64_t age = steadyMs() - head_->created_ms;
-      if (head_->table.rows() > 0 && age >= static_cast<uint64_t>(options_.head_max_age.count()))
+      if (head_->rows > 0 && age >= static_cast<uint64_t>(options_.head_max_age.count()))
         flush = true;
     }
     if (flush) (void)flushHead();  // logs and counts its own failures; retried next round

@@ -13,6 +13,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -100,8 +101,11 @@ class TraceStore final : public TraceWriter, public TraceReader {
   // Row group g of a segment, decoded (from the cache, or read and decoded now).
   Result<std::shared_ptr<const LoadedRowGroup>> load(const std::shared_ptr<SegmentHandle>& h,
                                                      size_t g);
-  Result<std::shared_ptr<SegmentHandle>> writeSegment(SpanTable& table, uint64_t wal_lsn,
-                                                      std::vector<uint64_t> replaces, int level);
+  SegmentMeta newSegmentMeta(uint64_t wal_lsn, std::vector<uint64_t> replaces);
+  SegmentEncodeOptions encodeOptions(int zstd_level) const;
+  // Writes encoded segment bytes (tmp, fsync, rename, dir fsync) and opens a handle on it.
+  Result<std::shared_ptr<SegmentHandle>> writeSegment(const std::string& bytes, SegmentMeta meta);
+  Status flushOne(const std::shared_ptr<Head>& head);
   // A live segment found damaged while reading: out of the read set, file to quarantine/.
   void quarantine(const std::shared_ptr<SegmentHandle>& h, const Status& why);
   Status replaceSegments(const std::vector<std::shared_ptr<SegmentHandle>>& old,
@@ -130,6 +134,7 @@ class TraceStore final : public TraceWriter, public TraceReader {
 
   mutable std::mutex state_mu_;  // flushing_, segments_, next_segment_id_
   std::vector<std::shared_ptr<const Head>> flushing_;
+  std::deque<std::shared_ptr<Head>> unflushed_;  // swapped out, not yet in segments (flush_mu_)
   std::vector<std::shared_ptr<SegmentHandle>> segments_;
   uint64_t next_segment_id_ = 1;
   std::map<uint64_t, uint64_t> partition_next_expiry_;  // retention: skip until this time

@@ -14,22 +14,28 @@ namespace periscope::storage {
 
 // ---- Flush, segments ----
 
-Result<std::shared_ptr<TraceStore::SegmentHandle>> TraceStore::writeSegment(
-    SpanTable& table, uint64_t wal_lsn, std::vector<uint64_t> replaces, int level) {
-  uint64_t id;
+SegmentMeta TraceStore::newSegmentMeta(uint64_t wal_lsn, std::vector<uint64_t> replaces) {
+  SegmentMeta meta;
   {
     std::lock_guard lock(state_mu_);
-    id = next_segment_id_++;
+    meta.id = next_segment_id_++;
   }
-  SegmentMeta meta;
-  meta.id = id;
   meta.wal_lsn = wal_lsn;
   meta.replaces = std::move(replaces);
+  return meta;
+}
+
+SegmentEncodeOptions TraceStore::encodeOptions(int level) const {
   SegmentEncodeOptions eo;
   eo.zstd_level = level;
   eo.attribute_cardinality_cap = options_.attribute_cardinality_cap;
   eo.row_group_rows = options_.row_group_rows;
-  std::string bytes = encodeSegment(table, meta, eo);
+  return eo;
+}
+
+Result<std::shared_ptr<TraceStore::SegmentHandle>> TraceStore::writeSegment(
+    const std::string& bytes, SegmentMeta meta) {
+  const uint64_t id = meta.id;
   std::string path = segmentPath(id);
   std::string tmp = path + ".tmp";
   auto f = fs_.openAppend(tmp);
@@ -58,36 +64,48 @@ Result<std::shared_ptr<TraceStore::SegmentHandle>> TraceStore::writeSegment(
 
 Status TraceStore::flushHead() {
   std::lock_guard flushing(flush_mu_);
-  std::shared_ptr<Head> old;
-  uint64_t wal_segment = 0;
   {
     std::unique_lock lock(head_mu_);
-    if (head_->table.rows() == 0 || !wal_) return Status::ok();
-    old = std::move(head_);
-    head_ = std::make_shared<Head>();
-    stats_.head_spans = 0;
-    // Every record in WAL segments before this one is in `old` (appends happen under head_mu_).
-    wal_segment = wal_->currentSegment();
-    std::lock_guard state(state_mu_);
-    flushing_.push_back(old);
+    if (!wal_) return Status::ok();
+    if (head_->rows > 0) {
+      std::shared_ptr<Head> old = std::move(head_);
+      head_ = std::make_shared<Head>();
+      stats_.head_spans = 0;
+      // Every record in WAL segments before this one is in `old` or an earlier head (appends
+      // happen under head_mu_).
+      old->wal_segment = wal_->currentSegment();
+      std::lock_guard state(state_mu_);
+      flushing_.push_back(old);
+      unflushed_.push_back(std::move(old));
+    }
   }
+  // Oldest first, and stop at the first failure: a checkpoint must never pass a head whose
+  // spans are not in segments yet, or a crash would skip them in the WAL replay.
+  while (!unflushed_.empty()) {
+    PERISCOPE_RETURN_IF_ERROR(flushOne(unflushed_.front()));
+    unflushed_.pop_front();
+  }
+  return Status::ok();
+}
+
+Status TraceStore::flushOne(const std::shared_ptr<Head>& old) {
   killPoint("flush.start");
-  // One segment per hour partition, so retention can drop whole files.
-  std::map<uint64_t, std::vector<uint32_t>> parts;
-  for (uint32_t r = 0; r < old->table.rows(); ++r)
-    parts[partitionOf(old->table.start_ns[r])].push_back(r);
+  // Each head chunk becomes one row group (its rows reordered by trace, its dictionary kept);
+  // one segment per hour partition, so that retention can drop whole files.
+  std::map<uint64_t, std::vector<SpanTable>> parts;
+  for (const auto& chunk : old->chunks) {
+    const SpanTable& t = chunk->table;
+    std::map<uint64_t, std::vector<uint32_t>> rows_by_part;
+    for (uint32_t r = 0; r < t.rows(); ++r) rows_by_part[partitionOf(t.start_ns[r])].push_back(r);
+    for (auto& [partition, rows] : rows_by_part)
+      parts[partition].push_back(SpanTable::copyRows(t, segmentOrder(t, std::move(rows))));
+  }
   std::vector<std::shared_ptr<SegmentHandle>> written;
   Status st;
-  for (auto& [partition, rows] : parts) {
-    rows = segmentOrder(old->table, std::move(rows));
-    // One partition (the common case): reorder with the head's dictionary as is. Several: each
-    // segment gets a dictionary of only its own strings.
-    SpanTable sorted;
-    if (parts.size() == 1)
-      sorted = SpanTable::copyRows(old->table, rows);
-    else
-      sorted.appendRows(old->table, rows);
-    auto h = writeSegment(sorted, old->max_lsn, {}, options_.flush_zstd_level);
+  for (auto& [partition, groups] : parts) {
+    SegmentMeta meta = newSegmentMeta(old->max_lsn, {});
+    std::string bytes = encodeRowGroups(groups, meta, encodeOptions(options_.flush_zstd_level));
+    auto h = writeSegment(bytes, std::move(meta));
     if (!h.isOk()) {
       st = h.status();
       break;
@@ -96,12 +114,12 @@ Status TraceStore::flushHead() {
   }
   if (st.isOk()) st = writeCheckpoint(old->max_lsn);
   if (!st.isOk()) {
-    // The head stays readable in flushing_ and its spans stay in the WAL; the orphan segments
-    // are removed at the next open (their LSN is past the checkpoint).
+    // The head stays readable in flushing_ and its spans stay in the WAL; the next flush
+    // retries it first. Orphan segments are removed now, or at the next open (their LSN is
+    // past the checkpoint).
     for (const auto& h : written) (void)fs_.remove(h->path);
     stats_.flush_failures++;
     log::error("store", "head flush failed; will retry", {{"error", st.toString()}});
-    std::lock_guard state(state_mu_);
     return st;
   }
   {
@@ -116,7 +134,7 @@ Status TraceStore::flushHead() {
   }
   stats_.head_flushes++;
   killPoint("flush.before_wal_truncate");
-  Status trunc = wal_->truncateBefore(wal_segment);
+  Status trunc = wal_->truncateBefore(old->wal_segment);
   if (!trunc.isOk())
     log::warn("store", "cannot truncate the WAL after a flush", {{"error", trunc.toString()}});
   return Status::ok();
@@ -182,7 +200,9 @@ Status TraceStore::rewritePartition(const std::vector<std::shared_ptr<SegmentHan
   std::vector<std::shared_ptr<SegmentHandle>> fresh;
   if (merged.rows() > 0) {
     SpanTable sorted = sortedByTrace(merged);
-    auto h = writeSegment(sorted, wal_lsn, replaces, options_.compaction_zstd_level);
+    SegmentMeta meta = newSegmentMeta(wal_lsn, replaces);
+    std::string bytes = encodeSegment(sorted, meta, encodeOptions(options_.compaction_zstd_level));
+    auto h = writeSegment(bytes, std::move(meta));
     if (!h.isOk()) return h.status();
     fresh.push_back(std::move(*h));
   } else {

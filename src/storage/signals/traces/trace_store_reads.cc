@@ -128,13 +128,13 @@ Result<model::Traces> TraceStore::getTrace(std::string_view trace_id, uint64_t s
   TraceCollector c;
   {
     std::shared_lock lock(head_mu_);
-    auto it = head_->by_trace.find(id);
-    if (it != head_->by_trace.end()) c.add(head_->table, it->second);
+    head_->forEachTraceRun(
+        id, [&](const SpanTable& t, const std::vector<uint32_t>& rows) { c.add(t, rows); });
   }
   View v = snapshot();
   for (const auto& h : v.heads) {
-    auto it = h->by_trace.find(id);
-    if (it != h->by_trace.end()) c.add(h->table, it->second);
+    h->forEachTraceRun(
+        id, [&](const SpanTable& t, const std::vector<uint32_t>& rows) { c.add(t, rows); });
   }
   for (const auto& h : v.segments) {
     if (start_ns != 0 && h->meta.max_start_ns < start_ns) continue;
@@ -272,10 +272,10 @@ Result<std::vector<model::Traces>> TraceStore::findTraces(const TraceQuery& q) {
   Candidates c;
   {
     std::shared_lock lock(head_mu_);
-    scanTable(head_->table, q, c);
+    head_->forEachTable([&](const SpanTable& t) { scanTable(t, q, c); });
   }
   View v = snapshot();
-  for (const auto& h : v.heads) scanTable(h->table, q, c);
+  for (const auto& h : v.heads) h->forEachTable([&](const SpanTable& t) { scanTable(t, q, c); });
   // Row groups newest first (they hold time slices, see segment.h); stop once `limit` traces
   // are known that are newer than anything the remaining row groups hold.
   struct Candidate {
@@ -341,15 +341,11 @@ void TraceStore::rebuildCatalog() {
     for (const auto& h : segments_)
       for (const auto& so : h->meta.operations) all.emplace_back(so.service, so.op);
     for (const auto& head : flushing_)
-      for (const auto& [svc, name, kind] : head->ops)
-        all.push_back({std::string(head->table.dict.get(svc)),
-                       {std::string(head->table.dict.get(name)), kind}});
+      all.insert(all.end(), head->op_names.begin(), head->op_names.end());
   }
   {
     std::shared_lock lock(head_mu_);
-    for (const auto& [svc, name, kind] : head_->ops)
-      all.push_back({std::string(head_->table.dict.get(svc)),
-                     {std::string(head_->table.dict.get(name)), kind}});
+    all.insert(all.end(), head_->op_names.begin(), head_->op_names.end());
   }
   {
     std::lock_guard lock(catalog_mu_);
@@ -392,10 +388,10 @@ Result<std::vector<DependencyLink>> TraceStore::dependencies(uint64_t end_ns,
   auto forEachTable = [&](const std::function<void(const SpanTable&)>& f) -> Status {
     {
       std::shared_lock lock(head_mu_);
-      f(head_->table);
+      head_->forEachTable(f);
     }
     View v = snapshot();
-    for (const auto& h : v.heads) f(h->table);
+    for (const auto& h : v.heads) h->forEachTable(f);
     for (const auto& h : v.segments) {
       if (h->meta.max_start_ns < begin || h->meta.min_start_ns > end_ns) continue;
       for (size_t g = 0; g < h->groups.size(); ++g) {
