@@ -9,6 +9,9 @@
 // whole traces of one or a few consecutive slices. So get-trace reads and decodes the one row
 // group whose Bloom filter admits the id (~8k spans), and a newest-first search decodes row
 // groups newest slice first and stops once it has enough traces.
+// Flush segments are written from head chunks (encodeRowGroups): each row group is in this
+// order, but row groups follow arrival, so a trace may span several; compaction rewrites them
+// with encodeSegment into the full layout.
 // The footer holds what the store keeps in memory for every segment (SegmentMeta: time and
 // duration ranges, services and operations, a trace-id Bloom filter, the WAL position it
 // covers, the segments it replaces) and the row-group directory (trace-id range, time and
