@@ -281,6 +281,7 @@ int main(int argc, char** argv) {
   auto timeGets = [&](const char* label, int queries) {
     std::vector<double> ms;
     uint64_t found = 0;
+    const uint64_t decoded_before = store->stats().row_groups_decoded.load();
     for (int q = 0; q < queries; ++q) {
       const std::string& id = sample_ids[static_cast<size_t>(q) % sample_ids.size()];
       auto t0 = Clock::now();
@@ -289,9 +290,11 @@ int main(int argc, char** argv) {
       if (t.isOk() && !t->empty()) found++;
     }
     std::printf(
-        "get      %-5s p50 %.3f ms  p99 %.3f ms  max %.3f ms  (%llu/%d found; %zu row groups)\n",
+        "get      %-5s p50 %.3f ms  p99 %.3f ms  max %.3f ms  (%llu/%d found; %zu row groups, "
+        "%.2f decoded per query)\n",
         label, percentile(ms, 0.5), percentile(ms, 0.99), percentile(ms, 1.0),
-        static_cast<unsigned long long>(found), queries, row_groups);
+        static_cast<unsigned long long>(found), queries, row_groups,
+        static_cast<double>(store->stats().row_groups_decoded.load() - decoded_before) / queries);
   };
   timeGets("cold", cold_queries);
   timeGets("warm", cold_queries);

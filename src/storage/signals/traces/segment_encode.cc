@@ -135,7 +135,8 @@ void encodeRowGroupColumns(SpanTable& t, const std::set<std::string>& unindexed_
     if (r == 0 || t.trace_id[r] != t.trace_id[r - 1]) trace_begin.push_back(r);
   trace_begin.push_back(static_cast<uint32_t>(n));
   meta.traces = static_cast<uint32_t>(trace_begin.size() - 1);
-  meta.bloom.init(meta.traces);
+  // 16 bits per id (~0.05% false positives): a get-trace checks every row group of a segment.
+  meta.bloom.init(meta.traces, 16);
   if (n > 0) meta.first_trace = meta.last_trace = t.trace_id.front();
   for (size_t k = 0; k + 1 < trace_begin.size(); ++k) {
     const TraceId& id = t.trace_id[trace_begin[k]];

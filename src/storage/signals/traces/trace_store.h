@@ -50,6 +50,7 @@ struct TraceStoreStats {
   std::atomic<uint64_t> segments{0};
   std::atomic<uint64_t> segment_bytes{0};
   std::atomic<uint64_t> segment_spans{0};
+  std::atomic<uint64_t> row_groups_decoded{0};  // cache misses of queries and maintenance
 };
 
 class TraceStore final : public TraceWriter, public TraceReader {

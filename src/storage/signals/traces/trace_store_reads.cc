@@ -70,6 +70,7 @@ Result<std::shared_ptr<const LoadedRowGroup>> TraceStore::load(
     bytes = h->file->read(rg.offset, static_cast<size_t>(rg.length));
   }
   if (!bytes.isOk()) return bytes.status();
+  stats_.row_groups_decoded++;
   auto seg = decodeRowGroup(*bytes, rg);
   if (!seg.isOk()) {
     Status st(seg.status().code(), h->path + " row group " + std::to_string(g) + ": " +
