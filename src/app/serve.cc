@@ -78,8 +78,11 @@ struct Backend {
     counter("periscope_store_compactions", "Segment compactions.", &s->compactions);
     counter("periscope_store_retention_deleted_spans", "Spans deleted by retention.",
             &s->retention_deleted_spans);
-    counter("periscope_store_segments_quarantined", "Damaged segments moved aside at start.",
-            &s->segments_quarantined);
+    counter("periscope_store_segments_quarantined",
+            "Damaged segments moved aside (at start or when first read).", &s->segments_quarantined);
+    counter("periscope_store_row_groups_decoded",
+            "Segment row groups read and decoded (query cache misses, compaction, retention).",
+            &s->row_groups_decoded);
     gauge("periscope_store_head_spans", "Spans in the in-memory head.", &s->head_spans);
     gauge("periscope_store_segments", "Live segment files.", &s->segments);
     gauge("periscope_store_segment_bytes", "Bytes in live segment files.", &s->segment_bytes);
