@@ -297,8 +297,6 @@ void TraceStore::appendToHead(const model::Traces& batch, uint64_t lsn) {
   std::vector<std::pair<std::string, OperationInfo>> new_ops;
   for (size_t r = before; r < after; ++r) {
     h.by_trace[t.trace_id[r]].emplace_back(chunk, static_cast<uint32_t>(r));
-    h.min_start = std::min(h.min_start, t.start_ns[r]);
-    h.max_start = std::max(h.max_start, t.start_ns[r]);
     // find() first: emplace() would allocate a node for every span just to discard it.
     auto op = std::make_tuple(t.serviceOf(r), t.name[r], t.kind[r]);
     if (c.ops.find(op) == c.ops.end()) {

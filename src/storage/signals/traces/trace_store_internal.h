@@ -36,7 +36,6 @@ struct TraceStore::Head {
   std::set<std::pair<std::string, OperationInfo>, std::less<>> op_names;
   size_t rows = 0;
   uint64_t max_lsn = 0;
-  uint64_t min_start = UINT64_MAX, max_start = 0;
   uint64_t created_ms = steadyMs();
   uint64_t wal_segment = 0;  // set when swapped out: WAL segments before it are all in here
 
