@@ -79,7 +79,8 @@ struct Backend {
     counter("periscope_store_retention_deleted_spans", "Spans deleted by retention.",
             &s->retention_deleted_spans);
     counter("periscope_store_segments_quarantined",
-            "Damaged segments moved aside (at start or when first read).", &s->segments_quarantined);
+            "Damaged segments moved aside (at start or when first read).",
+            &s->segments_quarantined);
     counter("periscope_store_row_groups_decoded",
             "Segment row groups read and decoded (query cache misses, compaction, retention).",
             &s->row_groups_decoded);
