@@ -18,6 +18,9 @@ namespace {
 
 bool readPoolEntries(ByteReader& keys, ByteReader& types, ByteReader& values, AttrPool& pool,
                      uint64_t n, size_t dict_size) {
+  // One type byte per entry: a count the column cannot hold is damage (and must not become
+  // an allocation loop — found by segment_columns_fuzz).
+  if (n > types.remaining()) return false;
   for (uint64_t k = 0; k < n; ++k) {
     uint64_t key = keys.varint();
     auto type = static_cast<AttrType>(types.u8());
