@@ -337,7 +337,7 @@ Result<std::unique_ptr<LoadedRowGroup>> decodeRowGroup(std::string_view bytes,
       return corrupt("span attributes");
     t.attrs_end.push_back(static_cast<uint32_t>(t.attrs.size()));
     uint64_t ne = events.varint();
-    if (ne > raw[kEvents].size()) return corrupt("event count");
+    if (ne > events.remaining()) return corrupt("event count");
     for (uint64_t e = 0; e < ne; ++e) {
       t.event_time_ns.push_back(t.start_ns[r] + static_cast<uint64_t>(events.svarint()));
       t.event_name.push_back(dictId(events.varint(), ok));
@@ -348,7 +348,7 @@ Result<std::unique_ptr<LoadedRowGroup>> decodeRowGroup(std::string_view bytes,
     }
     t.events_end.push_back(static_cast<uint32_t>(t.event_time_ns.size()));
     uint64_t nl = links.varint();
-    if (nl > raw[kLinks].size()) return corrupt("link count");
+    if (nl > links.remaining()) return corrupt("link count");
     for (uint64_t l = 0; l < nl; ++l) {
       t.link_trace_id.push_back(traceIdFrom(links.raw(16)));
       t.link_span_id.push_back(links.u64());
