@@ -12,7 +12,8 @@ using model::AnyValue;
 
 TraceId traceIdFrom(std::string_view raw) {
   TraceId id{};
-  std::memcpy(id.data(), raw.data(), std::min<size_t>(raw.size(), 16));
+  // memcpy from a null pointer is undefined even for 0 bytes (an absent id; UBSan via fuzzing).
+  if (!raw.empty()) std::memcpy(id.data(), raw.data(), std::min<size_t>(raw.size(), 16));
   return id;
 }
 
