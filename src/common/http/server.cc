@@ -215,6 +215,7 @@ class Session : public std::enable_shared_from_this<Session> {
         if (it == guard->waiting.end()) return;  // answered already, or the server is gone
         self = std::move(it->second);
         guard->waiting.erase(it);
+        self->releaseBody();
         if (guard->alive) {
           asio::post(self->stream_.get_executor(),
                      [self, resp = std::move(resp)]() mutable { self->write(std::move(resp)); });
@@ -228,10 +229,7 @@ class Session : public std::enable_shared_from_this<Session> {
   // A request that has begun is finished once its answer has been written (or the connection
   // failed), which is what Server::drain waits for.
   void endRequest() {
-    if (body_reserved_ > 0) {
-      guard_->body_bytes.fetch_sub(body_reserved_);
-      body_reserved_ = 0;
-    }
+    releaseBody();
     if (!counted_) return;
     counted_ = false;
     if (guard_->inflight.fetch_sub(1) == 1) {
@@ -302,8 +300,14 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<bhttp::request_parser<AppendBody>> parser_;
   bool keep_alive_ = true;
   bool linger_ = false;
-  bool counted_ = false;      // this connection's current request counts as in flight
-  size_t body_reserved_ = 0;  // this request's share of Guard::body_bytes
+  bool counted_ = false;  // this connection's current request counts as in flight
+  // This request's share of Guard::body_bytes; given back as soon as the handler answers (from
+  // any thread), so a client that reads the answer and sends again finds the budget free.
+  std::atomic<size_t> body_reserved_{0};
+
+  void releaseBody() {
+    if (size_t n = body_reserved_.exchange(0); n > 0) guard_->body_bytes.fetch_sub(n);
+  }
   std::unique_ptr<char[]> discard_buffer_;
   bool first_ = true;
   unsigned version_ = 11;
