@@ -4,8 +4,9 @@
 // Default output: OTLP ExportTraceServiceRequest records of 512 spans, each preceded by its
 // 4-byte big-endian length (the file exporter's `format: proto`). --jsoneachrow: one ClickHouse
 // JSONEachRow line per span for the spans_in table of bench/clickhouse/schema.sql.
-// Same flags → byte-identical output: request i is makeTraces(512, seed * 1000003 + i, profile,
-// base + i * 512 / rate seconds), so the corpus reads like a service sending `rate` spans/s.
+// Same flags → byte-identical output: request i is loadgen::corpusRequest(i, ...) — the same
+// function bench/store and bench/micro use — so the corpus reads like a service sending
+// `rate` spans/s, and every benchmark measures the same spans.
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
@@ -27,8 +28,8 @@ using periscope::model::AnyValue;
 using periscope::model::KeyValue;
 namespace loadgen = periscope::app::loadgen;
 
-constexpr int kSpansPerRequest = 512;
-constexpr uint64_t kDefaultBase = 1'767'225'600ull * 1'000'000'000ull;  // 2026-01-01T00:00:00Z
+constexpr int kSpansPerRequest = loadgen::kCorpusSpansPerRequest;
+constexpr uint64_t kDefaultBase = loadgen::kCorpusBaseUnixNano;  // 2026-01-01T00:00:00Z
 
 void usage(FILE* f) {
   std::fputs(
@@ -358,15 +359,12 @@ int main(int argc, char** argv) {
   std::setvbuf(f, buffer, _IOFBF, sizeof buffer);
 
   const auto t0 = std::chrono::steady_clock::now();
-  const double interval_ns = 1e9 * kSpansPerRequest / rate;
   uint64_t written = 0, requests = 0, otlp_bytes = 0;
   std::string body;
   std::string rows;
   for (int64_t done = 0; done < spans; done += kSpansPerRequest, ++requests) {
     int n = static_cast<int>(std::min<int64_t>(kSpansPerRequest, spans - done));
-    uint64_t request_base =
-        base + static_cast<uint64_t>(interval_ns * static_cast<double>(requests));
-    auto batch = loadgen::makeTraces(n, seed * 1000003 + requests, profile, request_base);
+    auto batch = loadgen::corpusRequest(requests, n, profile, rate, seed, base);
     body.clear();
     periscope::model::otlp::encode(batch, body);
     otlp_bytes += body.size();

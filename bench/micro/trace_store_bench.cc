@@ -15,16 +15,15 @@ namespace {
 
 namespace storage = periscope::storage;
 namespace loadgen = periscope::app::loadgen;
-constexpr int kSpans = 512;
-constexpr int kBatches = 256;  // 131,072 distinct spans
-constexpr uint64_t kBase = 1'767'225'600ull * 1'000'000'000ull;
+constexpr int kSpans = loadgen::kCorpusSpansPerRequest;
+constexpr int kBatches = 256;  // 131,072 distinct spans: the first requests of bench/corpus
 
 const std::vector<periscope::model::Traces>& batches() {
   static const auto* b = [] {
     auto* v = new std::vector<periscope::model::Traces>();
     for (int i = 0; i < kBatches; ++i)
-      v->push_back(loadgen::makeTraces(kSpans, 1000003 + static_cast<uint64_t>(i),
-                                       loadgen::Profile::kStandard, kBase + i * 256'000'000ull));
+      v->push_back(loadgen::corpusRequest(static_cast<uint64_t>(i), kSpans,
+                                          loadgen::Profile::kStandard, 2000));
     return v;
   }();
   return *b;

@@ -38,8 +38,8 @@ namespace loadgen = periscope::app::loadgen;
 namespace storage = periscope::storage;
 using Clock = std::chrono::steady_clock;
 
-constexpr int kSpansPerRequest = 512;
-constexpr uint64_t kBase = 1'767'225'600ull * 1'000'000'000ull;  // 2026-01-01, as bench/corpus
+constexpr int kSpansPerRequest = loadgen::kCorpusSpansPerRequest;
+constexpr uint64_t kBase = loadgen::kCorpusBaseUnixNano;
 
 double processCpuSeconds() {
   rusage ru{};
@@ -153,9 +153,7 @@ int main(int argc, char** argv) {
   // Request i starts at base + i * 512 / rate seconds (bench/corpus's formula, so these are
   // the very spans bench/clickhouse loads). "Now" starts just after the corpus, then moves on
   // by two hours for compaction (partitions must be closed to be merged).
-  auto requestBase = [&](uint64_t i) {
-    return kBase + static_cast<uint64_t>(static_cast<double>(i) * kSpansPerRequest / a.rate * 1e9);
-  };
+  auto requestBase = [&](uint64_t i) { return loadgen::corpusRequestStart(i, a.rate); };
   const uint64_t corpus_end = requestBase(requests) + 2'000'000'000ull;
   std::atomic<uint64_t> now{corpus_end + 60'000'000'000ull};
   storage::TraceStoreOptions o;
@@ -190,9 +188,7 @@ int main(int argc, char** argv) {
   auto wall0 = Clock::now();
   for (uint64_t i = 0; i < requests; ++i) {
     double g0 = threadCpuSeconds();
-    uint64_t base = requestBase(i);
-    periscope::model::Traces batch =
-        loadgen::makeTraces(kSpansPerRequest, 1 * 1000003 + i, a.profile, base);
+    periscope::model::Traces batch = loadgen::corpusRequest(i, kSpansPerRequest, a.profile, a.rate);
     {
       const auto& spans = batch.resources()[0].scope_spans[0].spans;
       sample_ids.emplace_back(spans[rng() % spans.size()].trace_id);

@@ -538,6 +538,16 @@ model::Traces makeTraces(int spans, uint64_t seed, Profile profile, uint64_t bas
   return batch;
 }
 
+uint64_t corpusRequestStart(uint64_t i, double rate, uint64_t base) {
+  const double interval_ns = 1e9 * kCorpusSpansPerRequest / rate;
+  return base + static_cast<uint64_t>(interval_ns * static_cast<double>(i));
+}
+
+model::Traces corpusRequest(uint64_t i, int spans, Profile profile, double rate, uint64_t seed,
+                            uint64_t base) {
+  return makeTraces(spans, seed * 1000003 + i, profile, corpusRequestStart(i, rate, base));
+}
+
 std::vector<std::string> encodeRequests(const WorkloadOptions& options, Encoding encoding) {
   std::vector<std::string> out;
   for (int i = 0; i < options.distinct_requests; ++i) {

@@ -38,6 +38,16 @@ struct WorkloadOptions {
 model::Traces makeTraces(int spans, uint64_t seed, Profile profile = Profile::kStandard,
                          uint64_t base_time_unix_nano = 0);
 
+// The fixed benchmark corpus shared by bench/corpus (files for ClickHouse), bench/store and
+// bench/micro, so that all of them measure the very same spans: request i holds `spans` spans
+// of makeTraces(spans, seed * 1000003 + i, profile, corpusRequestStart(i, rate, base)), i.e. a
+// service sending `rate` spans per second in requests of kCorpusSpansPerRequest.
+inline constexpr int kCorpusSpansPerRequest = 512;
+inline constexpr uint64_t kCorpusBaseUnixNano = 1'767'225'600ull * 1'000'000'000ull;  // 2026-01-01
+uint64_t corpusRequestStart(uint64_t i, double rate, uint64_t base = kCorpusBaseUnixNano);
+model::Traces corpusRequest(uint64_t i, int spans, Profile profile, double rate, uint64_t seed = 1,
+                            uint64_t base = kCorpusBaseUnixNano);
+
 enum class Encoding { kProtobuf, kJson };
 std::vector<std::string> encodeRequests(const WorkloadOptions& options, Encoding encoding);
 
