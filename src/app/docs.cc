@@ -5,11 +5,22 @@
 namespace periscope::app {
 namespace {
 
+// A '|' inside a cell (e.g. "gzip|none") would end the cell in Markdown.
+std::string cell(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '|') out += '\\';
+    out += c;
+  }
+  return out;
+}
+
 void fieldRows(std::string& out, const std::vector<config::FieldDoc>& fields,
                const std::string& prefix) {
   for (const auto& f : fields) {
-    std::string def = f.default_value.empty() ? "" : "`" + f.default_value + "`";
-    out += "| `" + prefix + f.name + "` | " + f.type + " | " + def + " | " + f.doc + " |\n";
+    std::string def = f.default_value.empty() ? "" : "`" + cell(f.default_value) + "`";
+    out += "| `" + prefix + f.name + "` | " + cell(f.type) + " | " + def + " | " + cell(f.doc) +
+           " |\n";
     if (!f.children.empty()) fieldRows(out, f.children, prefix + f.name + ".");
   }
 }

@@ -6,6 +6,7 @@
 #include "components/exporters/otlp/otlp_exporter.h"
 #include "components/exporters/otlphttp/otlphttp_exporter.h"
 #include "components/exporters/store/store_exporter.h"
+#include "components/extensions/file_storage/file_storage.h"
 #include "components/extensions/health_check/health_check.h"
 #include "components/processors/batch/factory.h"
 #include "components/processors/memory_limiter/factory.h"
@@ -27,6 +28,7 @@ void registerBuiltins(component::Registry& registry, store_exporter::StoreProvid
   registry.add(otlphttp_exporter::makeFactory());
   registry.add(store_exporter::makeFactory(std::move(store)));
   // extensions
+  registry.add(file_storage::makeFactory());
   registry.add(health_check::makeFactory());
 }
 

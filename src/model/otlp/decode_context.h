@@ -88,8 +88,10 @@ inline void countLenFields(const uint8_t* p, const uint8_t* end, uint32_t f0, ui
     } else if (end - p >= 2 && p[1] < 0x80) {
       t = (uint32_t{p[0]} & 0x7f) | uint32_t{p[1]} << 7;
       p += 2;
-    } else {
-      break;  // long or malformed tag: the fill pass deals with it
+    } else if (wire::readTagSlow(p, end, t) != wire::ReadError::kNone) {
+      // Malformed: the fill pass reports it. Valid long tags (field numbers from 2048 on, or
+      // non-minimal encodings) must be counted past, or fields after them are missed.
+      break;
     }
     switch (t & 7) {
       case wire::kVarint: {

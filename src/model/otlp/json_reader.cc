@@ -97,6 +97,9 @@ bool JsonReader::stringBody(od::value& v, std::string_view& out) {
   if (raw.size() < 2 || raw.front() != '"' || raw.back() != '"') return fail("malformed string");
   std::string_view body = raw.substr(1, raw.size() - 2);
   if (std::memchr(body.data(), '\\', body.size()) == nullptr) {
+    // Consumed, not only looked at: see fields() for what skipping an unread string accepts.
+    od::raw_json_string consumed;
+    if (auto e = v.get_raw_json_string().get(consumed)) return fail(e);
     out = body;  // stage 1 of simdjson has validated UTF-8 and rejected raw control characters
     return true;
   }
@@ -297,6 +300,8 @@ bool JsonReader::skipUnknown(od::value& v, int depth) {
     for (auto member : obj) {
       od::field f;
       if (auto e = std::move(member).get(f)) return fail(e);
+      std::string_view key;  // unescaped, so that invalid escapes are rejected
+      if (auto e = f.unescaped_key().get(key)) return fail(e);
       if (!skipUnknown(f.value(), depth + 1)) return false;
     }
   } else if (t == od::json_type::array) {
@@ -307,6 +312,19 @@ bool JsonReader::skipUnknown(od::value& v, int depth) {
       if (auto e = std::move(elem).get(ev)) return fail(e);
       if (!skipUnknown(ev, depth + 1)) return false;
     }
+  } else if (t == od::json_type::string) {
+    std::string_view s;  // unescaped, so that invalid escapes are rejected too
+    if (auto e = v.get_string().get(s)) return fail(e);
+  } else if (t == od::json_type::number) {
+    od::number n;
+    if (auto e = v.get_number().get(n)) return fail(e);
+  } else if (t == od::json_type::boolean) {
+    bool b = false;
+    if (auto e = v.get_bool().get(b)) return fail(e);
+  } else {
+    bool null = false;  // type() only looked at the 'n'
+    if (auto e = v.is_null().get(null)) return fail(e);
+    if (!null) return fail("invalid JSON: malformed null");
   }
   return true;
 }

@@ -69,16 +69,15 @@ class JsonReader {
       od::value& value = f.value();
       od::json_type type;
       if (auto e = value.type().get(type)) return fail(e);
-      if (type == od::json_type::null) continue;  // null is treated as absent
-      bool container = type == od::json_type::object || type == od::json_type::array;
       const char* before = nullptr;
-      if (container && value.current_location().get(before)) before = nullptr;
-      if (!on_field(key, value)) return false;
-      // An unknown field's container is left unread by on_field; simdjson would skip it without
-      // a depth limit, so it is walked here with one.
+      if (value.current_location().get(before)) before = nullptr;
+      // null is treated as absent (and only checked to be a well-formed null below).
+      if (type != od::json_type::null && !on_field(key, value)) return false;
+      // A value on_field left unread (an unknown field's, or null) is walked here: simdjson would
+      // skip it without a depth limit and without validating it, and would take a string
+      // followed by ':' for a key, accepting {"name":"x":1}} whole.
       const char* after = nullptr;
-      if (container && before != nullptr && !value.current_location().get(after) &&
-          after == before) {
+      if (before != nullptr && !value.current_location().get(after) && after == before) {
         push(key);
         if (!skipUnknown(value, 1)) return false;
         pop();
@@ -183,6 +182,7 @@ class JsonReader {
   // in the arena.
   bool stringBody(od::value& v, std::string_view& out);
   bool keyValue(od::value& v, KeyValue& out, int depth);
+  // Reads and validates a value without keeping it; containers at most 100 levels deep.
   bool skipUnknown(od::value& v, int depth);
 
   Arena& arena_;

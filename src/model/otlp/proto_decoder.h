@@ -23,6 +23,10 @@ Status decode(std::string_view bytes, Traces& into);
 Status decode(std::string_view bytes, Metrics& into);
 Status decode(std::string_view bytes, Logs& into);
 
+// The retry delay in a google.rpc.Status's RetryInfo detail (the OTLP throttling signal), in whole
+// seconds rounded up and capped at one hour; 0 when absent or malformed.
+int decodeRetryAfterSeconds(std::string_view rpc_status);
+
 // Convenience: takes ownership of the request body.
 Result<Traces> decodeTraces(std::string&& body);
 Result<Metrics> decodeMetrics(std::string&& body);

@@ -1,22 +1,35 @@
-// SyncExporter: turns per-signal `push` functions into an exporter component that counts
-// otelcol_exporter_sent_* / send_failed_* and answers `done` with the push result.
-// push() runs on the caller's thread and may be called concurrently from several pipelines;
-// implementations guard their own shared state.
+// SyncExporter: the exporter helper. An exporter implements per-signal `push()` (one attempt,
+// synchronous, returning the OTLP-classified result) and gets, from its ExporterHelperConfig:
+// the sending queue (memory or persistent), retries with backoff, the circuit breaker, and the
+// collector's self-metrics (otelcol_exporter_sent_*, send_failed_*, queue_size, ...).
+// push() may run concurrently on several consumer threads; implementations guard their state.
 #pragma once
 
+#include <memory>
 #include <vector>
 
 #include "pipeline/factories.h"
+#include "pipeline/helpers/circuit_breaker.h"
+#include "pipeline/helpers/exporter_helper_config.h"
+#include "pipeline/helpers/queue_sender.h"
+#include "pipeline/helpers/sleeper.h"
 #include "pipeline/obsreport.h"
 
 namespace periscope::pipeline {
 
 class SyncExporter : public ConsumerComponent {
  public:
-  SyncExporter(const Settings& settings, const std::vector<Signal>& signals);
+  SyncExporter(const Settings& settings, const std::vector<Signal>& signals,
+               const ExporterHelperConfig& helper = passThrough());
+  ~SyncExporter() override;
   Consumers input() override;
-  Status start(component::Host&) override { return Status::ok(); }
-  Status shutdown(component::Deadline) override { return Status::ok(); }
+  // Derived classes that override start() call SyncExporter::start() last.
+  Status start(component::Host& host) override;
+  Status shutdown(component::Deadline deadline) override;
+
+  // No queue, no retries, no circuit breaker: each batch is pushed on the caller's thread and
+  // the result is the caller's answer (debug, nop).
+  static ExporterHelperConfig passThrough();
 
  protected:
   virtual Status push(const model::Traces& data);
@@ -34,13 +47,22 @@ class SyncExporter : public ConsumerComponent {
    private:
     SyncExporter& owner_;
   };
+  template <typename T>
+  std::unique_ptr<QueueSender<T>> makeSender(bool serves);
 
   Settings settings_;
   std::vector<Signal> signals_;
+  ExporterHelperConfig helper_;
   ExporterObs obs_;
+  Sleeper sleeper_;  // declared before the senders, which use it until they are destroyed
+  std::unique_ptr<CircuitBreaker> breaker_;
+  std::unique_ptr<QueueSender<model::Traces>> traces_sender_;
+  std::unique_ptr<QueueSender<model::Metrics>> metrics_sender_;
+  std::unique_ptr<QueueSender<model::Logs>> logs_sender_;
   Adapter<model::Traces> traces_{*this};
   Adapter<model::Metrics> metrics_{*this};
   Adapter<model::Logs> logs_{*this};
+  bool stopped_ = false;
 };
 
 // The factory of an exporter that handles every signal and is built as

@@ -9,6 +9,7 @@
 #include <tuple>
 
 #include "common/logging.h"
+#include "model/otlp/proto_decoder.h"
 #include "model/otlp/proto_encoder.h"
 #include "pipeline/helpers/sync_exporter.h"
 
@@ -28,20 +29,19 @@ const config::Schema<ClientTls>& ClientTls::schema() {
 }
 
 const config::Schema<Config>& Config::schema() {
-  static const auto s =
+  static const auto s = pipeline::withExporterHelper(
       config::Schema<Config>()
           .field("endpoint", &Config::endpoint, "host:port of the OTLP/gRPC server (required).")
           .field("tls", &Config::tls, "TLS settings; set tls.insecure: true for plain text.")
           .field("headers", &Config::headers, "Metadata sent with every request.")
           .choice("compression", &Config::compression, {"gzip", "none", ""},
-                  "Request compression. zstd is not available in gRPC C++ 1.51.")
-          .field("timeout", &Config::timeout, "Deadline of each export call.");
+                  "Request compression. zstd is not available in gRPC C++ 1.51."));
   return s;
 }
 
 Status Config::validate() const {
   if (endpoint.empty()) return invalidArgument("endpoint must be non-empty");
-  if (timeout.count() <= 0) return invalidArgument("timeout must be positive");
+  PERISCOPE_RETURN_IF_ERROR(ExporterHelperConfig::validate());
   for (const auto& [k, v] : headers) {
     // gRPC metadata keys: letters, digits, '-', '_', '.' (sent lower-cased); values printable.
     bool ok = !k.empty() && k.rfind("grpc-", 0) != 0;
@@ -75,9 +75,9 @@ class Exporter final : public pipeline::SyncExporter {
  public:
   Exporter(const component::Settings& s, const Config& c,
            const std::vector<pipeline::Signal>& signals)
-      : SyncExporter(s, signals), config_(c) {}
+      : SyncExporter(s, signals, c), config_(c) {}
 
-  Status start(component::Host&) override {
+  Status start(component::Host& host) override {
     std::shared_ptr<grpc::ChannelCredentials> creds;
     bool plain = config_.tls.insecure || config_.endpoint.rfind("http://", 0) == 0;
     if (plain) {
@@ -102,7 +102,7 @@ class Exporter final : public pipeline::SyncExporter {
     args.SetMaxSendMessageSize(-1);
     channel_ = grpc::CreateCustomChannel(targetOf(config_.endpoint), creds, args);
     stub_ = std::make_unique<grpc::GenericStub>(channel_);
-    return Status::ok();
+    return SyncExporter::start(host);
   }
 
  protected:
@@ -142,14 +142,23 @@ class Exporter final : public pipeline::SyncExporter {
     // UNIMPLEMENTED does not reach our own clients as 404.
     std::string msg = "export to " + config_.endpoint + " failed: gRPC status " +
                       std::to_string(st.error_code()) + " " + st.error_message();
+    int retry_after = model::otlp::decodeRetryAfterSeconds(st.error_details());
     switch (st.error_code()) {
       case grpc::StatusCode::CANCELLED:
       case grpc::StatusCode::DEADLINE_EXCEEDED:
       case grpc::StatusCode::ABORTED:
       case grpc::StatusCode::OUT_OF_RANGE:
       case grpc::StatusCode::UNAVAILABLE:
-      case grpc::StatusCode::DATA_LOSS:
-        return unavailable(std::move(msg));
+      case grpc::StatusCode::DATA_LOSS: {
+        Status out = unavailable(std::move(msg));
+        if (retry_after > 0) out.withRetryAfter(retry_after);
+        return out;
+      }
+      case grpc::StatusCode::RESOURCE_EXHAUSTED:
+        // Retryable only when the server says when (RetryInfo), per the OTLP spec.
+        if (retry_after > 0)
+          return std::move(unavailable(std::move(msg)).withRetryAfter(retry_after));
+        return invalidArgument(std::move(msg));
       default:
         return invalidArgument(std::move(msg));
     }

@@ -9,6 +9,7 @@
 #include "component/component.h"
 #include "config/schema.h"
 #include "pipeline/factories.h"
+#include "pipeline/helpers/exporter_helper_config.h"
 
 namespace periscope::components::otlp_exporter {
 
@@ -21,12 +22,11 @@ struct ClientTls {
   static const config::Schema<ClientTls>& schema();
 };
 
-struct Config : component::Config {
+struct Config : pipeline::ExporterHelperConfig {
   std::string endpoint;
   ClientTls tls;
   std::map<std::string, std::string> headers;
   std::string compression = "gzip";
-  config::Duration timeout = std::chrono::seconds(5);
   static const config::Schema<Config>& schema();
   Status validate() const override;
 };

@@ -13,7 +13,7 @@
 namespace periscope::components::otlphttp_exporter {
 
 const config::Schema<Config>& Config::schema() {
-  static const auto s =
+  static const auto s = pipeline::withExporterHelper(
       config::Schema<Config>()
           .field("endpoint", &Config::endpoint,
                  "Base URL; /v1/traces, /v1/metrics, /v1/logs are appended.")
@@ -26,8 +26,7 @@ const config::Schema<Config>& Config::schema() {
           .choice("compression", &Config::compression,
                   {"gzip", "zstd", "deflate", "snappy", "lz4", "none", ""},
                   "Content-Encoding of request bodies.")
-          .field("headers", &Config::headers, "Headers sent with every request.")
-          .field("timeout", &Config::timeout, "Deadline of each request.");
+          .field("headers", &Config::headers, "Headers sent with every request."));
   return s;
 }
 
@@ -41,7 +40,7 @@ Status Config::validate() const {
       return invalidArgument("endpoint \"" + *e + "\" must start with http:// or https://");
     }
   }
-  return Status::ok();
+  return ExporterHelperConfig::validate();
 }
 
 Status statusFromHttp(long code, const std::string& retry_after, const std::string& body_text) {
@@ -95,7 +94,7 @@ class Exporter final : public pipeline::SyncExporter {
  public:
   Exporter(const component::Settings& s, const Config& c,
            const std::vector<pipeline::Signal>& signals)
-      : SyncExporter(s, signals), config_(c) {
+      : SyncExporter(s, signals, c), config_(c) {
     static CurlGlobal global;
     compression::parseEncoding(config_.compression, encoding_);
   }

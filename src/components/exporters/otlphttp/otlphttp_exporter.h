@@ -10,18 +10,19 @@
 #include "component/component.h"
 #include "config/schema.h"
 #include "pipeline/factories.h"
+#include "pipeline/helpers/exporter_helper_config.h"
 
 namespace periscope::components::otlphttp_exporter {
 
-struct Config : component::Config {
-  std::string endpoint;  // base URL; /v1/traces etc. are appended
+struct Config : pipeline::ExporterHelperConfig {
+  Config() { timeout = std::chrono::seconds(30); }  // the collector's otlphttp default
+  std::string endpoint;                             // base URL; /v1/traces etc. are appended
   std::string traces_endpoint;
   std::string metrics_endpoint;
   std::string logs_endpoint;
   std::string encoding = "proto";
   std::string compression = "gzip";
   std::map<std::string, std::string> headers;
-  config::Duration timeout = std::chrono::seconds(30);
   static const config::Schema<Config>& schema();
   Status validate() const override;
 };

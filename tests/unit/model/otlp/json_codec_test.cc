@@ -595,6 +595,39 @@ TEST(JsonHostileTest, HugeNumbersAndWrongTypes) {
   EXPECT_TRUE(m.resources().empty());
 }
 
+// simdjson On-Demand validates only what is read: values we skip (unknown fields, nulls) and
+// strings we only looked at were not checked, and skipping a string followed by ':' takes it for
+// a key. Found by the differential fuzz target (nlohmann rejected what we accepted).
+TEST(JsonHostileTest, MalformedSkippedValuesRejected) {
+  const char* bad[] = {
+      R"({"resourceSpans":[{"scopeSpans":[{"spans":[{"name":"x":2}}]}]}]})",
+      R"({"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"01":2}}]}]}]})",
+      R"({"resourceSpans":[{"unknown":"x":2}}]})",
+      R"({"resourceSpans":[{"unknown":{"k":"x":2}}}]})",
+      R"({"resourceSpans":[{"unknown":tru}]})",
+      R"({"resourceSpans":[{"unknown":[fals]}]})",
+      R"({"resourceSpans":[{"unknown":01}]})",
+      R"({"resourceSpans":[{"unknown":1.}]})",
+      R"({"resourceSpans":[{"unknown":-}]})",
+      R"({"resourceSpans":[{"unknown":1e400}]})",
+      R"({"resourceSpans":[{"unknown":"\q"}]})",
+      R"({"resourceSpans":[{"unknown":{"\q":1}}]})",
+      R"({"resourceSpans":[{"unknown":nul}]})",
+      R"({"resourceSpans":[{"schemaUrl":nonsense}]})",
+      R"({"resourceSpans":[{"resource":nullx}]})",
+  };
+  for (const char* json : bad) EXPECT_FALSE(decodeTracesString(json).isOk()) << json;
+
+  Traces t;
+  Status st = decodeJson(
+      R"({"resourceSpans":[{"unknown":[1,-2.5e3,"x\n",true,false,null,{"k":{}}],"schemaUrl":null,
+         "scopeSpans":[{"spans":[{"name":"n","status":null,"x":"y"}]}]}]})",
+      t);
+  ASSERT_TRUE(st.isOk()) << st.toString();
+  EXPECT_EQ(t.resources()[0].scope_spans[0].spans[0].name, "n");
+  EXPECT_FALSE(t.resources()[0].scope_spans[0].spans[0].has_status);
+}
+
 TEST(JsonHostileTest, LenientNumbersAccepted) {
   Traces t;
   Status st = decodeJson(

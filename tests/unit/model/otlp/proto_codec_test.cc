@@ -254,6 +254,35 @@ TEST(ProtoCodecTest, RepeatedSingularFieldsMergeLikeLibprotobuf) {
   crossCheck<PbMetrics>(metricsWithMetric(len(5, len(1, np + fixed64(4, 3)))));
 }
 
+// Tags of three or more bytes (field numbers from 2048 on, or non-minimal encodings; libprotobuf
+// takes both) before or among repeated fields: the pass that counts the repeated fields must step
+// over them like the decoding pass does. Found by the differential fuzz target.
+TEST(ProtoCodecTest, LongTagsAmongRepeatedFields) {
+  std::string unknown = vint(5000, 1) + len(536870911, "x");
+  std::string kv = len(1, "k") + len(2, len(1, "v"));
+  // Resource.attributes (field 1, tag 0x0a) as a five-byte tag.
+  std::string nonminimal_attr = std::string("\x8a\x80\x80\x80\x00", 5) + varint(kv.size()) + kv;
+  std::string resource = unknown + len(1, kv) + nonminimal_attr + len(1, kv);
+  std::string span = len(5, "s") + len(11, len(2, "e1")) + unknown + len(11, len(2, "e2")) +
+                     len(13, len(3, "l1")) + unknown + len(13, "");
+  std::string traces = unknown + len(1, len(1, resource) + unknown + len(2, len(2, span))) +
+                       unknown + len(1, unknown + len(2, unknown + len(2, span)));
+  crossCheck<PbTraces>(traces);
+  Traces batch;
+  ASSERT_TRUE(decode(traces, batch).isOk());
+  ASSERT_EQ(batch.resources().size(), 2u);
+  EXPECT_EQ(batch.resources()[0].resource.attributes.size(), 3u);
+  EXPECT_EQ(batch.resources()[1].scope_spans[0].spans[0].events.size(), 2u);
+  EXPECT_EQ(batch.resources()[1].scope_spans[0].spans[0].links.size(), 2u);
+
+  std::string point = len(1, fixed64(3, 7) + fixed64(6, 1));
+  std::string metric = len(1, "m") + len(5, unknown + point + unknown + point) + unknown +
+                       len(12, kv) + unknown + len(12, kv);
+  crossCheck<PbMetrics>(metricsWithMetric(metric));
+  std::string record = len(6, kv) + unknown + len(6, kv) + len(5, len(5, unknown + len(1, "")));
+  crossCheck<PbLogs>(logsWithRecord(record) + unknown + logsWithRecord(record));
+}
+
 template <typename Batch>
 Status decodeString(const std::string& bytes) {
   Batch b;
