@@ -25,9 +25,16 @@ build: configure
 run: build
 	$(BUILD_DIR)/periscope serve $(if $(DEMO),--demo) $(ARGS)
 
+# make test              everything, then the unit/fuzz-replay/integration suites again under
+#                         ASan + UBSan (build-asan/, scripts/test-sanitizers)
+# make test SANITIZE=0    skip the sanitizer leg (quick local iterations)
+SANITIZE ?= 1
 test: build
 	@scripts/check-layering
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) $(ARGS)
+ifneq ($(SANITIZE),0)
+	@JOBS=$(JOBS) scripts/test-sanitizers
+endif
 
 bench: build
 	@bench/run

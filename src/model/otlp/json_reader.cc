@@ -316,8 +316,8 @@ bool JsonReader::skipUnknown(od::value& v, int depth) {
     std::string_view s;  // unescaped, so that invalid escapes are rejected too
     if (auto e = v.get_string().get(s)) return fail(e);
   } else if (t == od::json_type::number) {
-    od::number n;
-    if (auto e = v.get_number().get(n)) return fail(e);
+    double d = 0;  // not get_number(): it rejects integers beyond 64 bits
+    if (auto e = v.get_double().get(d)) return fail(e);
   } else if (t == od::json_type::boolean) {
     bool b = false;
     if (auto e = v.get_bool().get(b)) return fail(e);

@@ -241,12 +241,24 @@ void QueueSender<T>::enqueuePersistent(T&& data, Done done) {
     room_cv_.notify_all();
     Status st = appended.status();
     if (st.isRetryable()) st.withRetryAfter(kStorageRetryAfterSeconds);
-    log::error("exporter", "persistent queue refused data",
-               {{"exporter", id_.toString()}, {"data_type", signal_}, {"error", st.toString()}});
+    if (logAllowed(last_refusal_log_)) {
+      log::error("exporter", "persistent queue refused data",
+                 {{"exporter", id_.toString()}, {"data_type", signal_}, {"error", st.toString()}});
+    }
     return done(std::move(st));
   }
   work_cv_.notify_one();
   done(Status::ok());
+}
+
+template <typename T>
+bool QueueSender<T>::logAllowed(std::chrono::steady_clock::time_point& last) {
+  auto now = std::chrono::steady_clock::now();
+  std::lock_guard lock(mu_);
+  if (last != std::chrono::steady_clock::time_point{} && now - last < std::chrono::seconds(10))
+    return false;
+  last = now;
+  return true;
 }
 
 template <typename T>
@@ -256,17 +268,8 @@ void QueueSender<T>::dropped(const char* reason, uint64_t items, const Status& w
       .counter("periscope_exporter_dropped_" + unit, "",
                {{"exporter", id_.toString()}, {"reason", reason}})
       .add(static_cast<double>(items));
-  auto now = std::chrono::steady_clock::now();
-  bool log_it = false;
-  {
-    std::lock_guard lock(mu_);
-    if (now - last_drop_log_ >= std::chrono::seconds(10)) {
-      last_drop_log_ = now;
-      log_it = true;
-    }
-  }
   // At most one line per 10 s per exporter signal; the counters have every drop.
-  if (log_it) {
+  if (logAllowed(last_drop_log_)) {
     log::error("exporter", "dropping data",
                {{"exporter", id_.toString()},
                 {"data_type", signal_},

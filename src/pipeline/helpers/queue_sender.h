@@ -70,6 +70,8 @@ class QueueSender {
   uint64_t unitsOf(uint64_t requests, uint64_t items, uint64_t bytes) const;
   void updateGaugeLocked();
   void dropped(const char* reason, uint64_t items, const Status& why);
+  // Rate limit for error lines: true at most once per 10 s per `last`.
+  bool logAllowed(std::chrono::steady_clock::time_point& last);
 
   const component::ComponentId id_;
   const std::string signal_;
@@ -92,6 +94,7 @@ class QueueSender {
   std::unique_ptr<PersistentQueueLog> log_;
   std::vector<std::thread> threads_;
   std::chrono::steady_clock::time_point last_drop_log_{};
+  std::chrono::steady_clock::time_point last_refusal_log_{};
 
   telemetry::Gauge* queue_size_;
   telemetry::Gauge* queue_capacity_;

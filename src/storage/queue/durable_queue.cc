@@ -255,11 +255,12 @@ Status DurableQueue::ack(uint64_t id) {
       return notFound(prefix() + "ack of unknown item " + std::to_string(id));
     }
   }
-  PERISCOPE_RETURN_IF_ERROR(ensureWritableLocked());
-  // No fsync: an ack lost in a crash only makes the item come back once more.
-  auto written = writeLocked(encodeQueueAckFrame(id));
-  if (!written.isOk()) return written.status();
-  killPoint("queue.ack.written");
+  // No fsync: an ack lost in a crash only makes the item come back once more. For the same
+  // reason an ack that cannot be written (disk full) is still applied in memory: deleting the
+  // item's segment once all of it is delivered is a durable ack too, and it is what gives the
+  // space back — refusing it would keep a full disk full for good.
+  bool written = ensureWritableLocked().isOk() && writeLocked(encodeQueueAckFrame(id)).isOk();
+  if (written) killPoint("queue.ack.written");
   bool empty = false;
   {
     std::lock_guard lock(mu_);
@@ -268,6 +269,7 @@ Status DurableQueue::ack(uint64_t id) {
     dropAckedPrefixLocked();
     empty = live_.empty();
   }
+  if (!written) return Status::ok();
   if (empty && file_->size() > options_.segment_bytes / 8) {
     // Nothing left: start a fresh segment so the current one (all acked) can go too. The ack
     // is written either way; a failed rotation is retried by the next write.

@@ -115,7 +115,9 @@ Status DurableQueue::recover() {
   // Never append to a recovered file: its tail is exactly what recovery accepted.
   next_seq_ = seqs.empty() ? 1 : seqs.back() + 1;
   std::lock_guard io(io_mu_);
-  PERISCOPE_RETURN_IF_ERROR(createSegmentLocked());
+  // A full disk must not stop the queue from opening: its backlog is what frees space once
+  // delivered. The failure leaves the queue failed_; the next write tries again.
+  (void)createSegmentLocked();
   {
     std::lock_guard lock(mu_);
     dropAckedPrefixLocked();

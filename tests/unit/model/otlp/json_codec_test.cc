@@ -620,7 +620,8 @@ TEST(JsonHostileTest, MalformedSkippedValuesRejected) {
 
   Traces t;
   Status st = decodeJson(
-      R"({"resourceSpans":[{"unknown":[1,-2.5e3,"x\n",true,false,null,{"k":{}}],"schemaUrl":null,
+      R"({"resourceSpans":[{"unknown":[1,-2.5e3,"x\n",true,false,null,{"k":{}},-0,
+         100000000000000000000000000000],"schemaUrl":null,
          "scopeSpans":[{"spans":[{"name":"n","status":null,"x":"y"}]}]}]})",
       t);
   ASSERT_TRUE(st.isOk()) << st.toString();
