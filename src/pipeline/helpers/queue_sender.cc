@@ -339,15 +339,18 @@ void QueueSender<T>::runPersistent() {
       --waiting_;
       ++in_flight_;
     }
-    auto next = log_->next();
+    uint32_t lost = 0;
+    auto next = log_->next(&lost);
     if (!next.isOk()) {
       // The record did not read back intact: it is gone from the queue; count it.
-      dropped("corrupt", 0, next.status());
+      obs_.failed(signalOf<T>(), lost);
+      dropped("corrupt", lost, next.status());
     } else if (next->has_value()) {
       PersistentQueueLog::Item item = std::move(**next);
       T* tag = nullptr;
       auto data = decodeBatch(std::move(item.payload), tag);
       if (!data.isOk()) {
+        obs_.failed(signalOf<T>(), item.items);
         dropped("corrupt", item.items, data.status());
         (void)log_->ack(item.id);
       } else {

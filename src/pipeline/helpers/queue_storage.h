@@ -29,8 +29,8 @@ class PersistentQueueLog {
   // OK = on disk (synced if the extension says so). Failures are retryable (UNAVAILABLE).
   virtual Result<uint64_t> append(std::string_view payload, uint32_t items) = 0;
   // The oldest item not handed out yet, or nullopt. DATA_LOSS: an item was unreadable and is
-  // gone (counted by the caller); call again.
-  virtual Result<std::optional<Item>> next() = 0;
+  // gone (its `items` in *lost_items, counted by the caller); call again.
+  virtual Result<std::optional<Item>> next(uint32_t* lost_items) = 0;
   // The item leaves the queue for good.
   virtual Status ack(uint64_t id) = 0;
   // Hands the item out again (a send was abandoned; the process goes on).

@@ -199,7 +199,7 @@ Status DurableQueue::createSegmentLocked() {
 
 // ---- reading, acknowledging ----
 
-Result<std::optional<QueueItem>> DurableQueue::next() {
+Result<std::optional<QueueItem>> DurableQueue::next(uint32_t* lost_items) {
   std::lock_guard lock(mu_);
   if (waiting_.empty()) return std::optional<QueueItem>();
   const uint64_t id = *waiting_.begin();
@@ -208,6 +208,7 @@ Result<std::optional<QueueItem>> DurableQueue::next() {
   auto frame = readFrameLocked(id, it->second);
   if (!frame.isOk()) {
     const Location at = it->second;
+    if (lost_items != nullptr) *lost_items = at.items;
     eraseLiveLocked(it);
     ++counters_.lost;
     dropAckedPrefixLocked();

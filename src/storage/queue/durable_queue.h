@@ -83,7 +83,8 @@ class DurableQueue {
   // The oldest item not handed out yet (recovered items first, in id order), or nullopt.
   // A record that no longer reads back intact is skipped, counted in stats().lost, and
   // reported through the returned DATA_LOSS status on the call that met it.
-  Result<std::optional<QueueItem>> next();
+  // `lost_items`, if given, receives the `items` of a record skipped with DATA_LOSS.
+  Result<std::optional<QueueItem>> next(uint32_t* lost_items = nullptr);
   // The item leaves the queue for good (exported, or failed permanently).
   Status ack(uint64_t id);
   // Hands the item out again from next() (e.g. a send was abandoned but the process lives on).

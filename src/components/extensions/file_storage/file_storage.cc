@@ -92,8 +92,8 @@ class FileQueueLog final : public pipeline::PersistentQueueLog {
   Result<uint64_t> append(std::string_view payload, uint32_t items) override {
     return queue_->append(payload, items);
   }
-  Result<std::optional<Item>> next() override {
-    auto n = queue_->next();
+  Result<std::optional<Item>> next(uint32_t* lost_items) override {
+    auto n = queue_->next(lost_items);
     if (!n.isOk()) return n.status();
     if (!n->has_value()) return std::optional<Item>();
     auto& q = **n;

@@ -85,7 +85,7 @@ class FakeLog : public PersistentQueueLog {
     s_.items[id] = {id, items, std::string(payload)};
     return id;
   }
-  Result<std::optional<Item>> next() override {
+  Result<std::optional<Item>> next(uint32_t*) override {
     std::lock_guard lock(s_.mu);
     for (auto& [id, item] : s_.items) {
       if (s_.handed_out.insert(id).second) return std::optional<Item>(item);

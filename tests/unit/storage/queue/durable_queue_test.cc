@@ -310,7 +310,7 @@ TEST_F(DurableQueueTest, RefusesForeignFilesAndNewerVersionsUntouched) {
 TEST_F(DurableQueueTest, ItemThatNoLongerReadsBackIsReportedAndSkipped) {
   auto queue = open();
   ASSERT_TRUE(queue);
-  for (uint64_t i = 1; i <= 3; ++i) ASSERT_TRUE(queue->append(payloadFor(i), 1).isOk());
+  for (uint64_t i = 1; i <= 3; ++i) ASSERT_TRUE(queue->append(payloadFor(i), 10 * i).isOk());
   const uint64_t frame = kWalRecordHeaderBytes + kQueueItemHeaderBytes + 64;
   const uint64_t offset2 = kWalSegmentHeaderBytes + frame;
   std::string bytes = readFile(segment(1));
@@ -318,8 +318,10 @@ TEST_F(DurableQueueTest, ItemThatNoLongerReadsBackIsReportedAndSkipped) {
   writeFile(segment(1), bytes);
 
   EXPECT_EQ((*queue->next())->id, 1u);
-  auto lost = queue->next();
+  uint32_t lost_items = 0;
+  auto lost = queue->next(&lost_items);
   ASSERT_FALSE(lost.isOk());
+  EXPECT_EQ(lost_items, 20u) << "the caller can count what was lost";
   EXPECT_EQ(lost.status().code(), StatusCode::kDataLoss);
   EXPECT_NE(lost.status().message().find(segment(1)), std::string::npos);
   EXPECT_NE(lost.status().message().find("offset " + std::to_string(offset2)), std::string::npos)
