@@ -28,7 +28,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   rg.traces = u16() % 1024;
   std::string bytes;
   for (int c = 0; c < storage::segment_format::kColumnCount; ++c) {
-    size_t n = std::min<size_t>(u16(), size - pos);
+    // Two statements: u16() moves pos, and the order in which function arguments are
+    // evaluated is unspecified (gcc read 2 bytes past the input here; ASan found it).
+    size_t want = u16();
+    size_t n = std::min<size_t>(want, size - pos);
     std::string raw(reinterpret_cast<const char*>(data + pos), n);
     pos += n;
     std::string z(ZSTD_compressBound(raw.size()), '\0');
