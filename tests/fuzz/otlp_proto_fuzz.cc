@@ -1,17 +1,49 @@
-// libFuzzer target: arbitrary bytes into the OTLP protobuf decoders (all three signals), and
-// whatever decodes is re-encoded and must decode again to the same bytes.
+// libFuzzer target: arbitrary bytes into the OTLP protobuf decoders (all three signals).
+// - Round trip: whatever decodes is re-encoded and must decode again to the same bytes.
+// - Differential against libprotobuf: when libprotobuf parses the input too, our re-encoding must
+//   parse (with libprotobuf) to the same message as the input did, unknown fields aside. This
+//   checks field semantics the round trip cannot: merging of repeated embedded messages, oneof
+//   switches, packed/unpacked repeats, truncation of 64-bit varints into 32-bit fields.
+// Inputs only one side accepts are not failures; we are deliberately stricter than libprotobuf
+// (see proto_decoder.h): wrong wire types for known fields, groups (even unknown ones) and 5-byte
+// tags above 2^32 (libprotobuf drops the excess bits) are rejected, and AnyValue may nest 100
+// levels where libprotobuf stops at 100 nested messages in all.
+#include <google/protobuf/stubs/logging.h>
+#include <google/protobuf/util/field_comparator.h>
+#include <google/protobuf/util/message_differencer.h>
+
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <string>
 
 #include "model/otlp/proto_decoder.h"
 #include "model/otlp/proto_encoder.h"
+#include "opentelemetry/proto/collector/logs/v1/logs_service.pb.h"
+#include "opentelemetry/proto/collector/metrics/v1/metrics_service.pb.h"
+#include "opentelemetry/proto/collector/trace/v1/trace_service.pb.h"
 
 namespace {
 
-template <typename B>
-void roundTrip(std::string_view input) {
+using google::protobuf::Message;
+
+// Aborts with libprotobuf's description of the difference unless `want` equals `got`. NaN equals
+// NaN: a NaN payload is carried bit for bit, but the comparator would call it unequal to itself.
+void requireEqual(const Message& want, const Message& got) {
+  google::protobuf::util::DefaultFieldComparator comparator;
+  comparator.set_treat_nan_as_equal(true);
+  google::protobuf::util::MessageDifferencer differencer;
+  differencer.set_field_comparator(&comparator);
+  std::string report;
+  differencer.ReportDifferencesToString(&report);
+  if (differencer.Compare(want, got)) return;
+  std::fprintf(stderr, "differs from libprotobuf (want → got):\n%s", report.c_str());
+  std::abort();
+}
+
+template <typename B, typename Pb>
+void check(std::string_view input) {
   B batch;
   if (!periscope::model::otlp::decode(input, batch).isOk()) return;
   std::string once;
@@ -21,14 +53,28 @@ void roundTrip(std::string_view input) {
   std::string twice;
   periscope::model::otlp::encode(again, twice);
   if (once != twice) std::abort();
+
+  Pb theirs;
+  if (!theirs.ParseFromArray(input.data(), static_cast<int>(input.size()))) return;
+  theirs.DiscardUnknownFields();
+  Pb ours;
+  if (!ours.ParseFromString(once)) {
+    std::fprintf(stderr, "libprotobuf rejects our re-encoding of an input it accepts\n");
+    std::abort();
+  }
+  requireEqual(theirs, ours);
 }
 
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  namespace collector = opentelemetry::proto::collector;
+  // libprotobuf logs every invalid UTF-8 string it rejects; mutants are full of them.
+  static const bool quiet = (google::protobuf::SetLogHandler(nullptr), true);
+  (void)quiet;
   std::string_view input(reinterpret_cast<const char*>(data), size);
-  roundTrip<periscope::model::Traces>(input);
-  roundTrip<periscope::model::Metrics>(input);
-  roundTrip<periscope::model::Logs>(input);
+  check<periscope::model::Traces, collector::trace::v1::ExportTraceServiceRequest>(input);
+  check<periscope::model::Metrics, collector::metrics::v1::ExportMetricsServiceRequest>(input);
+  check<periscope::model::Logs, collector::logs::v1::ExportLogsServiceRequest>(input);
   return 0;
 }
