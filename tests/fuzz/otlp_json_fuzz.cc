@@ -29,25 +29,14 @@
 #include "opentelemetry/proto/collector/logs/v1/logs_service.pb.h"
 #include "opentelemetry/proto/collector/metrics/v1/metrics_service.pb.h"
 #include "opentelemetry/proto/collector/trace/v1/trace_service.pb.h"
+#include "proto_oracle.h"
 
 namespace {
 
 using google::protobuf::Message;
 using nlohmann::json;
 
-// Aborts with libprotobuf's description of the difference unless `want` equals `got`. NaN equals
-// NaN: a NaN payload is carried bit for bit, but the comparator would call it unequal to itself.
-void requireEqual(const Message& want, const Message& got) {
-  google::protobuf::util::DefaultFieldComparator comparator;
-  comparator.set_treat_nan_as_equal(true);
-  google::protobuf::util::MessageDifferencer differencer;
-  differencer.set_field_comparator(&comparator);
-  std::string report;
-  differencer.ReportDifferencesToString(&report);
-  if (differencer.Compare(want, got)) return;
-  std::fprintf(stderr, "differs from libprotobuf (want → got):\n%s", report.c_str());
-  std::abort();
-}
+using periscope::fuzz::requireEqual;
 
 // "trace_id" → "traceId": both spellings name one field, for libprotobuf and for us.
 std::string camelCase(const std::string& key) {

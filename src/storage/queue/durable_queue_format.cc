@@ -1,6 +1,5 @@
 #include "storage/queue/durable_queue_format.h"
 
-#include <cstdio>
 
 #include "storage/codec/byte_io.h"
 #include "storage/wal/wal_format.h"
@@ -15,24 +14,11 @@ Status malformed(std::string why) {
 }  // namespace
 
 std::string queueSegmentName(uint64_t seq) {
-  char buf[32];
-  std::snprintf(buf, sizeof(buf), "q-%016llu.log", static_cast<unsigned long long>(seq));
-  return buf;
+  return segmentFileName("q-", seq);
 }
 
 std::optional<uint64_t> parseQueueSegmentName(std::string_view name) {
-  constexpr std::string_view kPrefix = "q-";
-  constexpr std::string_view kSuffix = ".log";
-  if (name.size() != kPrefix.size() + 16 + kSuffix.size() || !name.starts_with(kPrefix) ||
-      !name.ends_with(kSuffix)) {
-    return std::nullopt;
-  }
-  uint64_t seq = 0;
-  for (char c : name.substr(kPrefix.size(), 16)) {
-    if (c < '0' || c > '9') return std::nullopt;
-    seq = seq * 10 + static_cast<uint64_t>(c - '0');
-  }
-  return seq;
+  return parseSegmentFileName("q-", name);
 }
 
 std::string encodeQueueItemFrame(uint64_t id, uint32_t items, std::string_view payload) {

@@ -6,25 +6,32 @@
 
 namespace periscope::storage {
 
-std::string walSegmentName(uint64_t seq) {
+std::string segmentFileName(std::string_view prefix, uint64_t seq) {
   char buf[32];
-  std::snprintf(buf, sizeof(buf), "wal-%016llu.log", static_cast<unsigned long long>(seq));
-  return buf;
+  std::snprintf(buf, sizeof(buf), "%016llu.log", static_cast<unsigned long long>(seq));
+  return std::string(prefix) + buf;
 }
 
-std::optional<uint64_t> parseWalSegmentName(std::string_view name) {
-  constexpr std::string_view kPrefix = "wal-";
+std::optional<uint64_t> parseSegmentFileName(std::string_view prefix, std::string_view name) {
   constexpr std::string_view kSuffix = ".log";
-  if (name.size() != kPrefix.size() + 16 + kSuffix.size() || !name.starts_with(kPrefix) ||
+  if (name.size() != prefix.size() + 16 + kSuffix.size() || !name.starts_with(prefix) ||
       !name.ends_with(kSuffix)) {
     return std::nullopt;
   }
   uint64_t seq = 0;
-  for (char c : name.substr(kPrefix.size(), 16)) {
+  for (char c : name.substr(prefix.size(), 16)) {
     if (c < '0' || c > '9') return std::nullopt;
     seq = seq * 10 + static_cast<uint64_t>(c - '0');
   }
   return seq;
+}
+
+std::string walSegmentName(uint64_t seq) {
+  return segmentFileName("wal-", seq);
+}
+
+std::optional<uint64_t> parseWalSegmentName(std::string_view name) {
+  return parseSegmentFileName("wal-", name);
 }
 
 void putU32(std::string& out, uint32_t v) {

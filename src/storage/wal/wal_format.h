@@ -16,6 +16,10 @@ inline constexpr uint32_t kWalFormatVersion = 1;
 inline constexpr size_t kWalSegmentHeaderBytes = 12;
 inline constexpr size_t kWalRecordHeaderBytes = 8;
 
+// `<prefix><16-digit seq>.log`: fixed width, so names sort by sequence (WAL and queue segments).
+std::string segmentFileName(std::string_view prefix, uint64_t seq);
+std::optional<uint64_t> parseSegmentFileName(std::string_view prefix, std::string_view name);
+
 std::string walSegmentName(uint64_t seq);
 // The sequence number of a segment file name, or nullopt for any other name.
 std::optional<uint64_t> parseWalSegmentName(std::string_view name);
