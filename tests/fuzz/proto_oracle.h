@@ -27,4 +27,15 @@ inline void requireEqual(const google::protobuf::Message& want,
   std::abort();
 }
 
+// Our protobuf encoding must parse (libprotobuf) to exactly `want`.
+template <typename Pb>
+void requireEncodes(const Pb& want, const std::string& our_bytes) {
+  Pb ours;
+  if (!ours.ParseFromString(our_bytes)) {
+    std::fprintf(stderr, "libprotobuf rejects our protobuf encoding\n");
+    std::abort();
+  }
+  requireEqual(want, ours);
+}
+
 }  // namespace periscope::fuzz

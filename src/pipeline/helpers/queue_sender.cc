@@ -339,12 +339,24 @@ void QueueSender<T>::runPersistent() {
       --waiting_;
       ++in_flight_;
     }
-    uint32_t lost = 0;
-    auto next = log_->next(&lost);
+    auto next = log_->next();
+    if (!next.isOk() && next.status().code() != StatusCode::kDataLoss) {
+      // A transient read error (EIO, EMFILE): the item stays queued; wait before trying again
+      // rather than spinning on a failing disk.
+      if (logAllowed(last_refusal_log_)) {
+        log::error("exporter", "persistent queue read failed; retrying",
+                   {{"exporter", id_.toString()}, {"error", next.status().toString()}});
+      }
+      {
+        std::lock_guard lock(mu_);
+        ++waiting_;
+        --in_flight_;
+      }
+      sleeper_.sleepUntil(sleeper_.now() + std::chrono::seconds(1));
+      continue;
+    }
     if (!next.isOk()) {
-      // The record did not read back intact: it is gone from the queue; count it.
-      obs_.failed(signalOf<T>(), lost);
-      dropped("corrupt", lost, next.status());
+      countLost(next.status());  // it did not read back intact and is gone from the queue
     } else if (next->has_value()) {
       PersistentQueueLog::Item item = std::move(**next);
       T* tag = nullptr;
@@ -361,6 +373,7 @@ void QueueSender<T>::runPersistent() {
         } else {
           finish(std::move(r), item.items);
           Status acked = log_->ack(item.id);
+          countLost(unavailable("a queued request no longer read back during compaction"));
           if (!acked.isOk()) {
             log::warn("exporter",
                       "persistent queue could not record a delivery; the request "
@@ -377,6 +390,20 @@ void QueueSender<T>::runPersistent() {
     }
     room_cv_.notify_all();
   }
+}
+
+template <typename T>
+void QueueSender<T>::countLost(const Status& why) {
+  uint64_t delta = 0;
+  {
+    std::lock_guard lock(mu_);
+    uint64_t total = log_->lostItems();
+    delta = total - reported_lost_;
+    reported_lost_ = total;
+  }
+  if (delta == 0) return;
+  obs_.failed(signalOf<T>(), delta);
+  dropped("corrupt", delta, why);
 }
 
 template <typename T>

@@ -70,6 +70,8 @@ class QueueSender {
   uint64_t unitsOf(uint64_t requests, uint64_t items, uint64_t bytes) const;
   void updateGaugeLocked();
   void dropped(const char* reason, uint64_t items, const Status& why);
+  // Counts (once) what the persistent queue lost to damage since the last call.
+  void countLost(const Status& why);
   // Rate limit for error lines: true at most once per 10 s per `last`.
   bool logAllowed(std::chrono::steady_clock::time_point& last);
 
@@ -89,6 +91,7 @@ class QueueSender {
   uint64_t reserved_ = 0;  // persistent queue: units being appended
   uint64_t waiting_ = 0;   // persistent queue: items on disk not handed out yet
   uint64_t in_flight_ = 0;
+  uint64_t reported_lost_ = 0;  // persistent queue: lostItems() already counted
   bool closed_ = false;
   bool stopping_ = false;
   std::unique_ptr<PersistentQueueLog> log_;

@@ -29,13 +29,17 @@ class PersistentQueueLog {
   // OK = on disk (synced if the extension says so). Failures are retryable (UNAVAILABLE).
   virtual Result<uint64_t> append(std::string_view payload, uint32_t items) = 0;
   // The oldest item not handed out yet, or nullopt. DATA_LOSS: an item was unreadable and is
-  // gone (its `items` in *lost_items, counted by the caller); call again.
-  virtual Result<std::optional<Item>> next(uint32_t* lost_items) = 0;
+  // gone (see lostItems()); call again. Any other error is transient (EIO, EMFILE): the item
+  // stays queued.
+  virtual Result<std::optional<Item>> next() = 0;
   // The item leaves the queue for good.
   virtual Status ack(uint64_t id) = 0;
   // Hands the item out again (a send was abandoned; the process goes on).
   virtual void requeue(uint64_t id) = 0;
   virtual Size size() const = 0;
+  // Items (spans, points, records) of requests that no longer read back intact, since open;
+  // the caller counts them as dropped.
+  virtual uint64_t lostItems() const = 0;
   // Unacknowledged requests found on disk at open (delivered again: at-least-once).
   virtual uint64_t recovered() const = 0;
 };

@@ -75,7 +75,9 @@ RetrySender::Result RetrySender::send(const Attempt& attempt) {
     if (breaker_ != nullptr) {
       permit = breaker_->acquire(now);
       if (!permit.allowed) {
-        if (!settings_.enabled || (bounded && permit.retry_at > give_up_at)) {
+        // Waiting out an open circuit is not a retry: even with retries off, the request
+        // gets its one attempt once the circuit lets it through.
+        if (settings_.enabled && bounded && permit.retry_at > give_up_at) {
           r.outcome = Outcome::kRetriesExhausted;
           if (r.status.isOk()) r.status = unavailable("the exporter's circuit breaker is open");
           return r;

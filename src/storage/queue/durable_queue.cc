@@ -206,11 +206,21 @@ Result<std::optional<QueueItem>> DurableQueue::next(uint32_t* lost_items) {
   waiting_.erase(waiting_.begin());
   auto it = live_.find(id);  // waiting_ is a subset of live_
   auto frame = readFrameLocked(id, it->second);
+  if (!frame.isOk() && frame.status().code() != StatusCode::kDataLoss &&
+      frame.status().code() != StatusCode::kNotFound) {
+    // The disk or the process (EIO, EMFILE) failed us, not the record: try again later.
+    waiting_.insert(id);
+    readers_.erase(it->second.segment);
+    return unavailable(prefix() + "cannot read item " + std::to_string(id) + " from " +
+                       segmentPath(it->second.segment) + ": " +
+                       std::string(frame.status().message()));
+  }
   if (!frame.isOk()) {
     const Location at = it->second;
     if (lost_items != nullptr) *lost_items = at.items;
-    eraseLiveLocked(it);
     ++counters_.lost;
+    counters_.lost_items += at.items;
+    eraseLiveLocked(it);
     dropAckedPrefixLocked();
     return Status(
         StatusCode::kDataLoss,
@@ -223,6 +233,11 @@ Result<std::optional<QueueItem>> DurableQueue::next(uint32_t* lost_items) {
 }
 
 Result<std::string> DurableQueue::readFrameLocked(uint64_t id, const Location& at) {
+  // Few readers stay open: a long backlog must not hold one descriptor per segment.
+  constexpr size_t kMaxOpenReaders = 4;
+  if (!readers_.contains(at.segment) && readers_.size() >= kMaxOpenReaders) {
+    readers_.erase(readers_.begin());
+  }
   auto& reader = readers_[at.segment];
   if (!reader) {
     auto opened = fs_.openRead(segmentPath(at.segment));
@@ -381,9 +396,15 @@ Status DurableQueue::compactOldestLocked() {
         continue;
       }
       auto frame = readFrameLocked(it->first, it->second);
+      if (!frame.isOk() && frame.status().code() != StatusCode::kDataLoss &&
+          frame.status().code() != StatusCode::kNotFound) {
+        readers_.erase(seq);
+        return frame.status();  // transient (EIO, EMFILE): compact another time
+      }
       if (!frame.isOk()) {
         // Unreadable here means unreadable for next() too: count it lost now.
         ++counters_.lost;
+        counters_.lost_items += it->second.items;
         it = eraseLiveLocked(it);
         continue;
       }

@@ -83,7 +83,8 @@ class DurableQueue {
   // The oldest item not handed out yet (recovered items first, in id order), or nullopt.
   // A record that no longer reads back intact is skipped, counted in stats().lost, and
   // reported through the returned DATA_LOSS status on the call that met it.
-  // `lost_items`, if given, receives the `items` of a record skipped with DATA_LOSS.
+  // `lost_items`, if given, receives the `items` of a record skipped with DATA_LOSS. Other
+  // errors (UNAVAILABLE: the file could not be opened or read) leave the item waiting.
   Result<std::optional<QueueItem>> next(uint32_t* lost_items = nullptr);
   // The item leaves the queue for good (exported, or failed permanently).
   Status ack(uint64_t id);
@@ -99,6 +100,7 @@ class DurableQueue {
     uint64_t segments = 0;
     uint64_t compactions = 0;  // segments rewritten by compaction since open
     uint64_t lost = 0;         // records that failed to read back since open
+    uint64_t lost_items = 0;   // the sum of their `items`
   };
   Stats stats() const;
   const QueueRecoveryStats& recoveryStats() const { return recovery_; }

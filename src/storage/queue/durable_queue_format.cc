@@ -1,6 +1,5 @@
 #include "storage/queue/durable_queue_format.h"
 
-
 #include "storage/codec/byte_io.h"
 #include "storage/wal/wal_format.h"
 

@@ -10,6 +10,7 @@
 #include <mutex>
 #include <set>
 
+#include "common/logging.h"
 #include "pipeline/helpers/queue_storage.h"
 #include "storage/io/posix_file_system.h"
 #include "storage/queue/durable_queue.h"
@@ -92,8 +93,8 @@ class FileQueueLog final : public pipeline::PersistentQueueLog {
   Result<uint64_t> append(std::string_view payload, uint32_t items) override {
     return queue_->append(payload, items);
   }
-  Result<std::optional<Item>> next(uint32_t* lost_items) override {
-    auto n = queue_->next(lost_items);
+  Result<std::optional<Item>> next() override {
+    auto n = queue_->next();
     if (!n.isOk()) return n.status();
     if (!n->has_value()) return std::optional<Item>();
     auto& q = **n;
@@ -106,6 +107,7 @@ class FileQueueLog final : public pipeline::PersistentQueueLog {
     return {s.items, s.item_count, s.bytes};
   }
   uint64_t recovered() const override { return queue_->recoveryStats().items; }
+  uint64_t lostItems() const override { return queue_->stats().lost_items; }
 
  private:
   std::unique_ptr<DirLock> lock_;  // released after the queue is closed (member order)
@@ -148,6 +150,16 @@ class Extension final : public component::Component, public pipeline::QueueStora
     if (!queue.isOk())
       return Status(queue.status().code(), "extension " + settings_.id.toString() + ": " +
                                                std::string(queue.status().message()));
+    const storage::QueueRecoveryStats& rec = (*queue)->recoveryStats();
+    for (const auto& bad : rec.corruptions) {
+      log::error(
+          "file_storage", "damaged queue segment: its records after the damage cannot be delivered",
+          {{"file", bad.file}, {"offset", std::to_string(bad.offset)}, {"reason", bad.reason}});
+    }
+    if (rec.truncated_bytes > 0) {
+      log::warn("file_storage", "cut the torn tail of an interrupted write",
+                {{"queue", dir}, {"bytes", std::to_string(rec.truncated_bytes)}});
+    }
     return std::unique_ptr<pipeline::PersistentQueueLog>(
         std::make_unique<FileQueueLog>(std::move(lock).value(), std::move(queue).value()));
   }

@@ -70,7 +70,7 @@ TEST(FileStorage, ItemsSurviveReopeningTheQueue) {
     ASSERT_TRUE(q.isOk());
     ASSERT_TRUE((*q)->append("first", 3).isOk());
     ASSERT_TRUE((*q)->append("second", 4).isOk());
-    auto item = (*q)->next(nullptr);
+    auto item = (*q)->next();
     ASSERT_TRUE(item.isOk() && item->has_value());
     ASSERT_TRUE((*q)->ack((*item)->id).isOk());
   }
@@ -80,7 +80,7 @@ TEST(FileStorage, ItemsSurviveReopeningTheQueue) {
   ASSERT_TRUE(q.isOk()) << "the lock died with the first owner";
   EXPECT_EQ((*q)->recovered(), 1u);
   EXPECT_EQ((*q)->size().items, 4u);
-  auto item = (*q)->next(nullptr);
+  auto item = (*q)->next();
   ASSERT_TRUE(item.isOk() && item->has_value());
   EXPECT_EQ((*item)->payload, "second");
 }

@@ -66,10 +66,13 @@ struct FakePush {
 // In-memory PersistentQueueLog whose contents outlive the sender (a "restart" reopens it).
 struct FakeLogState {
   std::mutex mu;
+  std::condition_variable cv;                          // a damaged record was met
   std::map<uint64_t, PersistentQueueLog::Item> items;  // not acknowledged
   std::set<uint64_t> handed_out;
   uint64_t next_id = 1;
   Status fail_append;
+  bool damage_next = false;  // the next read finds its record damaged: lost
+  uint64_t lost_items = 0;
   int appends = 0;
   int acks = 0;
 };
@@ -85,8 +88,15 @@ class FakeLog : public PersistentQueueLog {
     s_.items[id] = {id, items, std::string(payload)};
     return id;
   }
-  Result<std::optional<Item>> next(uint32_t*) override {
+  Result<std::optional<Item>> next() override {
     std::lock_guard lock(s_.mu);
+    if (s_.damage_next && !s_.items.empty()) {
+      s_.damage_next = false;
+      s_.lost_items += s_.items.begin()->second.items;
+      s_.items.erase(s_.items.begin());
+      s_.cv.notify_all();
+      return Status(StatusCode::kDataLoss, "checksum mismatch");
+    }
     for (auto& [id, item] : s_.items) {
       if (s_.handed_out.insert(id).second) return std::optional<Item>(item);
     }
@@ -113,6 +123,10 @@ class FakeLog : public PersistentQueueLog {
     return sz;
   }
   uint64_t recovered() const override { return recovered_; }
+  uint64_t lostItems() const override {
+    std::lock_guard lock(s_.mu);
+    return s_.lost_items;
+  }
 
  private:
   FakeLogState& s_;
@@ -417,6 +431,35 @@ TEST(QueueSender, PersistentQueueRefusesRetryablyWhenItsStorageFails) {
   h.push.waitCalls(1);
   h.shutdown();
   EXPECT_EQ(h.push.sent_counts, std::vector<size_t>{2});
+}
+
+TEST(QueueSender, PersistentRequestsThatNoLongerReadBackAreCountedAsCorrupt) {
+  FakeLogState state;
+  FakeStorage storage(state);
+  HostWith host(&storage);
+  ExporterHelperConfig c = fastConfig();
+  c.sending_queue.storage = "file_storage";
+  Harness h(c);
+  h.push.setGate(false);  // hold deliveries until the damage is in place
+  ASSERT_TRUE(h.sender->start(host).isOk());
+  ASSERT_TRUE(h.consume(5).isOk());
+  ASSERT_TRUE(h.consume(3).isOk());
+  h.push.waitCalls(1);  // the first request is being sent
+  {
+    std::lock_guard lock(state.mu);
+    state.damage_next = true;  // the second one's record is damaged on disk
+  }
+  h.push.setGate(true);
+  {
+    // The consumer finishes the iteration that met the damage (and counts it) before it
+    // looks at the shutdown flag.
+    std::unique_lock lock(state.mu);
+    state.cv.wait(lock, [&] { return !state.damage_next; });
+  }
+  h.shutdown();
+  EXPECT_EQ(h.push.sent_counts, std::vector<size_t>{5});
+  EXPECT_EQ(h.dropped("corrupt"), 3);
+  EXPECT_EQ(h.metric("otelcol_exporter_send_failed_spans", {{"exporter", "otlp/test"}}), 3);
 }
 
 TEST(QueueSender, UnknownStorageExtensionFailsStartNamingTheKey) {

@@ -156,6 +156,25 @@ TEST(RetrySender, AnOpenCircuitIsWaitedOutInsteadOfAttempted) {
   EXPECT_EQ(breaker.state(), CircuitBreaker::State::kClosed);
 }
 
+TEST(RetrySender, WithRetriesOffAnOpenCircuitIsWaitedOutAndTheRequestGetsItsAttempt) {
+  testing::FakeSleeper sleeper;
+  CircuitBreakerSettings cb;
+  cb.failure_threshold = 1;
+  cb.open_duration = seconds(30);
+  CircuitBreaker breaker(cb, seconds(5));
+  RetrySettings s = fixedRetry();
+  s.enabled = false;
+  RetrySender sender(s, &breaker, sleeper, nullptr, 1);
+  Script failing{{unavailable("down")}};
+  EXPECT_EQ(sender.send(failing.fn()).outcome, Outcome::kRetriesExhausted);  // opens it
+  ASSERT_EQ(breaker.state(), CircuitBreaker::State::kOpen);
+  Script next;  // succeeds
+  auto r = sender.send(next.fn());
+  EXPECT_EQ(r.outcome, Outcome::kSent) << "not dropped unattempted because the circuit was open";
+  EXPECT_EQ(next.calls, 1);
+  EXPECT_EQ(sleeper.waits, std::vector<std::chrono::nanoseconds>{seconds(30)});
+}
+
 TEST(RetrySender, SendOnceRefusesAtOnceWhileTheCircuitIsOpen) {
   testing::FakeSleeper sleeper;
   CircuitBreakerSettings cb;

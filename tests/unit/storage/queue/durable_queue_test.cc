@@ -343,6 +343,7 @@ class TestFileSystem : public FileSystem {
   explicit TestFileSystem(FileSystem& base) : base_(base) {}
   void failNextWriteHalfway() { half_ = true; }
   void die() { dead_ = true; }
+  void failNextOpenRead() { fail_open_read_ = true; }
 
   Result<std::unique_ptr<WritableFile>> openAppend(const std::string& path) override {
     PERISCOPE_RETURN_IF_ERROR(alive(path));
@@ -352,6 +353,7 @@ class TestFileSystem : public FileSystem {
         std::make_unique<File>(*this, path, std::move(file).value()));
   }
   Result<std::unique_ptr<ReadableFile>> openRead(const std::string& path) override {
+    if (fail_open_read_.exchange(false)) return ioError("open", path, EMFILE);
     return base_.openRead(path);
   }
   Result<bool> exists(const std::string& path) override { return base_.exists(path); }
@@ -405,6 +407,7 @@ class TestFileSystem : public FileSystem {
   FileSystem& base_;
   std::atomic<bool> half_{false};
   std::atomic<bool> dead_{false};
+  std::atomic<bool> fail_open_read_{false};
 };
 
 TEST_F(DurableQueueTest, FailedWriteIsCutAwayAndTheNextAppendUsesAFreshSegment) {
@@ -498,6 +501,24 @@ TEST_F(DurableQueueTest, OpensOnAFullDiskAndDeliveringTheBacklogFreesIt) {
   ASSERT_TRUE(queue);
   EXPECT_EQ(idsOf(drainQueue(*queue)), std::vector<uint64_t>{14})
       << "the deleted segments were the durable acks: nothing delivered comes back";
+}
+
+TEST_F(DurableQueueTest, ATransientReadErrorKeepsTheItem) {
+  // EMFILE or EIO is the process's or the disk's trouble, not the record's: the item must stay
+  // (and be handed out again), not be dropped as lost.
+  TestFileSystem fs(posix_);
+  auto queue = openOn(fs);
+  ASSERT_TRUE(queue);
+  ASSERT_TRUE(queue->append(payloadFor(1), 1).isOk());
+  ASSERT_TRUE(queue->append(payloadFor(2), 1).isOk());
+  fs.failNextOpenRead();
+  auto failed = queue->next();
+  ASSERT_FALSE(failed.isOk());
+  EXPECT_EQ(failed.status().code(), StatusCode::kUnavailable) << failed.status().toString();
+  EXPECT_EQ(queue->stats().lost, 0u);
+  EXPECT_EQ(queue->stats().items, 2u);
+  std::vector<QueueItem> items = drainQueue(*queue);
+  EXPECT_EQ(idsOf(items), (std::vector<uint64_t>{1, 2}));
 }
 
 TEST_F(DurableQueueTest, StickyEnospcKeepsFailingUntilSpaceReturns) {
