@@ -33,11 +33,16 @@ template <typename T>
 class QueueSender {
  public:
   using Push = std::function<Status(const T&)>;
+  // Sends an OTLP protobuf request body as it is; optional. A persistent queue then hands the
+  // stored bytes over without decoding and re-encoding them.
+  using PushEncoded = std::function<Status(std::string_view)>;
 
   QueueSender(const component::ComponentId& id, const ExporterHelperConfig& config, Push push,
               CircuitBreaker* breaker, Sleeper& sleeper, ExporterObs& obs,
               telemetry::Registry& registry = telemetry::globalRegistry());
   ~QueueSender();
+  // Before start(): the exporter sends stored request bodies as they are.
+  void usePushEncoded(PushEncoded push_encoded) { push_encoded_ = std::move(push_encoded); }
 
   // Opens the persistent queue (if any) and starts the consumers.
   Status start(component::Host& host);
@@ -79,6 +84,7 @@ class QueueSender {
   const std::string signal_;
   const ExporterHelperConfig config_;
   const Push push_;
+  PushEncoded push_encoded_;
   Sleeper& sleeper_;
   ExporterObs& obs_;
   RetrySender retry_;

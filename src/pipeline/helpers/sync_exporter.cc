@@ -68,6 +68,14 @@ Consumers SyncExporter::input() {
 }
 
 Status SyncExporter::start(component::Host& host) {
+  if (sendsEncoded()) {  // virtual: asked here, not in the constructor
+    auto encoded = [this](Signal s) {
+      return [this, s](std::string_view body) { return pushEncoded(s, body); };
+    };
+    if (traces_sender_) traces_sender_->usePushEncoded(encoded(Signal::kTraces));
+    if (metrics_sender_) metrics_sender_->usePushEncoded(encoded(Signal::kMetrics));
+    if (logs_sender_) logs_sender_->usePushEncoded(encoded(Signal::kLogs));
+  }
   if (traces_sender_) PERISCOPE_RETURN_IF_ERROR(traces_sender_->start(host));
   if (metrics_sender_) PERISCOPE_RETURN_IF_ERROR(metrics_sender_->start(host));
   if (logs_sender_) PERISCOPE_RETURN_IF_ERROR(logs_sender_->start(host));
@@ -85,6 +93,10 @@ Status SyncExporter::shutdown(component::Deadline deadline) {
   if (metrics_sender_) metrics_sender_->stop();
   if (logs_sender_) logs_sender_->stop();
   return Status::ok();
+}
+
+Status SyncExporter::pushEncoded(Signal, std::string_view) {
+  return {StatusCode::kUnimplemented, "this exporter sends decoded batches only"};
 }
 
 Status SyncExporter::push(const model::Traces&) {

@@ -35,6 +35,10 @@ class SyncExporter : public ConsumerComponent {
   virtual Status push(const model::Traces& data);
   virtual Status push(const model::Metrics& data);
   virtual Status push(const model::Logs& data);
+  // Exporters that can send an OTLP protobuf request body as it is return true from
+  // sendsEncoded() and implement pushEncoded(); persistent queues then skip decoding.
+  virtual bool sendsEncoded() const { return false; }
+  virtual Status pushEncoded(Signal signal, std::string_view otlp_protobuf);
   const Settings& settings() const { return settings_; }
 
  private:

@@ -115,14 +115,30 @@ class Exporter final : public pipeline::SyncExporter {
   Status push(const model::Logs& d) override {
     return send(d, "/opentelemetry.proto.collector.logs.v1.LogsService/Export");
   }
+  bool sendsEncoded() const override { return true; }
+  Status pushEncoded(pipeline::Signal signal, std::string_view body) override {
+    switch (signal) {
+      case pipeline::Signal::kMetrics:
+        return sendBody(body, "/opentelemetry.proto.collector.metrics.v1.MetricsService/Export");
+      case pipeline::Signal::kLogs:
+        return sendBody(body, "/opentelemetry.proto.collector.logs.v1.LogsService/Export");
+      case pipeline::Signal::kTraces:
+        break;
+    }
+    return sendBody(body, "/opentelemetry.proto.collector.trace.v1.TraceService/Export");
+  }
 
  private:
   template <typename T>
   Status send(const T& data, const std::string& method) {
-    if (!stub_) return unavailable("exporter not started");
     std::string body;
     model::otlp::encode(data, body);
-    grpc::Slice slice(body);
+    return sendBody(body, method);
+  }
+
+  Status sendBody(std::string_view body, const std::string& method) {
+    if (!stub_) return unavailable("exporter not started");
+    grpc::Slice slice(body.data(), body.size());
     grpc::ByteBuffer request(&slice, 1);
     grpc::ByteBuffer response;
     grpc::ClientContext ctx;

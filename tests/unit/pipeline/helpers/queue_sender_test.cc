@@ -376,6 +376,29 @@ TEST(QueueSender, PersistentQueueAnswersAfterTheAppendAndAcksAfterDelivery) {
   EXPECT_EQ(h.push.sent_encodings[0], expected) << "the request survives the disk round trip";
 }
 
+TEST(QueueSender, PersistentQueueHandsStoredBytesToAnExporterThatSendsThemAsTheyAre) {
+  FakeLogState state;
+  FakeStorage storage(state);
+  HostWith host(&storage);
+  ExporterHelperConfig c = fastConfig();
+  c.sending_queue.storage = "file_storage";
+  Harness h(c);
+  std::promise<std::string> sent;
+  h.sender->usePushEncoded([&](std::string_view body) {
+    sent.set_value(std::string(body));
+    return Status::ok();
+  });
+  ASSERT_TRUE(h.sender->start(host).isOk());
+  ASSERT_TRUE(h.consume(3, 9).isOk());
+  std::string body = sent.get_future().get();
+  h.shutdown();
+  std::string expected;
+  model::otlp::encode(makeSpans(3, 1, 9), expected);
+  EXPECT_EQ(body, expected);
+  EXPECT_EQ(h.push.calls, 0) << "no decode and re-encode through push()";
+  EXPECT_EQ(h.metric("otelcol_exporter_sent_spans", {{"exporter", "otlp/test"}}), 3);
+}
+
 TEST(QueueSender, PersistentQueueKeepsUndeliveredRequestsAcrossARestart) {
   FakeLogState state;
   FakeStorage storage(state);
