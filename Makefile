@@ -44,8 +44,8 @@ FUZZ_SECONDS ?= 60
 fuzz: setup
 	@cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
 	  -DPERISCOPE_FUZZ=ON -DPERISCOPE_BUILD_TESTS=OFF -DPERISCOPE_BUILD_BENCH=OFF >/dev/null
-	@cmake --build build-fuzz -j $(JOBS) --target otlp_proto_fuzz otlp_json_fuzz config_fuzz segment_fuzz segment_columns_fuzz queue_segment_fuzz
-	@for t in otlp_proto_fuzz otlp_json_fuzz config_fuzz segment_fuzz segment_columns_fuzz queue_segment_fuzz; do \
+	@cmake --build build-fuzz -j $(JOBS) --target otlp_proto_fuzz otlp_json_fuzz config_fuzz segment_fuzz segment_columns_fuzz queue_segment_fuzz promql_fuzz
+	@for t in otlp_proto_fuzz otlp_json_fuzz config_fuzz segment_fuzz segment_columns_fuzz queue_segment_fuzz promql_fuzz; do \
 	  mkdir -p build-fuzz/corpus/$$t; \
 	  echo "fuzz: $$t for $(FUZZ_SECONDS)s"; \
 	  build-fuzz/tests/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -rss_limit_mb=2048 \

@@ -1,0 +1,20 @@
+// UTF-8 helpers and the canonical quoting of PromQL string literals (Go's rules, which
+// PromQL follows): the printer's output must lex back to the same bytes.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace periscope::query::promql {
+
+// Decodes one well-formed UTF-8 sequence (no overlongs, surrogates or code points past
+// U+10FFFF) at s[i]; on success advances i past it.
+bool decodeUtf8(std::string_view s, size_t& i, uint32_t& code_point);
+void appendUtf8(std::string& out, uint32_t code_point);
+
+// `"…"` with \\, \", control characters and bytes that are not UTF-8 escaped.
+std::string quote(std::string_view value);
+
+}  // namespace periscope::query::promql
