@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "row_group_reads.h"
 #include "storage/signals/traces/segment.h"
 #include "storage/signals/traces/segment_format.h"
 #include "storage/wal/crc32c.h"
@@ -48,12 +49,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   rg.length = bytes.size();
   auto group = storage::decodeRowGroup(bytes, rg);
-  if (!group.isOk()) return 0;
-  const storage::SpanTable& t = (*group)->table;
-  std::vector<uint32_t> rows(t.rows());
-  for (uint32_t i = 0; i < rows.size(); ++i) rows[i] = i;
-  periscope::model::Traces out;
-  t.toTraces(rows, out);
-  for (const auto& id : (*group)->trace_ids) (void)(*group)->traceRows(id);
+  if (group.isOk()) periscope::fuzz::readWholeRowGroup(**group);
   return 0;
 }

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "row_group_reads.h"
 #include "storage/signals/traces/segment.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -17,13 +18,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (const storage::RowGroupMeta& rg : meta->row_groups) {
       if (rg.offset > file.size() || rg.length > file.size() - rg.offset) continue;
       auto group = storage::decodeRowGroup(file.substr(rg.offset, rg.length), rg);
-      if (!group.isOk()) continue;
-      const storage::SpanTable& t = (*group)->table;
-      std::vector<uint32_t> rows(t.rows());
-      for (uint32_t i = 0; i < rows.size(); ++i) rows[i] = i;
-      periscope::model::Traces out;
-      t.toTraces(rows, out);
-      for (const auto& id : (*group)->trace_ids) (void)(*group)->traceRows(id);
+      if (group.isOk()) periscope::fuzz::readWholeRowGroup(**group);
     }
   }
   (void)storage::decodeSegment(file);

@@ -195,6 +195,13 @@ struct Harness {
   double metric(const std::string& name, const telemetry::Labels& labels) {
     return registry.value(name, labels);
   }
+  // Metrics labelled by exporter, or by exporter and data_type.
+  double exporterMetric(const std::string& name) {
+    return metric(name, {{"exporter", "otlp/test"}});
+  }
+  double queueMetric(const std::string& name) {
+    return metric(name, {{"exporter", "otlp/test"}, {"data_type", "traces"}});
+  }
   double dropped(const char* reason) {
     return metric("periscope_exporter_dropped_spans",
                   {{"exporter", "otlp/test"}, {"reason", reason}});
@@ -211,7 +218,7 @@ TEST(QueueSender, MemoryQueueAnswersOnceQueuedAndDeliversInTheBackground) {
   h.push.setGate(true);
   h.shutdown();
   EXPECT_EQ(h.push.sent_counts, (std::vector<size_t>{3, 4}));
-  EXPECT_EQ(h.metric("otelcol_exporter_sent_spans", {{"exporter", "otlp/test"}}), 7);
+  EXPECT_EQ(h.exporterMetric("otelcol_exporter_sent_spans"), 7);
   EXPECT_EQ(h.sender->size(), 0u);
 }
 
@@ -224,17 +231,13 @@ TEST(QueueSender, FullMemoryQueueRefusesWithRetryAfterAndCountsExactly) {
   h.push.setGate(false);
   ASSERT_TRUE(h.consume(5).isOk());
   ASSERT_TRUE(h.consume(6).isOk());
-  EXPECT_EQ(
-      h.metric("otelcol_exporter_queue_size", {{"exporter", "otlp/test"}, {"data_type", "traces"}}),
-      2);
+  EXPECT_EQ(h.queueMetric("otelcol_exporter_queue_size"), 2);
   Status refused = h.consume(7);
   EXPECT_EQ(refused.code(), StatusCode::kUnavailable);
   EXPECT_EQ(refused.retryAfterSeconds(), 1);
   EXPECT_NE(refused.message().find("full"), std::string_view::npos);
-  EXPECT_EQ(h.metric("otelcol_exporter_enqueue_failed_spans", {{"exporter", "otlp/test"}}), 7);
-  EXPECT_EQ(h.metric("otelcol_exporter_queue_capacity",
-                     {{"exporter", "otlp/test"}, {"data_type", "traces"}}),
-            2);
+  EXPECT_EQ(h.exporterMetric("otelcol_exporter_enqueue_failed_spans"), 7);
+  EXPECT_EQ(h.queueMetric("otelcol_exporter_queue_capacity"), 2);
   h.push.setGate(true);
   h.shutdown();
   EXPECT_EQ(h.push.sent_counts, (std::vector<size_t>{5, 6}));
@@ -273,7 +276,7 @@ TEST(QueueSender, BlockOnOverflowWaitsForRoomInsteadOfRefusing) {
   EXPECT_TRUE(second.get().isOk());
   h.shutdown();
   EXPECT_EQ(h.push.sent_counts, (std::vector<size_t>{1, 2}));
-  EXPECT_EQ(h.metric("otelcol_exporter_enqueue_failed_spans", {{"exporter", "otlp/test"}}), 0);
+  EXPECT_EQ(h.exporterMetric("otelcol_exporter_enqueue_failed_spans"), 0);
 }
 
 TEST(QueueSender, RetryableFailuresAreRetriedUntilDelivered) {
@@ -284,9 +287,7 @@ TEST(QueueSender, RetryableFailuresAreRetriedUntilDelivered) {
   ASSERT_TRUE(h.consume(3).isOk());
   h.shutdown();
   EXPECT_EQ(h.push.sent_counts, std::vector<size_t>{3});
-  EXPECT_EQ(
-      h.metric("periscope_exporter_retries", {{"exporter", "otlp/test"}, {"data_type", "traces"}}),
-      2);
+  EXPECT_EQ(h.queueMetric("periscope_exporter_retries"), 2);
   EXPECT_EQ(h.dropped("retries_exhausted"), 0);
 }
 
@@ -300,7 +301,7 @@ TEST(QueueSender, PermanentErrorsAreDroppedAndCountedByReason) {
   h.shutdown();
   EXPECT_EQ(h.push.calls, 2) << "one attempt each";
   EXPECT_EQ(h.dropped("permanent"), 5);
-  EXPECT_EQ(h.metric("otelcol_exporter_send_failed_spans", {{"exporter", "otlp/test"}}), 5);
+  EXPECT_EQ(h.exporterMetric("otelcol_exporter_send_failed_spans"), 5);
 }
 
 TEST(QueueSender, RetriesEndAfterMaxElapsedTimeAndAreCounted) {
@@ -396,7 +397,7 @@ TEST(QueueSender, PersistentQueueHandsStoredBytesToAnExporterThatSendsThemAsThey
   model::otlp::encode(makeSpans(3, 1, 9), expected);
   EXPECT_EQ(body, expected);
   EXPECT_EQ(h.push.calls, 0) << "no decode and re-encode through push()";
-  EXPECT_EQ(h.metric("otelcol_exporter_sent_spans", {{"exporter", "otlp/test"}}), 3);
+  EXPECT_EQ(h.exporterMetric("otelcol_exporter_sent_spans"), 3);
 }
 
 TEST(QueueSender, PersistentQueueKeepsUndeliveredRequestsAcrossARestart) {
@@ -421,9 +422,7 @@ TEST(QueueSender, PersistentQueueKeepsUndeliveredRequestsAcrossARestart) {
 
   Harness up(c);
   ASSERT_TRUE(up.sender->start(host).isOk());
-  EXPECT_EQ(up.metric("periscope_exporter_queue_recovered_requests",
-                      {{"exporter", "otlp/test"}, {"data_type", "traces"}}),
-            2);
+  EXPECT_EQ(up.queueMetric("periscope_exporter_queue_recovered_requests"), 2);
   up.push.waitCalls(2);
   up.shutdown();
   std::vector<size_t> got = up.push.sent_counts;
@@ -445,7 +444,7 @@ TEST(QueueSender, PersistentQueueRefusesRetryablyWhenItsStorageFails) {
   EXPECT_EQ(st.code(), StatusCode::kUnavailable);
   EXPECT_GT(st.retryAfterSeconds(), 0);
   EXPECT_NE(st.message().find("No space"), std::string_view::npos);
-  EXPECT_EQ(h.metric("otelcol_exporter_enqueue_failed_spans", {{"exporter", "otlp/test"}}), 6);
+  EXPECT_EQ(h.exporterMetric("otelcol_exporter_enqueue_failed_spans"), 6);
   {
     std::lock_guard lock(state.mu);
     state.fail_append = Status::ok();  // space is back
@@ -482,7 +481,7 @@ TEST(QueueSender, PersistentRequestsThatNoLongerReadBackAreCountedAsCorrupt) {
   h.shutdown();
   EXPECT_EQ(h.push.sent_counts, std::vector<size_t>{5});
   EXPECT_EQ(h.dropped("corrupt"), 3);
-  EXPECT_EQ(h.metric("otelcol_exporter_send_failed_spans", {{"exporter", "otlp/test"}}), 3);
+  EXPECT_EQ(h.exporterMetric("otelcol_exporter_send_failed_spans"), 3);
 }
 
 TEST(QueueSender, UnknownStorageExtensionFailsStartNamingTheKey) {
