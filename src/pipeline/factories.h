@@ -63,6 +63,19 @@ class ExporterFactory : public component::Factory {
       const Settings& settings, const Config& config, const std::vector<Signal>& signals) const = 0;
 };
 
+// A connector is an exporter in some pipelines and a receiver in others (e.g. spanmetrics:
+// traces in, metrics out). One instance per id: `from` are the signals of the pipelines that
+// export to it, `next` has one consumer per signal of the pipelines that receive from it.
+class ConnectorFactory : public component::Factory {
+ public:
+  component::Kind kind() const override { return component::Kind::kConnector; }
+  virtual bool supports(Signal from, Signal to) const = 0;
+  virtual Result<std::unique_ptr<ConsumerComponent>> create(const Settings& settings,
+                                                            const Config& config,
+                                                            const std::vector<Signal>& from,
+                                                            const Consumers& next) const = 0;
+};
+
 class ExtensionFactory : public component::Factory {
  public:
   component::Kind kind() const override { return component::Kind::kExtension; }
