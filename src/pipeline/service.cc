@@ -1,6 +1,8 @@
 #include "pipeline/service.h"
 
+#include <algorithm>
 #include <map>
+#include <ranges>
 
 #include "common/logging.h"
 #include "pipeline/fanout.h"
@@ -14,7 +16,11 @@ using component::Signal;
 struct Service::Graph {
   std::vector<Node> extensions;
   std::vector<Node> exporters;
-  std::vector<std::vector<Node>> processors;  // per pipeline, in pipeline order
+  std::vector<Node> connectors;
+  std::vector<std::vector<Node>> processors;  // per pipeline (config order), in pipeline order
+  std::vector<size_t> upstream_first;         // pipeline indexes, the reverse of build order
+  // For each connector (index into `connectors`), the pipelines that export to it.
+  std::vector<std::vector<size_t>> connector_sources;
   std::vector<Node> receivers;
   // Fan-outs are owned here; consumers point into them.
   std::vector<std::unique_ptr<FanOut<model::Traces>>> traces_fanouts;
@@ -126,12 +132,58 @@ Status Service::build(const ServiceConfig& config) {
     g.exporters.push_back({id, Kind::kExporter, "", nullptr, std::move(created.value())});
   }
 
-  // Pipelines, built back to front: exporters ← processors ← entry point.
+  // Pipelines, built back to front (exporters ← processors ← entry point), downstream
+  // pipelines first so that a connector's outputs exist before it is created.
+  std::vector<size_t> order = config.build_order;
+  if (order.size() != config.pipelines.size()) {
+    order.clear();
+    for (size_t i = 0; i < config.pipelines.size(); ++i) order.push_back(i);
+  }
+  g.processors.resize(config.pipelines.size());
   std::map<std::pair<ComponentId, Signal>, std::vector<void*>> receiver_targets;
-  for (const auto& p : config.pipelines) {
+  std::map<std::pair<ComponentId, Signal>, std::vector<void*>> connector_targets;
+  std::map<ComponentId, ConsumerComponent*> connectors;
+  auto connectorFor = [&](const ComponentId& id) -> Result<ConsumerComponent*> {
+    if (auto it = connectors.find(id); it != connectors.end()) return it->second;
+    std::vector<Signal> from;
+    std::vector<size_t> sources;
+    for (size_t i = 0; i < config.pipelines.size(); ++i) {
+      const auto& q = config.pipelines[i];
+      if (std::find(q.exporter_connectors.begin(), q.exporter_connectors.end(), id) ==
+          q.exporter_connectors.end())
+        continue;
+      sources.push_back(i);
+      if (std::find(from.begin(), from.end(), q.signal) == from.end()) from.push_back(q.signal);
+    }
+    Consumers next;
+    for (const auto& [key, targets] : connector_targets) {
+      if (key.first == id) next.set(key.second, g.joinAny(key.second, targets));
+    }
+    const ComponentEntry* e = config.find(Kind::kConnector, id);
+    auto* f = static_cast<const ConnectorFactory*>(e->factory);
+    auto created = f->create({id, Kind::kConnector, ""}, *e->config, from, next);
+    if (!created.isOk())
+      return Status{created.status().code(), describe(Kind::kConnector, id) + ": " +
+                                                 std::string(created.status().message())};
+    connectors[id] = created.value().get();
+    g.connector_sources.push_back(std::move(sources));
+    g.connectors.push_back({id, Kind::kConnector, "", nullptr, std::move(created.value())});
+    return connectors[id];
+  };
+  for (size_t index : order) {
+    const PipelineSpec& p = config.pipelines[index];
     std::vector<void*> outs;
     for (const auto& id : p.exporters)
       outs.push_back(consumerFor(exporters[id]->input(), p.signal));
+    for (const auto& id : p.exporter_connectors) {
+      auto conn = connectorFor(id);
+      if (!conn.isOk()) return conn.status();
+      void* in = consumerFor((*conn)->input(), p.signal);
+      if (in == nullptr)
+        return internalError(describe(Kind::kConnector, id) + " offers no " +
+                             std::string(component::signalName(p.signal)) + " input");
+      outs.push_back(in);
+    }
     void* next = g.joinAny(p.signal, outs);
     std::vector<Node> procs;
     for (auto it = p.processors.rbegin(); it != p.processors.rend(); ++it) {
@@ -148,9 +200,11 @@ Status Service::build(const ServiceConfig& config) {
       procs.insert(procs.begin(),
                    Node{*it, Kind::kProcessor, p.name, nullptr, std::move(created.value())});
     }
-    g.processors.push_back(std::move(procs));
+    g.processors[index] = std::move(procs);
     for (const auto& id : p.receivers) receiver_targets[{id, p.signal}].push_back(next);
+    for (const auto& id : p.receiver_connectors) connector_targets[{id, p.signal}].push_back(next);
   }
+  g.upstream_first.assign(order.rbegin(), order.rend());
 
   // Receivers: one instance per id with one consumer per signal it feeds.
   std::map<ComponentId, Consumers> receiver_consumers;
@@ -167,7 +221,7 @@ Status Service::build(const ServiceConfig& config) {
     g.receivers.push_back({id, Kind::kReceiver, "", std::move(created.value()), nullptr});
   }
   for (const auto& c : config.components) {
-    if (c.kind != Kind::kExtension && c.kind != Kind::kConnector &&
+    if (c.kind != Kind::kExtension && !(c.kind == Kind::kConnector && connectors.count(c.id)) &&
         !(c.kind == Kind::kReceiver && receiver_consumers.count(c.id)) &&
         !(c.kind == Kind::kExporter && exporters.count(c.id))) {
       bool used = false;
@@ -197,10 +251,13 @@ Status Service::start() {
   started_ = true;
   for (auto& n : g.extensions) PERISCOPE_RETURN_IF_ERROR(startNode(n));
   for (auto& n : g.exporters) PERISCOPE_RETURN_IF_ERROR(startNode(n));
-  for (auto& procs : g.processors) {
+  // Downstream first: a connector starts after the pipelines it feeds, before those feeding it.
+  for (size_t index : g.upstream_first | std::views::reverse) {
+    auto& procs = g.processors[index];
     for (auto it = procs.rbegin(); it != procs.rend(); ++it)
       PERISCOPE_RETURN_IF_ERROR(startNode(*it));
   }
+  for (auto& n : g.connectors) PERISCOPE_RETURN_IF_ERROR(startNode(n));
   for (auto& n : g.receivers) PERISCOPE_RETURN_IF_ERROR(startNode(n));
   for (auto& n : g.extensions) {
     if (auto* w = dynamic_cast<component::PipelineWatcher*>(n.component())) w->ready();
@@ -219,6 +276,7 @@ Status Service::shutdown(component::Deadline deadline) {
   for (auto& procs : g.processors) {
     for (auto& n : procs) n.component()->beginShutdown();
   }
+  for (auto& n : g.connectors) n.component()->beginShutdown();
   for (auto& n : g.exporters) n.component()->beginShutdown();
   auto stopNode = [&](Node& n) {
     Status st = n.component()->shutdown(deadline);
@@ -229,8 +287,26 @@ Status Service::shutdown(component::Deadline deadline) {
     }
   };
   for (auto& n : g.receivers) stopNode(n);
-  for (auto& procs : g.processors) {
-    for (auto& n : procs) stopNode(n);
+  // Upstream pipelines first; a connector stops once every pipeline feeding it has stopped, so
+  // what they flush on shutdown still reaches the pipelines it feeds.
+  std::vector<bool> pipeline_stopped(g.processors.size(), false);
+  std::vector<bool> connector_stopped(g.connectors.size(), false);
+  auto stopReadyConnectors = [&] {
+    for (size_t c = 0; c < g.connectors.size(); ++c) {
+      bool ready = !connector_stopped[c];
+      for (size_t src : g.connector_sources[c]) ready = ready && pipeline_stopped[src];
+      if (!ready) continue;
+      connector_stopped[c] = true;
+      stopNode(g.connectors[c]);
+    }
+  };
+  for (size_t index : g.upstream_first) {
+    for (auto& n : g.processors[index]) stopNode(n);
+    pipeline_stopped[index] = true;
+    stopReadyConnectors();
+  }
+  for (size_t c = 0; c < g.connectors.size(); ++c) {
+    if (!connector_stopped[c]) stopNode(g.connectors[c]);
   }
   for (auto& n : g.exporters) stopNode(n);
   for (auto it = g.extensions.rbegin(); it != g.extensions.rend(); ++it) stopNode(*it);

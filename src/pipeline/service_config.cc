@@ -1,6 +1,7 @@
 #include "pipeline/service_config.h"
 
 #include <cstring>
+#include <map>
 #include <set>
 
 #include "config/suggest.h"
@@ -88,6 +89,16 @@ void decodeComponents(const Value& section, Kind kind, const component::Registry
   }
 }
 
+// A connector supports a signal on one side if some signal on the other side pairs with it.
+bool connectorSupports(const ComponentEntry& e, component::Signal s, bool as_exporter) {
+  auto* f = static_cast<const ConnectorFactory*>(e.factory);
+  for (auto other :
+       {component::Signal::kTraces, component::Signal::kMetrics, component::Signal::kLogs}) {
+    if (as_exporter ? f->supports(s, other) : f->supports(other, s)) return true;
+  }
+  return false;
+}
+
 bool supportsSignal(const ComponentEntry& e, component::Signal s) {
   switch (e.kind) {
     case Kind::kReceiver:
@@ -101,8 +112,17 @@ bool supportsSignal(const ComponentEntry& e, component::Signal s) {
   }
 }
 
+bool hasConnectors(const ServiceConfig& cfg) {
+  for (const auto& c : cfg.components) {
+    if (c.kind == Kind::kConnector) return true;
+  }
+  return false;
+}
+
+// `connectors`: where ids that name a connector go (receivers and exporters lists only).
 void decodeIdList(const Value* list, Kind kind, const PipelineSpec& p, const ServiceConfig& cfg,
-                  std::vector<ComponentId>& out, Diagnostics& diags) {
+                  std::vector<ComponentId>& out, std::vector<ComponentId>* connectors,
+                  Diagnostics& diags) {
   if (list == nullptr || list->isNull()) return;
   if (!list->isSequence()) {
     diags.error(*list, "expected a list of component ids, got " + list->kindName());
@@ -125,15 +145,34 @@ void decodeIdList(const Value* list, Kind kind, const PipelineSpec& p, const Ser
       continue;
     }
     const ComponentEntry* e = cfg.find(kind, *id);
+    const ComponentEntry* conn = connectors ? cfg.find(Kind::kConnector, *id) : nullptr;
+    if (e != nullptr && conn != nullptr) {
+      diags.error(item, "\"" + item.scalar + "\" names both a " +
+                            std::string(component::kindName(kind)) +
+                            " and a connector; give one of them another name");
+      continue;
+    }
+    if (conn != nullptr) {
+      if (!connectorSupports(*conn, p.signal, kind == Kind::kExporter)) {
+        diags.error(item, "connector \"" + item.scalar + "\" cannot " +
+                              (kind == Kind::kExporter ? "consume " : "emit ") +
+                              std::string(component::signalName(p.signal)));
+        continue;
+      }
+      connectors->push_back(*id);
+      continue;
+    }
     if (e == nullptr) {
       std::vector<std::string> defined;
       for (const auto& c : cfg.components) {
-        if (c.kind == kind) defined.push_back(c.id.toString());
+        if (c.kind == kind || (connectors && c.kind == Kind::kConnector))
+          defined.push_back(c.id.toString());
       }
       std::string msg = "pipeline \"" + p.name + "\" references " +
                         std::string(component::kindName(kind)) + " \"" + item.scalar +
                         "\" which is not defined in " +
-                        std::string(component::kindSectionName(kind));
+                        std::string(component::kindSectionName(kind)) +
+                        (connectors && hasConnectors(cfg) ? " or connectors" : "");
       std::string near = config::closestMatch(item.scalar, defined);
       if (!near.empty()) msg += "; did you mean \"" + near + "\"?";
       diags.error(item, msg);
@@ -145,6 +184,89 @@ void decodeIdList(const Value* list, Kind kind, const PipelineSpec& p, const Ser
       continue;
     }
     out.push_back(*id);
+  }
+}
+
+// Every connector in a pipeline must be used on both sides with signals it can pair, and the
+// pipelines linked through connectors must not form a cycle. Fills out.build_order.
+void checkConnectors(const Value& where, ServiceConfig& out, Diagnostics& diags) {
+  using component::Signal;
+  std::map<ComponentId, std::vector<size_t>> exported_by, received_by;  // connector → pipelines
+  for (size_t i = 0; i < out.pipelines.size(); ++i) {
+    for (const auto& id : out.pipelines[i].exporter_connectors) exported_by[id].push_back(i);
+    for (const auto& id : out.pipelines[i].receiver_connectors) received_by[id].push_back(i);
+  }
+  auto signalOf = [&](size_t i) { return out.pipelines[i].signal; };
+  auto names = [&](const std::vector<size_t>& v) {
+    std::string s;
+    for (size_t i : v) s += (s.empty() ? "" : ", ") + out.pipelines[i].name;
+    return s;
+  };
+  for (const auto& c : out.components) {
+    if (c.kind != Kind::kConnector) continue;
+    auto* f = static_cast<const ConnectorFactory*>(c.factory);
+    const auto& from = exported_by[c.id];
+    const auto& to = received_by[c.id];
+    if (from.empty() && to.empty()) continue;  // configured, unused: a warning at build
+    std::string name = "connector \"" + c.id.toString() + "\"";
+    if (to.empty()) {
+      diags.error(where, name + " is an exporter in pipeline " + names(from) +
+                             " but no pipeline lists it as a receiver");
+      continue;
+    }
+    if (from.empty()) {
+      diags.error(where, name + " is a receiver in pipeline " + names(to) +
+                             " but no pipeline lists it as an exporter");
+      continue;
+    }
+    for (size_t a : from) {
+      bool paired = false;
+      for (size_t b : to) paired = paired || f->supports(signalOf(a), signalOf(b));
+      if (!paired)
+        diags.error(where, name + " takes " + std::string(component::signalName(signalOf(a))) +
+                               " from pipeline " + out.pipelines[a].name +
+                               " but no receiving pipeline has a signal it can emit from them");
+    }
+    for (size_t b : to) {
+      bool paired = false;
+      for (size_t a : from) paired = paired || f->supports(signalOf(a), signalOf(b));
+      if (!paired)
+        diags.error(where, name + " feeds pipeline " + out.pipelines[b].name +
+                               " but no exporting pipeline gives it a signal it can turn into " +
+                               std::string(component::signalName(signalOf(b))));
+    }
+  }
+  // Kahn's algorithm on "a exports to a connector that b receives from" edges, downstream first.
+  size_t n = out.pipelines.size();
+  std::vector<std::set<size_t>> downstream(n);
+  std::vector<size_t> pending(n, 0);  // downstream pipelines not yet ordered
+  for (const auto& [id, from] : exported_by) {
+    for (size_t a : from) {
+      for (size_t b : received_by[id]) downstream[a].insert(b);
+    }
+  }
+  for (size_t a = 0; a < n; ++a) pending[a] = downstream[a].size();
+  out.build_order.clear();
+  std::vector<bool> done(n, false);
+  for (bool progress = true; progress;) {
+    progress = false;
+    for (size_t a = 0; a < n; ++a) {
+      if (done[a] || pending[a] != 0) continue;
+      done[a] = true;
+      progress = true;
+      out.build_order.push_back(a);
+      for (size_t u = 0; u < n; ++u) {
+        if (downstream[u].count(a)) --pending[u];
+      }
+    }
+  }
+  if (out.build_order.size() != n) {
+    std::vector<size_t> cyclic;
+    for (size_t a = 0; a < n; ++a) {
+      if (!done[a]) cyclic.push_back(a);
+    }
+    diags.error(where, "pipelines " + names(cyclic) +
+                           " form a cycle through connectors; data would loop forever");
   }
 }
 
@@ -196,9 +318,12 @@ void decodeService(const Value& service, ServiceConfig& out, Diagnostics& diags)
                 v, config::unknownMessage("key", k, {"receivers", "processors", "exporters"}));
           }
         }
-        decodeIdList(pvalue.find("receivers"), Kind::kReceiver, p, out, p.receivers, diags);
-        decodeIdList(pvalue.find("processors"), Kind::kProcessor, p, out, p.processors, diags);
-        decodeIdList(pvalue.find("exporters"), Kind::kExporter, p, out, p.exporters, diags);
+        decodeIdList(pvalue.find("receivers"), Kind::kReceiver, p, out, p.receivers,
+                     &p.receiver_connectors, diags);
+        decodeIdList(pvalue.find("processors"), Kind::kProcessor, p, out, p.processors, nullptr,
+                     diags);
+        decodeIdList(pvalue.find("exporters"), Kind::kExporter, p, out, p.exporters,
+                     &p.exporter_connectors, diags);
         for (const char* key : {"receivers", "exporters"}) {
           const Value* list = pvalue.find(key);
           if (list == nullptr || list->isNull() || (list->isSequence() && list->items.empty())) {
@@ -209,6 +334,7 @@ void decodeService(const Value& service, ServiceConfig& out, Diagnostics& diags)
         }
         out.pipelines.push_back(std::move(p));
       }
+      checkConnectors(value, out, diags);
     } else {
       diags.errorAtKey(
           value, config::unknownMessage("key", key, {"extensions", "telemetry", "pipelines"}));

@@ -29,6 +29,10 @@ struct PipelineSpec {
   std::vector<component::ComponentId> receivers;
   std::vector<component::ComponentId> processors;
   std::vector<component::ComponentId> exporters;
+  // Connectors named in `receivers` / `exporters` (kept apart from receivers and exporters so
+  // each list holds one kind): this pipeline receives from / exports to them.
+  std::vector<component::ComponentId> receiver_connectors;
+  std::vector<component::ComponentId> exporter_connectors;
 };
 
 struct MetricsTelemetry {
@@ -54,6 +58,9 @@ struct ServiceConfig {
   std::vector<component::ComponentId> extensions;
   std::vector<PipelineSpec> pipelines;
   TelemetryConfig telemetry;
+  // Pipeline indexes, downstream first: a pipeline that receives from a connector comes before
+  // every pipeline that exports to it (the service builds in this order; no cycles).
+  std::vector<size_t> build_order;
 
   const ComponentEntry* find(component::Kind kind, const component::ComponentId& id) const;
 };

@@ -143,6 +143,50 @@ class FakeExporterFactory final
   }
 };
 
+// A traces→traces connector that forwards what it gets and records its lifecycle.
+class RelayConnector final : public ConsumerComponent, public Consumer<model::Traces> {
+ public:
+  RelayConnector(std::string name, Consumer<model::Traces>* next)
+      : name_(std::move(name)), next_(next) {}
+  Status start(component::Host&) override {
+    g_events->push_back("start " + name_);
+    return Status::ok();
+  }
+  Status shutdown(component::Deadline) override {
+    g_events->push_back("stop " + name_);
+    return Status::ok();
+  }
+  Consumers input() override {
+    Consumers c;
+    c.traces = this;
+    return c;
+  }
+  void consume(model::Traces&& d, Done done) override {
+    next_->consume(std::move(d), std::move(done));
+  }
+
+ private:
+  std::string name_;
+  Consumer<model::Traces>* next_;
+};
+
+class RelayConnectorFactory final
+    : public component::FactoryWithConfig<EmptyConfig, ConnectorFactory> {
+ public:
+  std::string_view type() const override { return "relay"; }
+  std::string_view description() const override { return ""; }
+  bool supports(Signal from, Signal to) const override {
+    return from == Signal::kTraces && to == Signal::kTraces;
+  }
+  Result<std::unique_ptr<ConsumerComponent>> create(const Settings& s, const Config&,
+                                                    const std::vector<Signal>& from,
+                                                    const Consumers& next) const override {
+    EXPECT_EQ(from, std::vector<Signal>{Signal::kTraces});
+    return std::unique_ptr<ConsumerComponent>(
+        std::make_unique<RelayConnector>("connector " + s.id.toString(), next.traces));
+  }
+};
+
 class ServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -151,6 +195,14 @@ class ServiceTest : public ::testing::Test {
     registry_.add(std::make_unique<FakeReceiverFactory>());
     registry_.add(std::make_unique<TagProcessorFactory>());
     registry_.add(std::make_unique<FakeExporterFactory>());
+    registry_.add(std::make_unique<RelayConnectorFactory>());
+  }
+  std::string configErrors(const std::string& yaml) {
+    config::Diagnostics d;
+    config::Value root = config::loadYamlString(yaml, "t.yaml", d);
+    ServiceConfig cfg;
+    EXPECT_FALSE(buildServiceConfig(root, registry_, cfg, d));
+    return d.format();
   }
   void build(const std::string& yaml) {
     config::Diagnostics d;
@@ -229,6 +281,74 @@ service:
   EXPECT_EQ(d.format(),
             "t.yaml:6:24: service.pipelines.logs.receivers[0]: receiver \"fake\" does not support "
             "logs\n");
+}
+
+TEST_F(ServiceTest, ConnectorJoinsPipelinesAndStartsAndStopsBetweenThem) {
+  // The downstream pipeline is written first and the upstream one second, so the build order
+  // cannot come from document order.
+  build(R"(
+receivers: {fake: }
+processors: {tag/a: , tag/b: }
+exporters: {sink: }
+connectors: {relay: }
+service:
+  pipelines:
+    traces/out: {receivers: [relay], processors: [tag/b], exporters: [sink]}
+    traces/in: {receivers: [fake], processors: [tag/a], exporters: [relay]}
+)");
+  ASSERT_TRUE(service_.start().isOk());
+  EXPECT_EQ(events_, (std::vector<std::string>{"start exporter sink", "start tag/b@traces/out",
+                                               "start tag/a@traces/in", "start connector relay",
+                                               "start receiver fake"}));
+  ASSERT_TRUE(consumeAndWait(*g_receiver_out.traces, makeSpans(3)).isOk());
+  ASSERT_EQ(g_exporters["exporter sink"]->totalItems(), 3u);
+  model::Traces got;
+  std::string bytes = g_exporters["exporter sink"]->encodings.at(0);
+  std::string_view view = got.arena().adopt(std::move(bytes));
+  ASSERT_TRUE(model::otlp::decode(view, got).isOk());
+  EXPECT_EQ(got.resources()[0].scope_spans[0].spans[0].trace_state, "tag/b@traces/out");
+  events_.clear();
+  ASSERT_TRUE(service_.shutdown(std::chrono::steady_clock::now() + std::chrono::seconds(1)).isOk());
+  // Upstream first: what the upstream processors flush on shutdown still crosses the connector.
+  EXPECT_EQ(events_, (std::vector<std::string>{"stop receiver fake", "stop tag/a@traces/in",
+                                               "stop connector relay", "stop tag/b@traces/out",
+                                               "stop exporter sink"}));
+}
+
+TEST_F(ServiceTest, ConnectorMisuseIsReported) {
+  EXPECT_EQ(configErrors(R"(
+receivers: {fake: }
+exporters: {sink: }
+connectors: {relay: }
+service:
+  pipelines:
+    traces: {receivers: [fake], exporters: [relay]}
+)"),
+            "t.yaml:7:5: service.pipelines: connector \"relay\" is an exporter in pipeline traces "
+            "but no pipeline lists it as a receiver\n");
+  EXPECT_EQ(configErrors(R"(
+receivers: {fake: }
+exporters: {sink: }
+connectors: {relay: }
+service:
+  pipelines:
+    traces/a: {receivers: [fake, relay], exporters: [relay]}
+)"),
+            "t.yaml:7:5: service.pipelines: pipelines traces/a form a cycle through connectors; "
+            "data would loop forever\n");
+  EXPECT_EQ(configErrors(R"(
+receivers: {fake: }
+exporters: {sink: }
+connectors: {relay: }
+service:
+  pipelines:
+    metrics: {receivers: [relay], exporters: [sink]}
+    traces: {receivers: [fake], exporters: [relay]}
+)"),
+            "t.yaml:7:5: service.pipelines: connector \"relay\" is an exporter in pipeline traces "
+            "but no pipeline lists it as a receiver\n"
+            "t.yaml:7:27: service.pipelines.metrics.receivers[0]: connector \"relay\" cannot emit "
+            "metrics\n");
 }
 
 }  // namespace
