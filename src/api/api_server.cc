@@ -2,32 +2,42 @@
 
 #include "api/handlers/jaeger_v1.h"
 #include "api/handlers/jaeger_v3.h"
+#include "api/handlers/prometheus_v1.h"
 #include "api/http/router.h"
 
 namespace periscope::api {
 
-std::unique_ptr<Router> makeApiRouter(query::TraceService& traces) {
+std::unique_ptr<Router> makeApiRouter(query::TraceService& traces,
+                                      const query::MetricsService* metrics, std::string version) {
   auto router =
       std::make_unique<Router>([](std::string_view path, int status, std::string_view message) {
         if (path.starts_with("/api/v3/") || path == "/api/v3")
           return jaegerV3Error(status, message);
+        if (path.starts_with("/api/v1/"))
+          return prometheusError(status, status == 404 ? "not_found" : "bad_data", message);
         return jaegerV1Error(status, message);
       });
   registerJaegerV1(*router, traces);
   registerJaegerV3(*router, traces);
+  if (metrics != nullptr) {
+    PrometheusApiOptions prometheus;
+    prometheus.version = std::move(version);
+    registerPrometheusV1(*router, *metrics, std::move(prometheus));
+  }
   return router;
 }
 
 Result<std::unique_ptr<ApiServer>> ApiServer::start(const ApiOptions& options,
-                                                    query::TraceService& traces) {
+                                                    query::TraceService& traces,
+                                                    const query::MetricsService* metrics) {
   std::unique_ptr<ApiServer> server(new ApiServer());
-  server->router_ = makeApiRouter(traces);
+  server->router_ = makeApiRouter(traces, metrics, options.version);
   http::ServerOptions http_options;
   http_options.endpoint = options.endpoint;
   http_options.threads = options.threads;
   http_options.idle_timeout = options.idle_timeout;
-  // Query requests carry no body worth the name.
-  http_options.max_body_bytes = 64u << 10;
+  // Query requests carry no body worth the name (a form-POSTed PromQL query at most).
+  http_options.max_body_bytes = 1u << 20;
   http_options.name = "query-api";
   const Router* router = server->router_.get();
   auto http_server = http::Server::start(

@@ -1,5 +1,6 @@
 // ApiServer: the query HTTP API on one listener (default 127.0.0.1:16686) — Jaeger v1
-// (/api/...) and v3 (/api/v3/...) over query::TraceService. Started by app/ (serve); the
+// (/api/...) and v3 (/api/v3/...) over query::TraceService, and Prometheus's /api/v1/... over
+// query::MetricsService when there is a metrics store. Started by app/ (serve); the
 // TraceService must outlive the server. Handlers run on the server's threads and may block on
 // storage reads, hence a few threads. stop() is idempotent and also runs on destruction.
 #pragma once
@@ -11,6 +12,7 @@
 
 #include "common/http/server.h"
 #include "common/status.h"
+#include "query/metrics/metrics_service.h"
 #include "query/traces/trace_service.h"
 
 namespace periscope::api {
@@ -21,13 +23,16 @@ struct ApiOptions {
   std::string endpoint = "127.0.0.1:16686";  // host:port; port 0 picks a free port (tests)
   int threads = 4;
   std::chrono::milliseconds idle_timeout{60'000};
+  std::string version = "0.0.0";  // Periscope's, for /api/v1/status/buildinfo
 };
 
 class ApiServer {
  public:
   // Binds and starts serving; a bind error (e.g. address in use) is returned here.
+  // `metrics` may be null (no metrics store: the Prometheus endpoints are not served).
   static Result<std::unique_ptr<ApiServer>> start(const ApiOptions& options,
-                                                  query::TraceService& traces);
+                                                  query::TraceService& traces,
+                                                  const query::MetricsService* metrics = nullptr);
   ~ApiServer();
   ApiServer(const ApiServer&) = delete;
   ApiServer& operator=(const ApiServer&) = delete;
@@ -46,6 +51,8 @@ class ApiServer {
 
 // The router ApiServer serves: every endpoint, and 404/405/400 answers in the envelope of the
 // API family the path belongs to (v3 under /api/v3/, v1 elsewhere). For tests and embedding.
-std::unique_ptr<Router> makeApiRouter(query::TraceService& traces);
+std::unique_ptr<Router> makeApiRouter(query::TraceService& traces,
+                                      const query::MetricsService* metrics = nullptr,
+                                      std::string version = "0.0.0");
 
 }  // namespace periscope::api

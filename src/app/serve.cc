@@ -104,11 +104,13 @@ int runServe(const ServeOptions& options) {
 
   Backend backend;
   component::Registry registry;
-  components::registerBuiltins(registry, [&backend]() -> Result<storage::TraceWriter*> {
+  components::store_exporter::StoreProviders stores;
+  stores.traces = [&backend]() -> Result<storage::TraceWriter*> {
     auto store = backend.tracesStore();
     if (!store.isOk()) return store.status();
     return static_cast<storage::TraceWriter*>(*store);
-  });
+  };
+  components::registerBuiltins(registry, std::move(stores));
   pipeline::ServiceConfig config;
   config::Diagnostics diags;
   BackendConfig backend_config;

@@ -14,7 +14,7 @@
 
 namespace periscope::components {
 
-void registerBuiltins(component::Registry& registry, store_exporter::StoreProvider store) {
+void registerBuiltins(component::Registry& registry, store_exporter::StoreProviders stores) {
   // receivers
   registry.add(otlp_receiver::makeFactory());
   // processors
@@ -26,7 +26,7 @@ void registerBuiltins(component::Registry& registry, store_exporter::StoreProvid
   registry.add(nop_exporter::makeFactory());
   registry.add(otlp_exporter::makeFactory());
   registry.add(otlphttp_exporter::makeFactory());
-  registry.add(store_exporter::makeFactory(std::move(store)));
+  registry.add(store_exporter::makeFactory(std::move(stores)));
   // extensions
   registry.add(file_storage::makeFactory());
   registry.add(health_check::makeFactory());

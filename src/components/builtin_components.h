@@ -6,8 +6,8 @@
 
 namespace periscope::components {
 
-// `store`: how the `store` exporter reaches the embedded store; without it (validate,
+// `stores`: how the `store` exporter reaches the embedded stores; without them (validate,
 // components) the exporter can be configured and validated but not created.
-void registerBuiltins(component::Registry& registry, store_exporter::StoreProvider store = {});
+void registerBuiltins(component::Registry& registry, store_exporter::StoreProviders stores = {});
 
 }  // namespace periscope::components

@@ -18,6 +18,14 @@ inline void writeNull(model::otlp::JsonWriter& w, std::string& out) {
   out.append("null");
 }
 
+// Writes `raw` (already valid JSON, e.g. a number in a chosen format) as the next value,
+// through integer(0) for the comma state, then patched like writeNull.
+inline void writeRaw(model::otlp::JsonWriter& w, std::string& out, std::string_view raw) {
+  w.integer(0);
+  out.pop_back();
+  out.append(raw);
+}
+
 // An object key taken from data: JsonWriter::key writes keys verbatim, so escape it first.
 inline void writeDataKey(model::otlp::JsonWriter& w, std::string_view key) {
   std::string quoted;

@@ -1,8 +1,8 @@
-// `store` exporter: writes spans into Periscope's embedded trace store (the backend behind the
-// query API on :16686). Success means the spans are in the store's WAL as durably as
+// `store` exporter: writes spans and metrics into Periscope's embedded stores (the backend
+// behind the query API on :16686). Success means the data is in the store's WAL as durably as
 // `storage.wal.fsync` promises, so a receiver's success answer survives a crash.
-// The store itself is configured in the top-level `storage:` section and opened by the server;
-// this component only hands batches to it.
+// The stores are configured in the top-level `storage:` section and opened by the server;
+// this component only hands batches to them.
 #pragma once
 
 #include <functional>
@@ -10,13 +10,18 @@
 
 #include "common/status.h"
 #include "pipeline/factories.h"
+#include "storage/signals/metrics/metrics_writer.h"
 #include "storage/signals/traces/trace_writer.h"
 
 namespace periscope::components::store_exporter {
 
-// Gives the exporter the running store; an error when the process has none (e.g. `validate`).
-using StoreProvider = std::function<Result<storage::TraceWriter*>()>;
+// How the exporter reaches the running stores, one per signal; a provider returns an error when
+// the process has no such store (e.g. `validate`), and an empty one means the same.
+struct StoreProviders {
+  std::function<Result<storage::TraceWriter*>()> traces;
+  std::function<Result<storage::metrics::MetricsWriter*>()> metrics;
+};
 
-std::unique_ptr<pipeline::ExporterFactory> makeFactory(StoreProvider provider);
+std::unique_ptr<pipeline::ExporterFactory> makeFactory(StoreProviders providers);
 
 }  // namespace periscope::components::store_exporter
