@@ -7,6 +7,7 @@
 #include "app/config_loader.h"
 #include "app/docs.h"
 #include "app/loadgen/loadgen.h"
+#include "app/query_cli.h"
 #include "app/serve.h"
 #include "app/traces_cli.h"
 #include "common/logging.h"
@@ -27,6 +28,7 @@ void mainUsage() {
       "  components  list the built-in components (--markdown: reference docs)\n"
       "  loadgen     send synthetic OTLP load to an endpoint\n"
       "  traces      show a trace as a span tree, or search traces, on a running server\n"
+      "  query       run a PromQL query on a running server (table or sparklines)\n"
       "  version     print the version\n\n"
       "Run `periscope <command> --help` for a command's options.");
 }
@@ -171,6 +173,7 @@ int runCli(int argc, char** argv) {
   if (cmd == "components") return runComponents(rest_argc, rest);
   if (cmd == "loadgen") return loadgen::runCli(rest_argc, rest);
   if (cmd == "traces") return traces::runCli(rest_argc, rest);
+  if (cmd == "query") return query_cli::runCli(rest_argc, rest);
   std::fprintf(stderr, "periscope: unknown command \"%s\"\n\n", cmd.c_str());
   mainUsage();
   return 2;
