@@ -78,10 +78,14 @@ def main():
         elif l.startswith("eval"):
             lineno = i
             m = re.match(r"(eval|eval_ordered|eval_fail) instant at (\S+) (.*)", l)
+            r = re.match(r"(eval|eval_fail) range from (\S+) to (\S+) step (\S+) (.*)", l)
             body = []
             while i < len(lines) and lines[i][:1] in (" ", "\t"):
                 body.append(lines[i].strip()); i += 1
             if m: cases.append((lineno, m.group(1), dur(m.group(2)), m.group(3), body))
+            if r:
+                a, b, st = dur(r.group(2)), dur(r.group(3)), dur(r.group(4))
+                cases.append((lineno, "range:" + r.group(1), (a, b, st), r.group(5), body))
     sections.append((series, cases))
     fill = {}
     for series, cases in sections:
@@ -95,7 +99,10 @@ def main():
             n = max(pts) // step + 1 if pts else 0
             vals = [pts.get(k * step) for k in range(n)]
             inputs.append({"series": lab, "values": " ".join(fmtv(v) for v in vals)})
-        tests = [{"expr": q, "eval_time": f"{t}ms", "exp_samples": []} for (_, _, t, q, _) in cases]
+        tests = []
+        for (_, kind, t, q, _) in cases:
+            for ts in (range(t[0], t[1] + 1, t[2]) if kind.startswith("range:") else [t]):
+                tests.append({"expr": q, "eval_time": f"{ts}ms", "exp_samples": []})
         doc = {"evaluation_interval": "1m", "tests": [{"interval": f"{step}ms", "input_series": inputs, "promql_expr_test": tests}]}
         with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as f:
             json.dump(doc, f)
@@ -112,6 +119,9 @@ def main():
             got = re.search(r"got: (.*)", block, re.S)
             results.setdefault(key, []).append("ERROR " + err.group(1) if err else (got.group(1).strip() if got else block))
         for (lineno, kind, t, q, body) in cases:
+            if kind.startswith("range:"):
+                check_range(path, lineno, kind, t, q, body, results, fill, show)
+                continue
             got = results.get((q, fmt_promtool_time(t)))
             prom = parse_got(got)
             mine = [normalize(b) for b in body if not b.startswith("#")]
@@ -123,9 +133,11 @@ def main():
                 continue
             if prom is not None and prom[0] == "error":
                 print(f"{path}:{lineno}: {q}\n    prom ERROR: {prom[1]}\n"); continue
-            fill[lineno] = [] if prom is None else prom[1]
-            if not same(mine, fill[lineno]) or show:
-                print(f"{path}:{lineno}: at {t/1000:g}s {q}\n    file: {mine}\n    prom: {fill[lineno]}\n")
+            want = [] if prom is None else prom[1]
+            if kind != "eval_ordered":  # promtool sorts its output: keep the file's order
+                fill[lineno] = want
+            if not same(mine, want) or show:
+                print(f"{path}:{lineno}: at {t/1000:g}s {q}\n    file: {mine}\n    prom: {want}\n")
     if "--fill" in sys.argv:
         out, i = [], 0
         while i < len(lines):
@@ -136,6 +148,26 @@ def main():
                     i += 1
                 out += ["  " + e for e in fill[ln]]
         open(path, "w").write("\n".join(out))
+
+def check_range(path, lineno, kind, t, q, body, results, fill, show):
+    steps = list(range(t[0], t[1] + 1, t[2]))
+    series = {}
+    for k, ts in enumerate(steps):
+        prom = parse_got(results.get((q, fmt_promtool_time(ts))))
+        if prom is None: continue
+        if prom[0] == "error":
+            if kind != "range:eval_fail": print(f"{path}:{lineno}: {q} at {ts}ms\n    prom ERROR: {prom[1]}\n")
+            return
+        for e in prom[1]:
+            lab, v = e.rsplit(" ", 1) if "{" in e else ("{}", e)
+            series.setdefault(lab, ["_"] * len(steps))[k] = v
+    if kind == "range:eval_fail":
+        print(f"{path}:{lineno}: range eval_fail {q}: Prometheus gave no error per step\n"); return
+    want = sorted(f"{lab} {' '.join(vals)}" for lab, vals in series.items())
+    mine = sorted(" ".join(b.split()) for b in body if not b.startswith("#"))
+    if mine != want or show:
+        print(f"{path}:{lineno}: range {q}\n    file: {mine}\n    prom: {want}\n")
+    fill[lineno] = want
 
 def fmtnum(v):
     if math.isnan(v): return "NaN"
