@@ -22,7 +22,9 @@ struct EngineOptions {
   // Samples loaded into memory by one query (Prometheus's --query.max-samples).
   size_t max_samples = 50'000'000;
   std::chrono::milliseconds timeout{std::chrono::minutes(2)};
-  size_t max_points_per_series = 11'000;  // range queries: (end-start)/step + 1 ≤ this
+  size_t max_points_per_series = 11'000;  // range queries: (end-start)/step ≤ this, as Prometheus
+  // Step of subqueries written without one (`x[1h:]`): Prometheus's global evaluation_interval.
+  int64_t subquery_step_ms = 60 * 1000;
 };
 
 struct Point {
