@@ -284,24 +284,37 @@ class Builder {
     auto& out = out_.resources();
     out.reserve(resources_.size());
     for (const ResourceGroup& r : resources_) {
-      if (r.scopes.empty()) continue;  // only a target_info
+      // Metrics whose samples were all dropped, and resources with only a target_info, vanish.
+      size_t scopes = 0;
+      for (uint32_t id : r.scopes) scopes += metricsWithPoints(scopes_[id]) > 0 ? 1 : 0;
+      if (scopes == 0) continue;
       model::ResourceMetrics rm;
       rm.has_resource = true;
       rm.resource.attributes = resourceAttributes(r);
-      rm.scope_metrics = arena_.allocArray<model::ScopeMetrics>(r.scopes.size());
-      for (size_t si = 0; si < r.scopes.size(); ++si) {
-        const ScopeGroup& scope = scopes_[r.scopes[si]];
-        model::ScopeMetrics& sm = rm.scope_metrics[si];
+      rm.scope_metrics = arena_.allocArray<model::ScopeMetrics>(scopes);
+      size_t si = 0;
+      for (uint32_t id : r.scopes) {
+        const ScopeGroup& scope = scopes_[id];
+        size_t metrics = metricsWithPoints(scope);
+        if (metrics == 0) continue;
+        model::ScopeMetrics& sm = rm.scope_metrics[si++];
         sm.has_scope = true;
         sm.scope.name = scope.name;
         sm.scope.version = scope.version;
-        sm.metrics = arena_.allocArray<model::Metric>(scope.metrics.size());
-        for (size_t mi = 0; mi < scope.metrics.size(); ++mi) {
-          fillMetric(metrics_[scope.metrics[mi]], sm.metrics[mi]);
+        sm.metrics = arena_.allocArray<model::Metric>(metrics);
+        size_t mi = 0;
+        for (uint32_t metric : scope.metrics) {
+          if (metrics_[metric].points > 0) fillMetric(metrics_[metric], sm.metrics[mi++]);
         }
       }
       out.push_back(rm);
     }
+  }
+
+  size_t metricsWithPoints(const ScopeGroup& scope) const {
+    size_t n = 0;
+    for (uint32_t id : scope.metrics) n += metrics_[id].points > 0 ? 1 : 0;
+    return n;
   }
 
   model::Attributes resourceAttributes(const ResourceGroup& r) {
