@@ -95,7 +95,9 @@ struct Shape {
 
 class MetadataIndex {
  public:
-  explicit MetadataIndex(const std::vector<model::prom::RemoteMetadata>& metadata) {
+  MetadataIndex(const std::vector<model::prom::RemoteMetadata>& metadata,
+                const MetadataCache* cache, Arena& arena)
+      : cache_(cache), arena_(arena) {
     for (const auto& md : metadata) by_family_[md.family] = &md;
   }
 
@@ -125,8 +127,10 @@ class MetadataIndex {
 
  private:
   const model::prom::RemoteMetadata* find(std::string_view family) const {
-    auto it = by_family_.find(family);
-    return it == by_family_.end() ? nullptr : it->second;
+    if (auto it = by_family_.find(family); it != by_family_.end()) return it->second;
+    const model::prom::RemoteMetadata* md = cache_ ? cache_->find(family, arena_) : nullptr;
+    if (md != nullptr) by_family_[md->family] = md;  // the arena copy outlives the index
+    return md;
   }
   static model::MetricType typeOf(const model::prom::RemoteMetadata& md, std::string_view) {
     switch (md.type) {
@@ -138,7 +142,9 @@ class MetadataIndex {
         return model::MetricType::kGauge;  // classic histograms and summaries stay as series
     }
   }
-  std::unordered_map<std::string_view, const model::prom::RemoteMetadata*> by_family_;
+  const MetadataCache* cache_;
+  Arena& arena_;
+  mutable std::unordered_map<std::string_view, const model::prom::RemoteMetadata*> by_family_;
 };
 
 std::string_view typeName(RemoteMetricType t) {
@@ -211,7 +217,7 @@ class Builder {
         options_(options),
         out_(out),
         arena_(out.arena()),
-        metadata_(request.metadata) {}
+        metadata_(request.metadata, options.cache, out.arena()) {}
 
   Result<Conversion> run() {
     PERISCOPE_RETURN_IF_ERROR(group());

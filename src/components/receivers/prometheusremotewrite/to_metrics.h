@@ -4,9 +4,10 @@
 // other labels → point attributes; metadata type → counter: monotonic cumulative sum,
 // info/stateset: non-monotonic cumulative sum, everything else (gauge, unknown, absent, and the
 // `_bucket`/`_sum`/`_count`/quantile series of histograms and summaries) → gauge, named and
-// labelled exactly as sent; stale NaN → FLAG_NO_RECORDED_VALUE. `target_info` series become
-// resource attributes of their job/instance (same request only). Called by the receiver's
-// request handler; the result holds views into the decoded request, which shares its arena.
+// labelled exactly as sent (metadata from the request, else from earlier ones); stale NaN →
+// FLAG_NO_RECORDED_VALUE. `target_info` series become resource attributes of their job/instance
+// (same request only). Called by the receiver's request handler; the result holds views into the
+// decoded request, which shares its arena.
 #pragma once
 
 #include <cstdint>
@@ -14,6 +15,7 @@
 #include <string>
 
 #include "common/status.h"
+#include "components/receivers/prometheusremotewrite/metadata_cache.h"
 #include "model/batch.h"
 #include "model/prometheus/remote_write.h"
 
@@ -22,6 +24,8 @@ namespace periscope::components::prometheusremotewrite_receiver {
 struct ConversionOptions {
   // Samples older than this are dropped and counted (time_threshold); INT64_MIN keeps all.
   int64_t min_timestamp_ms = std::numeric_limits<int64_t>::min();
+  // Metadata of earlier requests, consulted when the request has none for a family.
+  const MetadataCache* cache = nullptr;
 };
 
 struct Conversion {

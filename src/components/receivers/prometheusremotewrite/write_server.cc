@@ -127,7 +127,9 @@ void WriteServer::handle(http::Request&& req, http::Respond respond) {
     return;
   }
   size_t samples = request->sampleCount();
+  metadata_.update(request->metadata);
   ConversionOptions options;
+  options.cache = &metadata_;
   if (config_.time_threshold > 0) {
     options.min_timestamp_ms = now_ms_() - config_.time_threshold * 3'600'000;
   }

@@ -11,6 +11,7 @@
 
 #include "common/http/server.h"
 #include "components/receivers/prometheusremotewrite/config.h"
+#include "components/receivers/prometheusremotewrite/metadata_cache.h"
 #include "pipeline/consumer.h"
 #include "pipeline/obsreport.h"
 
@@ -38,6 +39,7 @@ class WriteServer {
   pipeline::Consumer<model::Metrics>* next_;
   std::string id_;
   pipeline::ReceiverObs obs_;
+  MetadataCache metadata_;
   std::unique_ptr<http::Server> server_;
 };
 

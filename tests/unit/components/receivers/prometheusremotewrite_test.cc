@@ -167,6 +167,21 @@ TEST_F(RemoteWriteReceiverTest, StaleMarkersExemplarsAndScopeLabels) {
       R"({"resourceMetrics":[{"resource":{},"scopeMetrics":[{"scope":{"name":"lib","version":"1.2"},"metrics":[{"name":"g","gauge":{"dataPoints":[{"timeUnixNano":"1700000000000000000","asDouble":"NaN","flags":1}]}}]},{"scope":{},"metrics":[{"name":"c_total","gauge":{"dataPoints":[{"timeUnixNano":"1699999999000000000","asDouble":1,"exemplars":[{"filteredAttributes":[{"key":"user","value":{"stringValue":"ann"}}],"timeUnixNano":"1699999999000000000","asDouble":0.5,"spanId":"0001020304050607","traceId":"000102030405060708090a0b0c0d0e0f"}]},{"timeUnixNano":"1700000000000000000","asDouble":2}]}}]}]}]})");
 }
 
+TEST_F(RemoteWriteReceiverTest, MetadataOfEarlierRequestsApplies) {
+  // Prometheus sends metadata in requests of their own, without series.
+  prometheus::WriteRequest md;
+  addMetadata(md, prometheus::MetricMetadata::COUNTER, "jobs_total", "Jobs.");
+  ASSERT_EQ(write(md).status, 204);
+  EXPECT_TRUE(sink_.batches.empty());
+  prometheus::WriteRequest req;
+  addSeries(req, {{"__name__", "jobs_total"}}, {{3, kNowMs}});
+  ASSERT_EQ(write(req).status, 204);
+  ASSERT_EQ(sink_.batches.size(), 1u);
+  EXPECT_EQ(
+      sink_.batches[0],
+      R"({"resourceMetrics":[{"resource":{},"scopeMetrics":[{"scope":{},"metrics":[{"name":"jobs_total","description":"Jobs.","sum":{"dataPoints":[{"timeUnixNano":"1700000000000000000","asDouble":3}],"aggregationTemporality":2,"isMonotonic":true},"metadata":[{"key":"prometheus.type","value":{"stringValue":"counter"}}]}]}]}]})");
+}
+
 TEST_F(RemoteWriteReceiverTest, BadSeriesAreRefusedWithTheirNameAndIndex) {
   prometheus::WriteRequest req;
   addSeries(req, {{"__name__", "ok"}}, {{1, kNowMs}});
