@@ -28,11 +28,34 @@ const config::Schema<RemoteWriteQueue>& RemoteWriteQueue::schema() {
   return s;
 }
 
-Config::Config() {
-  // The collector's defaults for this exporter: short, quick retries.
-  retry_on_failure.initial_interval = std::chrono::milliseconds(50);
-  retry_on_failure.max_interval = std::chrono::milliseconds(200);
-  retry_on_failure.max_elapsed_time = std::chrono::minutes(1);
+RetrySettings::RetrySettings() {
+  initial_interval = std::chrono::milliseconds(50);
+  max_interval = std::chrono::milliseconds(200);
+  max_elapsed_time = std::chrono::minutes(1);
+}
+
+const config::Schema<RetrySettings>& RetrySettings::schema() {
+  // The base's members, seen as members of this type so that the defaults shown are ours.
+  using B = pipeline::RetrySettings;
+  using R = RetrySettings;
+  static const auto s =
+      config::Schema<R>()
+          .field<bool>("enabled", static_cast<bool R::*>(&B::enabled), "Retry retryable failures.")
+          .field<config::Duration>("initial_interval",
+                                   static_cast<config::Duration R::*>(&B::initial_interval),
+                                   "Wait after the first failure.")
+          .field<config::Duration>("max_interval",
+                                   static_cast<config::Duration R::*>(&B::max_interval),
+                                   "Upper bound of one wait.")
+          .field<double>("multiplier", static_cast<double R::*>(&B::multiplier),
+                         "Growth of the wait per retry.")
+          .field<double>("randomization_factor",
+                         static_cast<double R::*>(&B::randomization_factor),
+                         "Each wait is drawn from [w*(1-f), w*(1+f)].")
+          .field<config::Duration>("max_elapsed_time",
+                                   static_cast<config::Duration R::*>(&B::max_elapsed_time),
+                                   "Give up (drop and count) after this long; 0 retries forever.");
+  return s;
 }
 
 const config::Schema<Config>& Config::schema() {
@@ -58,7 +81,7 @@ const config::Schema<Config>& Config::schema() {
                  "requests.")
           .field("remote_write_queue", &Config::remote_write_queue,
                  "The sending queue: enabled, queue_size, num_consumers.")
-          .field<pipeline::RetrySettings>("retry_on_failure", &Config::retry_on_failure,
+          .field("retry_on_failure", &Config::retry_on_failure,
                                           pipeline::kRetryDoc)
           .field<pipeline::CircuitBreakerSettings>("circuit_breaker", &Config::circuit_breaker,
                                                    pipeline::kCircuitBreakerDoc);
@@ -107,7 +130,10 @@ Status Config::validate() const {
 }
 
 pipeline::ExporterHelperConfig Config::helper() const {
-  pipeline::ExporterHelperConfig h = *this;
+  pipeline::ExporterHelperConfig h;
+  h.timeout = timeout;
+  h.retry_on_failure = retry_on_failure;
+  h.circuit_breaker = circuit_breaker;
   h.sending_queue.enabled = remote_write_queue.enabled;
   h.sending_queue.queue_size = static_cast<uint64_t>(remote_write_queue.queue_size);
   h.sending_queue.num_consumers = 1;

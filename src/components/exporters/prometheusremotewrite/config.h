@@ -30,9 +30,16 @@ struct RemoteWriteQueue {
   static const config::Schema<RemoteWriteQueue>& schema();
 };
 
-struct Config : pipeline::ExporterHelperConfig {
-  Config();
+// retry_on_failure with this exporter's defaults in the collector (50ms, 200ms, 1m), so that
+// the generated reference shows them.
+struct RetrySettings : pipeline::RetrySettings {
+  RetrySettings();
+  static const config::Schema<RetrySettings>& schema();
+};
+
+struct Config : component::Config {
   std::string endpoint;
+  config::Duration timeout = std::chrono::seconds(5);
   std::map<std::string, std::string> headers;
   std::string namespace_;  // `namespace`: prefix of every metric name
   std::map<std::string, std::string> external_labels;
@@ -42,6 +49,8 @@ struct Config : pipeline::ExporterHelperConfig {
   bool send_metadata = false;
   int64_t max_batch_size_bytes = 3'000'000;
   RemoteWriteQueue remote_write_queue;
+  RetrySettings retry_on_failure;
+  pipeline::CircuitBreakerSettings circuit_breaker;
   static const config::Schema<Config>& schema();
   Status validate() const override;
   // The exporter helper's settings: remote_write_queue becomes a sending queue with one
