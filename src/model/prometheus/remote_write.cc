@@ -197,9 +197,8 @@ class Decoder {
       switch (f.number()) {
         case kMetadataType:
           if (f.wireType() != wire::kVarint) return wrongType(f, "MetricMetadata.type");
-          // Unknown enum values (a newer sender) read as UNKNOWN, as proto3 does.
-          out.type =
-              f.value <= 7 ? static_cast<RemoteMetricType>(f.value) : RemoteMetricType::kUnknown;
+          // Kept as sent (proto3 enums are open); consumers read unknown values as UNKNOWN.
+          out.type = static_cast<RemoteMetricType>(static_cast<int32_t>(f.value));
           break;
         case kMetadataFamily:
         case kMetadataHelp:

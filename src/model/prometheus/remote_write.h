@@ -16,7 +16,8 @@
 
 namespace periscope::model::prom {
 
-// MetricMetadata.type as on the wire (remote write knows more types than MetricKind).
+// MetricMetadata.type as on the wire (remote write knows more types than MetricKind); values
+// past kStateset from newer senders are kept as sent.
 enum class RemoteMetricType : int32_t {
   kUnknown = 0,
   kCounter = 1,
