@@ -5,18 +5,21 @@
 #include "components/exporters/nop/nop_exporter.h"
 #include "components/exporters/otlp/otlp_exporter.h"
 #include "components/exporters/otlphttp/otlphttp_exporter.h"
+#include "components/exporters/prometheusremotewrite/prometheusremotewrite_exporter.h"
 #include "components/exporters/store/store_exporter.h"
 #include "components/extensions/file_storage/file_storage.h"
 #include "components/extensions/health_check/health_check.h"
 #include "components/processors/batch/factory.h"
 #include "components/processors/memory_limiter/factory.h"
 #include "components/receivers/otlp/factory.h"
+#include "components/receivers/prometheusremotewrite/factory.h"
 
 namespace periscope::components {
 
 void registerBuiltins(component::Registry& registry, store_exporter::StoreProviders stores) {
   // receivers
   registry.add(otlp_receiver::makeFactory());
+  registry.add(prometheusremotewrite_receiver::makeFactory());
   // processors
   registry.add(batch::makeFactory());
   registry.add(memory_limiter::makeFactory());
@@ -26,6 +29,7 @@ void registerBuiltins(component::Registry& registry, store_exporter::StoreProvid
   registry.add(nop_exporter::makeFactory());
   registry.add(otlp_exporter::makeFactory());
   registry.add(otlphttp_exporter::makeFactory());
+  registry.add(prometheusremotewrite_exporter::makeFactory());
   registry.add(store_exporter::makeFactory(std::move(stores)));
   // extensions
   registry.add(file_storage::makeFactory());

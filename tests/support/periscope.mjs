@@ -20,6 +20,7 @@ const LISTENERS = {
   'health check listening': 'health',
   'self-metrics listening': 'metrics',
   'query API listening': 'query',
+  'Prometheus remote write listening': 'promrw',
 };
 
 export class Periscope {

@@ -1,11 +1,7 @@
 #include "components/exporters/otlphttp/otlphttp_exporter.h"
 
-#include <curl/curl.h>
-
-#include <algorithm>
-#include <mutex>
-
 #include "common/compression.h"
+#include "common/http/client.h"
 #include "model/otlp/json_encoder.h"
 #include "model/otlp/proto_encoder.h"
 #include "pipeline/helpers/sync_exporter.h"
@@ -58,48 +54,12 @@ Status statusFromHttp(long code, const std::string& retry_after, const std::stri
 
 namespace {
 
-constexpr size_t kMaxResponseBytes = 4 << 20;
-
-struct CurlGlobal {
-  CurlGlobal() { curl_global_init(CURL_GLOBAL_DEFAULT); }
-};
-
-size_t onBody(char* data, size_t size, size_t n, void* user) {
-  auto* out = static_cast<std::string*>(user);
-  size_t len = size * n;
-  // Keep at most kMaxResponseBytes (a hostile server cannot make us buffer more), but keep
-  // reading: aborting would turn a delivered request into a retry and a duplicate.
-  if (out->size() < kMaxResponseBytes)
-    out->append(data, std::min(len, kMaxResponseBytes - out->size()));
-  return len;
-}
-
-size_t onHeader(char* data, size_t size, size_t n, void* user) {
-  std::string_view line(data, size * n);
-  constexpr std::string_view kName = "retry-after:";
-  if (line.size() > kName.size()) {
-    std::string lower(line.substr(0, kName.size()));
-    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (lower == kName) {
-      std::string v(line.substr(kName.size()));
-      while (!v.empty() && (v.back() == '\r' || v.back() == '\n' || v.back() == ' ')) v.pop_back();
-      while (!v.empty() && v.front() == ' ') v.erase(0, 1);
-      *static_cast<std::string*>(user) = v;
-    }
-  }
-  return size * n;
-}
-
 class Exporter final : public pipeline::SyncExporter {
  public:
   Exporter(const component::Settings& s, const Config& c,
            const std::vector<pipeline::Signal>& signals)
       : SyncExporter(s, signals, c), config_(c) {
-    static CurlGlobal global;
     compression::parseEncoding(config_.compression, encoding_);
-  }
-  ~Exporter() override {
-    for (CURL* h : idle_) curl_easy_cleanup(h);
   }
 
  protected:
@@ -134,68 +94,27 @@ class Exporter final : public pipeline::SyncExporter {
       if (!c.isOk()) return c.status();
       body = std::move(c).value();
     }
-    CURL* h = acquire();
-    curl_slist* headers = nullptr;
-    headers = curl_slist_append(
-        headers, json ? "Content-Type: application/json" : "Content-Type: application/x-protobuf");
-    std::string enc_header;
+    std::vector<std::string> headers = {json ? "Content-Type: application/json"
+                                             : "Content-Type: application/x-protobuf"};
     if (encoding_ != compression::Encoding::kIdentity) {
-      enc_header = "Content-Encoding: " + std::string(compression::encodingName(encoding_));
-      headers = curl_slist_append(headers, enc_header.c_str());
+      headers.push_back("Content-Encoding: " + std::string(compression::encodingName(encoding_)));
     }
-    headers = curl_slist_append(headers, "Expect:");
-    std::vector<std::string> extra;
-    for (const auto& [k, v] : config_.headers) {
-      extra.push_back(k + ": " + v);
-      headers = curl_slist_append(headers, extra.back().c_str());
+    for (const auto& [k, v] : config_.headers) headers.push_back(k + ": " + v);
+    auto response = client_.post(
+        url, body, headers, std::chrono::duration_cast<std::chrono::milliseconds>(config_.timeout));
+    if (!response.isOk()) {
+      return unavailable("export to " + url +
+                         " failed: " + std::string(response.status().message()));
     }
-    std::string response, retry_after;
-    curl_easy_setopt(h, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(h, CURLOPT_POST, 1L);
-    curl_easy_setopt(h, CURLOPT_POSTFIELDS, body.data());
-    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, onBody);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &response);
-    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, onHeader);
-    curl_easy_setopt(h, CURLOPT_HEADERDATA, &retry_after);
-    curl_easy_setopt(
-        h, CURLOPT_TIMEOUT_MS,
-        static_cast<long>(
-            std::chrono::duration_cast<std::chrono::milliseconds>(config_.timeout).count()));
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    CURLcode rc = curl_easy_perform(h);
-    long code = 0;
-    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
-    curl_slist_free_all(headers);
-    release(h);
-    if (rc != CURLE_OK) {
-      return unavailable("export to " + url + " failed: " + curl_easy_strerror(rc));
-    }
-    std::string text = response.find('\0') == std::string::npos ? response : std::string();
-    Status st = statusFromHttp(code, retry_after, text);
+    Status st = statusFromHttp(response->status, response->retry_after, response->text());
     if (!st.isOk())
       return {st.code(), "export to " + url + " failed: " + std::string(st.message())};
     return st;
   }
 
-  CURL* acquire() {
-    std::lock_guard lock(mu_);
-    if (idle_.empty()) return curl_easy_init();
-    CURL* h = idle_.back();
-    idle_.pop_back();
-    curl_easy_reset(h);
-    return h;
-  }
-  void release(CURL* h) {
-    std::lock_guard lock(mu_);
-    idle_.push_back(h);  // keeps the connection for reuse
-  }
-
   Config config_;
   compression::Encoding encoding_ = compression::Encoding::kIdentity;
-  std::mutex mu_;
-  std::vector<CURL*> idle_;
+  http::Client client_;
 };
 
 }  // namespace
