@@ -11,12 +11,14 @@
 #include "components/processors/batch/factory.h"
 #include "components/processors/memory_limiter/factory.h"
 #include "components/receivers/otlp/factory.h"
+#include "components/receivers/prometheus/factory.h"
 
 namespace periscope::components {
 
 void registerBuiltins(component::Registry& registry, store_exporter::StoreProvider store) {
   // receivers
   registry.add(otlp_receiver::makeFactory());
+  registry.add(prometheus_receiver::makeFactory());
   // processors
   registry.add(batch::makeFactory());
   registry.add(memory_limiter::makeFactory());
