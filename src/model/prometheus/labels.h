@@ -31,8 +31,12 @@ using Labels = std::vector<Label>;
 
 // Prometheus's stale marker: a NaN with this exact bit pattern ends a series (staleness).
 inline constexpr uint64_t kStaleNaNBits = 0x7ff0000000000002ull;
-inline double staleNaN() { return std::bit_cast<double>(kStaleNaNBits); }
-inline bool isStaleNaN(double v) { return std::bit_cast<uint64_t>(v) == kStaleNaNBits; }
+inline double staleNaN() {
+  return std::bit_cast<double>(kStaleNaNBits);
+}
+inline bool isStaleNaN(double v) {
+  return std::bit_cast<uint64_t>(v) == kStaleNaNBits;
+}
 
 // Prometheus metric types, as in the text exposition format and remote-write metadata.
 enum class MetricKind : uint8_t { kUnknown, kCounter, kGauge, kHistogram, kSummary };

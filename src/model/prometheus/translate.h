@@ -5,6 +5,12 @@
 // exponential histograms as classic buckets at their exact boundaries, summaries as quantile
 // series, and delta sums/histograms accumulated to cumulative. Used by the metrics store and
 // by the prometheus and prometheusremotewrite exporters.
+// Choices where the spec leaves room: exponential histograms are downscaled to scale ≤ 8 and
+// ≤ 160 buckets; their negative buckets are counted in the zero bucket's `le` (cumulative counts
+// stay right, negative values are not resolved); delta exponential histograms and delta
+// non-monotonic sums are dropped (as the spec says) and counted in TranslateStats; a delta point
+// not newer than the last one of its series is dropped; a histogram `_sum` is written only when
+// the point has a sum; scope attributes are not copied to labels.
 #pragma once
 
 #include <cstdint>
@@ -19,9 +25,9 @@
 namespace periscope::model::prom {
 
 struct TranslateOptions {
-  bool add_metric_suffixes = true;                 // unit and `_total` suffixes
-  bool resource_to_telemetry_conversion = false;   // copy every resource attribute to labels
-  bool add_target_info = true;                     // one `target_info` series per resource
+  bool add_metric_suffixes = true;                // unit and `_total` suffixes
+  bool resource_to_telemetry_conversion = false;  // copy every resource attribute to labels
+  bool add_target_info = true;                    // one `target_info` series per resource
   // Delta series not updated for this long lose their accumulated state (bounded memory).
   int64_t delta_state_ttl_ms = 15 * 60 * 1000;
 };
@@ -60,8 +66,20 @@ class Translator {
 
 // Name building and sanitising, exposed for the receivers and tests.
 std::string prometheusMetricName(const Metric& metric, bool add_suffixes);
-std::string sanitizeLabelName(std::string_view name);   // invalid chars → '_', leading digit → "key_"
+std::string sanitizeLabelName(
+    std::string_view name);  // invalid chars → '_', leading digit → "key_"
 std::string sanitizeMetricName(std::string_view name);  // invalid chars → '_'
 std::string_view unitWord(std::string_view otel_unit);  // "s" → "seconds", "By" → "bytes", ...
+std::string_view perUnitWord(std::string_view otel_unit);  // "s" → "second", "h" → "hour", ...
+
+// A float as Prometheus prints `le` and `quantile` values: Go's strconv.FormatFloat(v, 'g', -1,
+// 64): shortest round-trip digits, exponent form ("1e+06", "1e-05") when the decimal exponent is
+// below -4 or at least 6; "+Inf", "-Inf", "NaN". Held inline so the hot path does not allocate.
+struct FloatText {
+  char buf[32];
+  uint8_t len = 0;
+  std::string_view view() const { return {buf, len}; }
+};
+FloatText formatFloat(double v);
 
 }  // namespace periscope::model::prom
