@@ -16,11 +16,9 @@ namespace periscope::model::prom {
 // The content type of this format, for the HTTP Content-Type header.
 inline constexpr std::string_view kTextContentType = "text/plain; version=0.0.4; charset=utf-8";
 
-// Go's strconv.FormatFloat(v, 'g', -1, 64): the shortest digits that round-trip, in exponent
-// form ("1e+06", "1.5e-05") when the decimal exponent is < -4 or >= 6; plus "+Inf", "-Inf",
-// "NaN".
+// A sample value as expfmt writes it: formatFloat() (translate.h: Go's 'g' format, "+Inf",
+// "-Inf", "NaN"), except that zero, negative zero included, is "0".
 void appendFloat(std::string& out, double v);
-std::string formatFloat(double v);
 
 // HELP text escapes `\` and newline; label values also escape `"`.
 void appendEscapedHelp(std::string& out, std::string_view help);

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include "model/prometheus/text_format_writer.h"
+#include "model/prometheus/translate.h"
 
 namespace periscope::components::prometheus_receiver {
 namespace {
@@ -74,7 +74,7 @@ Result<HttpAnswer> HttpClient::get(const std::string& url, std::chrono::millisec
   BodySink sink{&answer.body, max_body_bytes};
   std::string timeout_header =
       "X-Prometheus-Scrape-Timeout-Seconds: " +
-      model::prom::formatFloat(static_cast<double>(timeout.count()) / 1000.0);
+      std::string(model::prom::formatFloat(static_cast<double>(timeout.count()) / 1000.0).view());
   curl_slist* headers = curl_slist_append(nullptr, kAccept);
   headers = curl_slist_append(headers, timeout_header.c_str());
   curl_easy_setopt(h, CURLOPT_URL, url.c_str());

@@ -177,7 +177,8 @@ Status ScrapeConverter::parse(std::string_view body, prom::TextFormat format, in
     }
     PointDraft& pt = m.points[labelsKey(labels)];
     if (pt.attributes.empty()) pt.attributes = labels;
-    pt.time_ms = options_.honor_timestamps && p.timestampMs() ? *p.timestampMs() : time_ms;
+    if (where.role != Role::kCreated)
+      pt.time_ms = options_.honor_timestamps && p.timestampMs() ? *p.timestampMs() : time_ms;
     double v = p.value();
     switch (where.role) {
       case Role::kValue:

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "model/prometheus/text_format_writer.h"
+#include "model/prometheus/translate.h"
 
 namespace periscope::model::prom {
 namespace {
@@ -39,7 +40,7 @@ Result<std::vector<std::string>> entries(std::string_view text,
         std::string s = "SAMPLE " + std::string(p.name()) + " {";
         for (const LabelRef& l : p.labels())
           s += std::string(l.name) + "=[" + std::string(l.value) + "] ";
-        s += "} " + formatFloat(p.value());
+        s += "} " + std::string(formatFloat(p.value()).view());
         if (p.timestampMs()) s += " @" + std::to_string(*p.timestampMs());
         s += " line " + std::to_string(p.line());
         out.push_back(s);

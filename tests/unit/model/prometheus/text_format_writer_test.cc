@@ -9,6 +9,12 @@
 namespace periscope::model::prom {
 namespace {
 
+std::string text(double v) {
+  std::string s;
+  appendFloat(s, v);
+  return s;
+}
+
 TEST(TextFormatWriter, FloatsAreFormattedAsGoDoes) {
   const std::vector<std::pair<double, std::string>> cases = {
       {0, "0"},
@@ -32,7 +38,7 @@ TEST(TextFormatWriter, FloatsAreFormattedAsGoDoes) {
       {-std::numeric_limits<double>::infinity(), "-Inf"},
       {std::nan(""), "NaN"},
   };
-  for (const auto& [v, want] : cases) EXPECT_EQ(formatFloat(v), want) << want;
+  for (const auto& [v, want] : cases) EXPECT_EQ(text(v), want) << want;
 }
 
 TEST(TextFormatWriter, FamilyHeaderEscapesHelp) {
