@@ -5,6 +5,7 @@
 #include "components/exporters/nop/nop_exporter.h"
 #include "components/exporters/otlp/otlp_exporter.h"
 #include "components/exporters/otlphttp/otlphttp_exporter.h"
+#include "components/exporters/prometheus/prometheus_exporter.h"
 #include "components/exporters/store/store_exporter.h"
 #include "components/extensions/file_storage/file_storage.h"
 #include "components/extensions/health_check/health_check.h"
@@ -28,6 +29,7 @@ void registerBuiltins(component::Registry& registry, store_exporter::StoreProvid
   registry.add(nop_exporter::makeFactory());
   registry.add(otlp_exporter::makeFactory());
   registry.add(otlphttp_exporter::makeFactory());
+  registry.add(prometheus_exporter::makeFactory());
   registry.add(store_exporter::makeFactory(std::move(store)));
   // extensions
   registry.add(file_storage::makeFactory());
