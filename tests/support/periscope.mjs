@@ -20,6 +20,7 @@ const LISTENERS = {
   'health check listening': 'health',
   'self-metrics listening': 'metrics',
   'query API listening': 'query',
+  'prometheus exporter listening': 'prometheus',
 };
 
 export class Periscope {
