@@ -64,7 +64,7 @@ const config::Schema<GlobalConfig>& GlobalConfig::schema() {
           .field("scrape_timeout", &GlobalConfig::scrape_timeout,
                  "Default scrape timeout of the scrape configs.")
           .field("external_labels", &GlobalConfig::external_labels,
-                 "Accepted for compatibility; not applied (the collector ignores them too).");
+                 "Accepted for compatibility; not applied to scraped series.");
   return s;
 }
 
