@@ -6,6 +6,7 @@
 #include "components/exporters/otlp/otlp_exporter.h"
 #include "components/exporters/otlphttp/otlphttp_exporter.h"
 #include "components/exporters/prometheusremotewrite/prometheusremotewrite_exporter.h"
+#include "components/exporters/prometheus/prometheus_exporter.h"
 #include "components/exporters/store/store_exporter.h"
 #include "components/extensions/file_storage/file_storage.h"
 #include "components/extensions/health_check/health_check.h"
@@ -13,6 +14,7 @@
 #include "components/processors/memory_limiter/factory.h"
 #include "components/receivers/otlp/factory.h"
 #include "components/receivers/prometheusremotewrite/factory.h"
+#include "components/receivers/prometheus/factory.h"
 
 namespace periscope::components {
 
@@ -20,6 +22,7 @@ void registerBuiltins(component::Registry& registry, store_exporter::StoreProvid
   // receivers
   registry.add(otlp_receiver::makeFactory());
   registry.add(prometheusremotewrite_receiver::makeFactory());
+  registry.add(prometheus_receiver::makeFactory());
   // processors
   registry.add(batch::makeFactory());
   registry.add(memory_limiter::makeFactory());
@@ -31,6 +34,7 @@ void registerBuiltins(component::Registry& registry, store_exporter::StoreProvid
   registry.add(otlphttp_exporter::makeFactory());
   registry.add(prometheusremotewrite_exporter::makeFactory());
   registry.add(store_exporter::makeFactory(std::move(stores)));
+  registry.add(prometheus_exporter::makeFactory());
   // extensions
   registry.add(file_storage::makeFactory());
   registry.add(health_check::makeFactory());

@@ -240,6 +240,26 @@ struct FieldCodec<std::map<std::string, std::string>> {
   }
 };
 
+// e.g. Prometheus's scrape `params: {module: [http_2xx]}`.
+template <>
+struct FieldCodec<std::map<std::string, std::vector<std::string>>> {
+  static std::string typeName() { return "map of list of string"; }
+  static std::string show(const std::map<std::string, std::vector<std::string>>& m) {
+    return m.empty() ? "" : std::to_string(m.size()) + " entries";
+  }
+  static std::vector<FieldDoc> children() { return {}; }
+  static void decode(const Value& v, std::map<std::string, std::vector<std::string>>& out,
+                     Diagnostics& d) {
+    if (v.isNull()) return;
+    if (!v.isMap()) {
+      d.error(v, "expected a map, got " + v.kindName());
+      return;
+    }
+    for (const auto& [k, child] : v.entries)
+      FieldCodec<std::vector<std::string>>::decode(child, out[k], d);
+  }
+};
+
 // Nested structs that declare `static const Schema<S>& schema()`.
 template <typename S>
 struct FieldCodec<S, std::void_t<decltype(S::schema())>> {
