@@ -1,5 +1,6 @@
 #include "components/builtin_components.h"
 
+#include "components/connectors/spanmetrics/factory.h"
 #include "components/exporters/debug/debug_exporter.h"
 #include "components/exporters/file/file_exporter.h"
 #include "components/exporters/nop/nop_exporter.h"
@@ -27,6 +28,8 @@ void registerBuiltins(component::Registry& registry, store_exporter::StoreProvid
   registry.add(otlp_exporter::makeFactory());
   registry.add(otlphttp_exporter::makeFactory());
   registry.add(store_exporter::makeFactory(std::move(store)));
+  // connectors
+  registry.add(spanmetrics::makeFactory());
   // extensions
   registry.add(file_storage::makeFactory());
   registry.add(health_check::makeFactory());
