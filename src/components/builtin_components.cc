@@ -1,5 +1,6 @@
 #include "components/builtin_components.h"
 
+#include "components/connectors/servicegraph/factory.h"
 #include "components/connectors/spanmetrics/factory.h"
 #include "components/exporters/debug/debug_exporter.h"
 #include "components/exporters/file/file_exporter.h"
@@ -29,6 +30,7 @@ void registerBuiltins(component::Registry& registry, store_exporter::StoreProvid
   registry.add(otlphttp_exporter::makeFactory());
   registry.add(store_exporter::makeFactory(std::move(store)));
   // connectors
+  registry.add(servicegraph::makeFactory());
   registry.add(spanmetrics::makeFactory());
   // extensions
   registry.add(file_storage::makeFactory());
