@@ -1,5 +1,7 @@
 #include "components/builtin_components.h"
 
+#include "components/connectors/servicegraph/factory.h"
+#include "components/connectors/spanmetrics/factory.h"
 #include "components/exporters/debug/debug_exporter.h"
 #include "components/exporters/file/file_exporter.h"
 #include "components/exporters/nop/nop_exporter.h"
@@ -35,6 +37,9 @@ void registerBuiltins(component::Registry& registry, store_exporter::StoreProvid
   registry.add(prometheusremotewrite_exporter::makeFactory());
   registry.add(store_exporter::makeFactory(std::move(stores)));
   registry.add(prometheus_exporter::makeFactory());
+  // connectors
+  registry.add(servicegraph::makeFactory());
+  registry.add(spanmetrics::makeFactory());
   // extensions
   registry.add(file_storage::makeFactory());
   registry.add(health_check::makeFactory());

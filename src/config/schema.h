@@ -269,6 +269,18 @@ struct FieldCodec<S, std::void_t<decltype(S::schema())>> {
   static void decode(const Value& v, S& out, Diagnostics& d) { S::schema().decode(v, out, d); }
 };
 
+// An optional string: absent in the YAML is distinct from "" (e.g. a dimension's `default`).
+template <>
+struct FieldCodec<std::optional<std::string>> {
+  static std::string typeName() { return "string (optional)"; }
+  static std::string show(const std::optional<std::string>& v) { return v ? *v : ""; }
+  static std::vector<FieldDoc> children() { return {}; }
+  static void decode(const Value& v, std::optional<std::string>& out, Diagnostics& d) {
+    std::string s;
+    if (decodeString(v, s, d)) out = std::move(s);
+  }
+};
+
 // Optional sections: present in the YAML (even as an empty key) → engaged with defaults.
 template <typename S>
 struct FieldCodec<std::optional<S>> {
