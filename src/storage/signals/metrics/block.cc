@@ -115,7 +115,7 @@ Result<BlockFooter> decodeBlockFooter(std::string_view footer, uint64_t file_siz
   f.index_raw = r.u32();
   f.index_crc = r.u32();
   if (r.fail() || r.raw(kEndMagic.size()) != kEndMagic) return damaged("bad footer");
-  if (f.index_offset < kMagic.size() ||
+  if (f.index_offset < kMagic.size() || f.index_offset > file_size ||
       f.index_offset + f.index_compressed + kBlockFooterSize != file_size ||
       f.index_raw > kMaxIndexBytes)
     return damaged("footer points outside the file");
@@ -135,7 +135,8 @@ Result<BlockIndex> decodeBlockIndex(std::string_view compressed, const BlockFoot
     p.offset = r.varint();
     p.compressed = static_cast<uint32_t>(r.varint());
     p.raw = static_cast<uint32_t>(r.varint());
-    if (p.offset + 4 + p.compressed > footer.index_offset) return damaged("page outside data");
+    if (p.offset > footer.index_offset || p.offset + 4 + p.compressed > footer.index_offset)
+      return damaged("page outside data");
     idx.pages.push_back(p);
   }
   uint64_t n_series = r.varint();
@@ -157,7 +158,8 @@ Result<BlockIndex> decodeBlockIndex(std::string_view compressed, const BlockFoot
     s.length = static_cast<uint32_t>(r.varint());
     s.count = static_cast<uint32_t>(r.varint());
     s.mint = r.svarint();
-    s.maxt = s.mint + static_cast<int64_t>(r.varint());
+    s.maxt = static_cast<int64_t>(static_cast<uint64_t>(s.mint) + r.varint());
+    if (s.maxt < s.mint) return damaged("series time range");
     if (r.fail()) break;
     if (s.page >= idx.pages.size() ||
         static_cast<uint64_t>(s.offset) + s.length > idx.pages[s.page].raw)
