@@ -1,6 +1,6 @@
 // Block files (`block-<seq>.pmb`): the immutable form of a cut head. Each series' samples are
-// one Gorilla stream (chunk.h); streams are packed in series-id order into ~64 KiB pages, each
-// zstd-compressed with a crc32c; an index (pages, and per series its labels, page, offset,
+// one stream (encodeSeriesStream below); streams are packed in series-id order into ~64 KiB pages,
+// each zstd-compressed with a crc32c; an index (pages, and per series its labels, page, offset,
 // length, sample count and time range) is zstd-compressed after them; a fixed footer locates it.
 //
 //   "PSCMBLK1" | page* = [u32 crc32c][zstd bytes] | index (zstd) | footer
@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,6 +22,20 @@
 namespace periscope::storage::metrics {
 
 inline constexpr size_t kBlockFooterSize = 28;
+
+struct Sample;
+
+// One series' samples in a block. Format byte, then either
+//   0: a Gorilla stream (chunk.h) — any values, including NaN, ±Inf and stale markers;
+//   1: decimal form when every value is m·10^-e exactly (counters, byte counts, 3-decimal
+//      ratios): u8 e, u8 value mode (0: m as is, 1: deltas of m), the timestamps' zigzag
+//      delta-of-delta varints (length-prefixed), then the values' zigzag varints — bytes that
+//      zstd over the page squeezes to a fraction of Gorilla's bits.
+// Input ascending by t.
+void encodeSeriesStream(std::span<const Sample> samples, std::string& out);
+// Appends the samples in [mint, maxt]; false if the bytes are damaged.
+bool decodeSeriesStream(std::string_view bytes, uint32_t count, int64_t mint, int64_t maxt,
+                        std::vector<Sample>& out);
 
 struct BlockPage {
   uint64_t offset = 0;  // of the crc
@@ -47,7 +62,7 @@ struct BlockIndex {
 class BlockBuilder {
  public:
   explicit BlockBuilder(int zstd_level, size_t page_bytes = 64 << 10);
-  // Series in any order; `stream` is a ChunkEncoder's bytes holding `count` samples.
+  // Series in any order; `stream` is an encodeSeriesStream() holding `count` samples.
   void add(const model::prom::Labels& labels, std::string_view stream, uint32_t count, int64_t mint,
            int64_t maxt);
   std::string finish();

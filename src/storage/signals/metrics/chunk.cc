@@ -148,8 +148,9 @@ bool ChunkDecoder::next(int64_t& t, double& v) {
       dod = bits == 64 ? static_cast<int64_t>(raw)
                        : static_cast<int64_t>(raw << (64 - bits)) >> (64 - bits);
     }
-    delta_ += dod;
-    t_ += delta_;
+    // Unsigned: damaged bytes may overflow, which must not be undefined behaviour.
+    delta_ = static_cast<int64_t>(static_cast<uint64_t>(delta_) + static_cast<uint64_t>(dod));
+    t_ = static_cast<int64_t>(static_cast<uint64_t>(t_) + static_cast<uint64_t>(delta_));
     if (bit()) {
       if (bit()) {
         leading_ = static_cast<uint8_t>(get(5));

@@ -80,10 +80,8 @@ class MetricsStore::Ingest final : public model::prom::SampleSink {
 
   void sample(std::span<const LabelRef> labels, int64_t t, double v) override {
     SeriesIndex& index = store_.index_;
-    SeriesId id = kNoSeries;
-    // Consecutive samples of one series (e.g. replays) skip the hash lookup.
     uint64_t hash = model::prom::hashLabels(labels);
-    id = index.find(labels, hash);
+    SeriesId id = index.find(labels, hash);
     if (id == kNoSeries) {
       id = create(labels, hash);
       if (id == kNoSeries) return;

@@ -33,16 +33,14 @@ uint64_t parseBlockName(std::string_view name) {
   return seq;
 }
 
-// All samples of one series' chunks as a single stream (better compressed than chunk by chunk).
-uint32_t reencode(const std::vector<SealedChunk>& chunks, ChunkEncoder& out) {
+void decodeAll(const std::vector<SealedChunk>& chunks, std::vector<Sample>& out) {
   out.clear();
   for (const SealedChunk& c : chunks) {
     ChunkDecoder d(c.bytes, c.count);
     int64_t t;
     double v;
-    while (d.next(t, v)) out.append(t, v);
+    while (d.next(t, v)) out.push_back({t, v});
   }
-  return out.count();
 }
 
 }  // namespace
@@ -78,12 +76,15 @@ Status MetricsStore::flushHead() {
 
   // head_->flushing is only read by others until this flush clears it.
   BlockBuilder builder(options_.block_zstd_level);
-  ChunkEncoder stream;
+  std::vector<Sample> samples;
+  std::string stream;
   for (const Head::Flushing& f : head_->flushing) {
-    uint32_t n = reencode(f.chunks, stream);
-    if (n == 0) continue;
-    std::string bytes = stream.bytes();
-    builder.add(f.labels, bytes, n, stream.firstT(), stream.lastT());
+    decodeAll(f.chunks, samples);
+    if (samples.empty()) continue;
+    stream.clear();
+    encodeSeriesStream(samples, stream);
+    builder.add(f.labels, stream, static_cast<uint32_t>(samples.size()), samples.front().t,
+                samples.back().t);
   }
   std::string file = builder.finish();
   std::string dir = options_.dir + "/blocks";

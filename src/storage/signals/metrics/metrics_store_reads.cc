@@ -65,7 +65,11 @@ Status MetricsStore::readSeries(SeriesId id, int64_t mint, int64_t maxt, std::ve
       }
       page = cache.pages.emplace(key, std::move(*decoded)).first;
     }
-    decodeInto(std::string_view(page->second).substr(e.offset, e.length), e.count, mint, maxt, out);
+    if (!decodeSeriesStream(std::string_view(page->second).substr(e.offset, e.length), e.count,
+                            mint, maxt, out)) {
+      return Status(StatusCode::kDataLoss,
+                    b.path + ": metrics block damaged: series stream does not decode");
+    }
   }
   const auto& flushing = head_->flushing;
   auto f = std::lower_bound(flushing.begin(), flushing.end(), id,
