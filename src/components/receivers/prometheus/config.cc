@@ -57,14 +57,13 @@ const config::Schema<ScrapeConfig>& ScrapeConfig::schema() {
 }
 
 const config::Schema<GlobalConfig>& GlobalConfig::schema() {
-  static const auto s =
-      config::Schema<GlobalConfig>()
-          .field("scrape_interval", &GlobalConfig::scrape_interval,
-                 "Default scrape interval of the scrape configs.")
-          .field("scrape_timeout", &GlobalConfig::scrape_timeout,
-                 "Default scrape timeout of the scrape configs.")
-          .field("external_labels", &GlobalConfig::external_labels,
-                 "Accepted for compatibility; not applied to scraped series.");
+  static const auto s = config::Schema<GlobalConfig>()
+                            .field("scrape_interval", &GlobalConfig::scrape_interval,
+                                   "Default scrape interval of the scrape configs.")
+                            .field("scrape_timeout", &GlobalConfig::scrape_timeout,
+                                   "Default scrape timeout of the scrape configs.")
+                            .field("external_labels", &GlobalConfig::external_labels,
+                                   "Accepted for compatibility; not applied to scraped series.");
   return s;
 }
 

@@ -1,5 +1,6 @@
 #include "components/receivers/prometheus/scraper.h"
 
+#include <algorithm>
 #include <future>
 
 #include "common/logging.h"
@@ -33,7 +34,7 @@ void Scraper::stop() {
 
 void Scraper::run() {
   using Clock = std::chrono::steady_clock;
-  auto interval = settings_.interval;
+  auto interval = std::max(settings_.interval, std::chrono::milliseconds(1));  // sub-ms configs
   auto offset = std::chrono::milliseconds(std::hash<std::string>{}(converter_.target().url) %
                                           static_cast<size_t>(interval.count()));
   Clock::time_point next = Clock::now() + offset;
