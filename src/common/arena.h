@@ -74,7 +74,7 @@ class Arena {
  private:
   void newBlock(size_t at_least) {
     size_t size = next_block_ > at_least ? next_block_ : at_least;
-    blocks_.push_back(std::make_unique<std::byte[]>(size));
+    blocks_.push_back(std::make_unique_for_overwrite<std::byte[]>(size));  // no memset
     cur_ = blocks_.back().get();
     end_ = cur_ + size;
     reserved_ += size;

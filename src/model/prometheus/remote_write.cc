@@ -49,72 +49,90 @@ const char* readErrorText(wire::ReadError e) {
   return "malformed";
 }
 
+#define CHECK(expr)            \
+  do {                         \
+    if (!(expr)) return false; \
+  } while (0)
+
 class Decoder {
  public:
   Decoder(std::string_view body, Arena& arena)
       : begin_(reinterpret_cast<const uint8_t*>(body.data())), size_(body.size()), arena_(arena) {}
 
   Status request(WriteRequestView& out) {
-    const uint8_t* p = begin_;
-    const uint8_t* end = p + size_;
-    while (p < end) {
-      wire::Field f;
-      PERISCOPE_RETURN_IF_ERROR(next(p, end, f, "WriteRequest"));
-      if (f.number() == kRequestTimeseries) {
-        PERISCOPE_RETURN_IF_ERROR(expectLen(f, "WriteRequest.timeseries"));
-        RemoteSeries s;
-        PERISCOPE_RETURN_IF_ERROR(series(f, s));
-        out.series.push_back(s);
-      } else if (f.number() == kRequestMetadata) {
-        PERISCOPE_RETURN_IF_ERROR(expectLen(f, "WriteRequest.metadata"));
-        RemoteMetadata md;
-        PERISCOPE_RETURN_IF_ERROR(metadata(f, md));
-        out.metadata.push_back(md);
-      }
-    }
+    if (!requestFields(out)) return std::move(error_);
     return Status::ok();
   }
 
  private:
-  Status next(const uint8_t*& p, const uint8_t* end, wire::Field& f, const char* message) {
-    wire::ReadError e = wire::readField(p, end, f);
-    if (e == wire::ReadError::kNone) return Status::ok();
-    return invalidArgument(std::string("malformed ") + message + " at byte " +
-                           std::to_string((f.at ? f.at : p) - begin_) + ": " + readErrorText(e));
-  }
-  Status expectLen(const wire::Field& f, const char* field) {
-    if (f.wireType() == wire::kLen) return Status::ok();
-    return wrongType(f, field);
-  }
-  Status wrongType(const wire::Field& f, const char* field) {
-    return invalidArgument(std::string("malformed ") + field + " at byte " +
-                           std::to_string(f.at - begin_) + ": unexpected wire type " +
-                           std::to_string(f.wireType()));
+  bool requestFields(WriteRequestView& out) {
+    const uint8_t* p = begin_;
+    const uint8_t* end = p + size_;
+    while (p < end) {
+      wire::Field f;
+      CHECK(next(p, end, f, "WriteRequest"));
+      if (f.number() == kRequestTimeseries) {
+        CHECK(expectLen(f, "WriteRequest.timeseries"));
+        RemoteSeries s;
+        CHECK(series(f, s));
+        out.series.push_back(s);
+      } else if (f.number() == kRequestMetadata) {
+        CHECK(expectLen(f, "WriteRequest.metadata"));
+        RemoteMetadata md;
+        CHECK(metadata(f, md));
+        out.metadata.push_back(md);
+      }
+    }
+    return true;
   }
 
-  Status label(const wire::Field& outer, LabelRef& out) {
+  // Errors are built out of line, once: the hot path only tests a bool.
+  [[gnu::always_inline]] bool next(const uint8_t*& p, const uint8_t* end, wire::Field& f,
+                                   const char* message) {
+    wire::ReadError e = wire::readField(p, end, f);
+    if (PERISCOPE_LIKELY(e == wire::ReadError::kNone)) return true;
+    return malformed(f.at ? f.at : p, message, e);
+  }
+  [[gnu::noinline, gnu::cold]] bool malformed(const uint8_t* at, const char* message,
+                                              wire::ReadError e) {
+    error_ = invalidArgument(std::string("malformed ") + message + " at byte " +
+                             std::to_string(at - begin_) + ": " + readErrorText(e));
+    return false;
+  }
+  [[gnu::always_inline]] bool expectLen(const wire::Field& f, const char* field) {
+    if (f.wireType() == wire::kLen) return true;
+    return wrongType(f, field);
+  }
+  [[gnu::noinline, gnu::cold]] bool wrongType(const wire::Field& f, const char* field) {
+    error_ = invalidArgument(std::string("malformed ") + field + " at byte " +
+                             std::to_string(f.at - begin_) + ": unexpected wire type " +
+                             std::to_string(f.wireType()));
+    return false;
+  }
+
+  bool label(const wire::Field& outer, LabelRef& out) {
     const uint8_t* p = outer.data;
     while (p < outer.end()) {
       wire::Field f;
-      PERISCOPE_RETURN_IF_ERROR(next(p, outer.end(), f, "Label"));
+      CHECK(next(p, outer.end(), f, "Label"));
       if (f.number() == kLabelName || f.number() == kLabelValue) {
-        PERISCOPE_RETURN_IF_ERROR(expectLen(f, "Label"));
+        CHECK(expectLen(f, "Label"));
         (f.number() == kLabelName ? out.name : out.value) = f.view();
       }
     }
-    return Status::ok();
+    return true;
   }
 
-  Status labels(const wire::Field& f, std::vector<LabelRef>& out) {
+  bool labels(const wire::Field& f, std::vector<LabelRef>& out) {
     LabelRef l;
-    PERISCOPE_RETURN_IF_ERROR(label(f, l));
+    CHECK(label(f, l));
     out.push_back(l);
-    return Status::ok();
+    return true;
   }
 
   // Sample and Exemplar share value (double) and timestamp (int64) fields.
-  Status number(const wire::Field& f, const char* message, double& value, int64_t& ts,
-                uint32_t value_field, uint32_t ts_field) {
+  bool number(const wire::Field& f, const char* message, double& value, int64_t& ts,
+              uint32_t value_field, uint32_t ts_field) {
     if (f.number() == value_field) {
       if (f.wireType() != wire::kFixed64) return wrongType(f, message);
       value = wire::doubleOf(f.value);
@@ -122,38 +140,37 @@ class Decoder {
       if (f.wireType() != wire::kVarint) return wrongType(f, message);
       ts = static_cast<int64_t>(f.value);
     }
-    return Status::ok();
+    return true;
   }
 
-  Status series(const wire::Field& outer, RemoteSeries& out) {
+  bool series(const wire::Field& outer, RemoteSeries& out) {
     labels_.clear();
     samples_.clear();
     exemplars_.clear();
     const uint8_t* p = outer.data;
     while (p < outer.end()) {
       wire::Field f;
-      PERISCOPE_RETURN_IF_ERROR(next(p, outer.end(), f, "TimeSeries"));
+      CHECK(next(p, outer.end(), f, "TimeSeries"));
       switch (f.number()) {
         case kSeriesLabels:
-          PERISCOPE_RETURN_IF_ERROR(expectLen(f, "TimeSeries.labels"));
-          PERISCOPE_RETURN_IF_ERROR(labels(f, labels_));
+          CHECK(expectLen(f, "TimeSeries.labels"));
+          CHECK(labels(f, labels_));
           break;
         case kSeriesSamples: {
-          PERISCOPE_RETURN_IF_ERROR(expectLen(f, "TimeSeries.samples"));
+          CHECK(expectLen(f, "TimeSeries.samples"));
           RemoteSample s;
           const uint8_t* q = f.data;
           while (q < f.end()) {
             wire::Field g;
-            PERISCOPE_RETURN_IF_ERROR(next(q, f.end(), g, "Sample"));
-            PERISCOPE_RETURN_IF_ERROR(
-                number(g, "Sample", s.value, s.timestamp_ms, kSampleValue, kSampleTimestamp));
+            CHECK(next(q, f.end(), g, "Sample"));
+            CHECK(number(g, "Sample", s.value, s.timestamp_ms, kSampleValue, kSampleTimestamp));
           }
           samples_.push_back(s);
           break;
         }
         case kSeriesExemplars: {
-          PERISCOPE_RETURN_IF_ERROR(expectLen(f, "TimeSeries.exemplars"));
-          PERISCOPE_RETURN_IF_ERROR(exemplar(f));
+          CHECK(expectLen(f, "TimeSeries.exemplars"));
+          CHECK(exemplar(f));
           break;
         }
         case kSeriesHistograms:
@@ -166,34 +183,33 @@ class Decoder {
     out.labels = arena_.copyArray<LabelRef>(labels_);
     out.samples = arena_.copyArray<RemoteSample>(samples_);
     out.exemplars = arena_.copyArray<RemoteExemplar>(exemplars_);
-    return Status::ok();
+    return true;
   }
 
-  Status exemplar(const wire::Field& outer) {
+  bool exemplar(const wire::Field& outer) {
     RemoteExemplar e;
     exemplar_labels_.clear();
     const uint8_t* p = outer.data;
     while (p < outer.end()) {
       wire::Field f;
-      PERISCOPE_RETURN_IF_ERROR(next(p, outer.end(), f, "Exemplar"));
+      CHECK(next(p, outer.end(), f, "Exemplar"));
       if (f.number() == kExemplarLabels) {
-        PERISCOPE_RETURN_IF_ERROR(expectLen(f, "Exemplar.labels"));
-        PERISCOPE_RETURN_IF_ERROR(labels(f, exemplar_labels_));
+        CHECK(expectLen(f, "Exemplar.labels"));
+        CHECK(labels(f, exemplar_labels_));
       } else {
-        PERISCOPE_RETURN_IF_ERROR(
-            number(f, "Exemplar", e.value, e.timestamp_ms, kExemplarValue, kExemplarTimestamp));
+        CHECK(number(f, "Exemplar", e.value, e.timestamp_ms, kExemplarValue, kExemplarTimestamp));
       }
     }
     e.labels = arena_.copyArray<LabelRef>(exemplar_labels_);
     exemplars_.push_back(e);
-    return Status::ok();
+    return true;
   }
 
-  Status metadata(const wire::Field& outer, RemoteMetadata& out) {
+  bool metadata(const wire::Field& outer, RemoteMetadata& out) {
     const uint8_t* p = outer.data;
     while (p < outer.end()) {
       wire::Field f;
-      PERISCOPE_RETURN_IF_ERROR(next(p, outer.end(), f, "MetricMetadata"));
+      CHECK(next(p, outer.end(), f, "MetricMetadata"));
       switch (f.number()) {
         case kMetadataType:
           if (f.wireType() != wire::kVarint) return wrongType(f, "MetricMetadata.type");
@@ -203,7 +219,7 @@ class Decoder {
         case kMetadataFamily:
         case kMetadataHelp:
         case kMetadataUnit:
-          PERISCOPE_RETURN_IF_ERROR(expectLen(f, "MetricMetadata"));
+          CHECK(expectLen(f, "MetricMetadata"));
           (f.number() == kMetadataFamily ? out.family
            : f.number() == kMetadataHelp ? out.help
                                          : out.unit) = f.view();
@@ -212,7 +228,7 @@ class Decoder {
           break;
       }
     }
-    return Status::ok();
+    return true;
   }
 
   const uint8_t* begin_;
@@ -222,7 +238,10 @@ class Decoder {
   std::vector<RemoteSample> samples_;
   std::vector<RemoteExemplar> exemplars_;
   std::vector<LabelRef> exemplar_labels_;
+  Status error_;
 };
+
+#undef CHECK
 
 size_t labelSize(std::string_view name, std::string_view value) {
   size_t n = 0;

@@ -49,8 +49,7 @@ const config::Schema<RetrySettings>& RetrySettings::schema() {
                                    "Upper bound of one wait.")
           .field<double>("multiplier", static_cast<double R::*>(&B::multiplier),
                          "Growth of the wait per retry.")
-          .field<double>("randomization_factor",
-                         static_cast<double R::*>(&B::randomization_factor),
+          .field<double>("randomization_factor", static_cast<double R::*>(&B::randomization_factor),
                          "Each wait is drawn from [w*(1-f), w*(1+f)].")
           .field<config::Duration>("max_elapsed_time",
                                    static_cast<config::Duration R::*>(&B::max_elapsed_time),
@@ -81,8 +80,7 @@ const config::Schema<Config>& Config::schema() {
                  "requests.")
           .field("remote_write_queue", &Config::remote_write_queue,
                  "The sending queue: enabled, queue_size, num_consumers.")
-          .field("retry_on_failure", &Config::retry_on_failure,
-                                          pipeline::kRetryDoc)
+          .field("retry_on_failure", &Config::retry_on_failure, pipeline::kRetryDoc)
           .field<pipeline::CircuitBreakerSettings>("circuit_breaker", &Config::circuit_breaker,
                                                    pipeline::kCircuitBreakerDoc);
   return s;

@@ -22,8 +22,18 @@ struct SeriesKeys {
 };
 
 bool isGroupingLabel(std::string_view name) {
-  return name == model::prom::kMetricNameLabel || name == kJob || name == kInstance ||
-         name == kScopeName || name == kScopeVersion;
+  switch (name.empty() ? '\0' : name[0]) {  // cheap first-byte filter: called for every label
+    case '_':
+      return name == model::prom::kMetricNameLabel;
+    case 'j':
+      return name == kJob;
+    case 'i':
+      return name == kInstance;
+    case 'o':
+      return name == kScopeName || name == kScopeVersion;
+    default:
+      return false;
+  }
 }
 
 std::string describe(size_t index, std::span<const LabelRef> labels) {
@@ -40,15 +50,11 @@ std::string describe(size_t index, std::span<const LabelRef> labels) {
 }
 
 Status validate(size_t index, const RemoteSeries& s, SeriesKeys& keys) {
+  bool sorted = true;  // as Prometheus sends them: duplicates are then neighbours
   for (size_t i = 0; i < s.labels.size(); ++i) {
     const LabelRef& l = s.labels[i];
     if (l.name.empty()) return invalidArgument(describe(index, s.labels) + ": empty label name");
-    for (size_t j = 0; j < i; ++j) {
-      if (s.labels[j].name == l.name) {
-        return invalidArgument(describe(index, s.labels) + ": duplicate label name \"" +
-                               std::string(l.name) + "\"");
-      }
-    }
+    if (i > 0 && sorted && s.labels[i - 1].name >= l.name) sorted = false;
     if (l.name == model::prom::kMetricNameLabel)
       keys.name = l.value;
     else if (l.name == kJob)
@@ -59,6 +65,16 @@ Status validate(size_t index, const RemoteSeries& s, SeriesKeys& keys) {
       keys.scope_name = l.value;
     else if (l.name == kScopeVersion)
       keys.scope_version = l.value;
+  }
+  if (!sorted) {
+    for (size_t i = 1; i < s.labels.size(); ++i) {
+      for (size_t j = 0; j < i; ++j) {
+        if (s.labels[j].name == s.labels[i].name) {
+          return invalidArgument(describe(index, s.labels) + ": duplicate label name \"" +
+                                 std::string(s.labels[i].name) + "\"");
+        }
+      }
+    }
   }
   if (keys.name.empty()) return invalidArgument(describe(index, s.labels) + ": no __name__ label");
   return Status::ok();
