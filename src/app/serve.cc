@@ -13,9 +13,11 @@
 #include "common/telemetry/metrics.h"
 #include "components/builtin_components.h"
 #include "pipeline/service.h"
+#include "query/metrics/metrics_service.h"
 #include "query/traces/trace_service.h"
 #include "storage/catalog/data_dir.h"
 #include "storage/io/posix_file_system.h"
+#include "storage/signals/metrics/metrics_store.h"
 #include "storage/signals/traces/trace_store.h"
 
 namespace periscope::app {
@@ -27,7 +29,78 @@ struct Backend {
   StorageConfig config;
   storage::PosixFileSystem fs;
   std::unique_ptr<storage::TraceStore> traces;
+  std::unique_ptr<storage::metrics::MetricsStore> metrics;
   Status open_error;
+  Status metrics_open_error;
+
+  Result<storage::metrics::MetricsStore*> metricsStore() {
+    if (metrics) return metrics.get();
+    if (!metrics_open_error.isOk()) return metrics_open_error;
+    Status st = storage::claimDataDir(fs, config.path);
+    if (st.isOk()) {
+      auto store = storage::metrics::MetricsStore::open(fs, metricsStoreOptions(config));
+      if (store.isOk()) {
+        metrics = std::move(*store);
+        registerMetricsStoreMetrics();
+        const auto& s = metrics->stats();
+        log::info("store", "metrics store open",
+                  {{"dir", metrics->options().dir},
+                   {"blocks", std::to_string(s.blocks.load())},
+                   {"head_series", std::to_string(s.head_series.load())},
+                   {"wal_samples_replayed", std::to_string(s.wal_samples_replayed.load())},
+                   {"wal_truncated_bytes", std::to_string(s.wal_truncated_bytes.load())}});
+        return metrics.get();
+      }
+      st = store.status();
+    }
+    metrics_open_error =
+        Status(st.code(), "storage.path " + config.path + ": " + std::string(st.message()));
+    return metrics_open_error;
+  }
+
+  void registerMetricsStoreMetrics() {
+    auto& reg = telemetry::globalRegistry();
+    const auto* s = &metrics->stats();
+    auto counter = [&](const char* name, const char* help, const std::atomic<uint64_t>* v,
+                       telemetry::Labels labels = {}) {
+      reg.callbackCounter(name, help, std::move(labels),
+                          [v] { return static_cast<double>(v->load()); });
+    };
+    auto gauge = [&](const char* name, const char* help, const std::atomic<uint64_t>* v) {
+      reg.callbackGauge(name, help, {}, [v] { return static_cast<double>(v->load()); });
+    };
+    counter("periscope_metrics_store_samples_appended", "Samples written to the metrics store.",
+            &s->samples_appended);
+    counter("periscope_metrics_store_series_created", "Series created in the metrics store.",
+            &s->series_created);
+    const char* rejected_help = "Samples the metrics store refused, by reason.";
+    counter("periscope_metrics_store_rejected_samples", rejected_help, &s->rejected_out_of_order,
+            {{"reason", "out_of_order"}});
+    counter("periscope_metrics_store_rejected_samples", rejected_help, &s->rejected_duplicate,
+            {{"reason", "duplicate_timestamp"}});
+    counter("periscope_metrics_store_rejected_samples", rejected_help, &s->rejected_cardinality,
+            {{"reason", "series_limit"}});
+    counter("periscope_metrics_store_rejected_samples", rejected_help, &s->translate_skipped,
+            {{"reason", "untranslatable"}});
+    counter("periscope_metrics_store_write_failures", "Batches the metrics store could not take.",
+            &s->write_failures);
+    counter("periscope_metrics_store_wal_samples_replayed",
+            "Samples recovered from the metrics WAL at start.", &s->wal_samples_replayed);
+    counter("periscope_metrics_store_head_flushes", "Metrics head flushes to blocks.",
+            &s->head_flushes);
+    counter("periscope_metrics_store_flush_failures", "Failed metrics head flushes (retried).",
+            &s->flush_failures);
+    counter("periscope_metrics_store_retention_deleted_blocks", "Blocks deleted by retention.",
+            &s->retention_deleted_blocks);
+    counter("periscope_metrics_store_blocks_quarantined", "Damaged blocks moved aside.",
+            &s->blocks_quarantined);
+    gauge("periscope_metrics_store_head_series", "Series in the in-memory head.", &s->head_series);
+    gauge("periscope_metrics_store_head_samples", "Samples in the in-memory head.",
+          &s->head_samples);
+    gauge("periscope_metrics_store_blocks", "Live metric block files.", &s->blocks);
+    gauge("periscope_metrics_store_block_bytes", "Bytes in live metric block files.",
+          &s->block_bytes);
+  }
 
   Result<storage::TraceStore*> tracesStore() {
     if (traces) return traces.get();
@@ -110,6 +183,11 @@ int runServe(const ServeOptions& options) {
     if (!store.isOk()) return store.status();
     return static_cast<storage::TraceWriter*>(*store);
   };
+  stores.metrics = [&backend]() -> Result<storage::metrics::MetricsWriter*> {
+    auto store = backend.metricsStore();
+    if (!store.isOk()) return store.status();
+    return static_cast<storage::metrics::MetricsWriter*>(*store);
+  };
   components::registerBuiltins(registry, std::move(stores));
   pipeline::ServiceConfig config;
   config::Diagnostics diags;
@@ -152,20 +230,31 @@ int runServe(const ServeOptions& options) {
   // The query API serves whenever there is a store: one the pipelines write, or a `query:`
   // section asking to read an existing data directory.
   std::unique_ptr<query::TraceService> trace_service;
+  std::unique_ptr<query::MetricsService> metrics_service;
   std::unique_ptr<api::ApiServer> api_server;
-  if (backend.traces || backend_config.query_present) {
+  if (backend.traces || backend.metrics || backend_config.query_present) {
     auto store = backend.tracesStore();
-    if (!store.isOk()) {
-      log::error("periscope", "cannot open the store", {{"error", store.status().toString()}});
+    auto mstore = store.isOk() ? backend.metricsStore() : Result<storage::metrics::MetricsStore*>(
+                                                              store.status());
+    if (!mstore.isOk()) {
+      log::error("periscope", "cannot open the store", {{"error", mstore.status().toString()}});
       (void)service.shutdown(std::chrono::steady_clock::now() + options.shutdown_timeout);
       return 1;
     }
     query::TraceServiceOptions qo;
     qo.max_limit = static_cast<size_t>(std::max<int64_t>(1, backend_config.query.max_limit));
     trace_service = std::make_unique<query::TraceService>(**store, qo);
+    const auto& mc = backend.config.metrics;
+    query::MetricsServiceOptions mo;
+    mo.engine.lookback_delta_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(mc.lookback_delta).count();
+    mo.engine.max_samples = static_cast<size_t>(mc.max_samples_per_query);
+    mo.engine.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(mc.query_timeout);
+    metrics_service = std::make_unique<query::MetricsService>(**mstore, mo);
     api::ApiOptions ao;
     ao.endpoint = backend_config.query.endpoint;
-    auto started = api::ApiServer::start(ao, *trace_service);
+    ao.version = PERISCOPE_VERSION;
+    auto started = api::ApiServer::start(ao, *trace_service, metrics_service.get());
     if (!started.isOk()) {
       log::error("periscope", "cannot start the query API",
                  {{"endpoint", ao.endpoint}, {"error", started.status().toString()}});
@@ -205,6 +294,11 @@ int runServe(const ServeOptions& options) {
     Status closed = backend.traces->close();
     if (!closed.isOk())
       log::warn("store", "closing the trace store", {{"error", closed.toString()}});
+  }
+  if (backend.metrics) {
+    Status closed = backend.metrics->close();
+    if (!closed.isOk())
+      log::warn("store", "closing the metrics store", {{"error", closed.toString()}});
   }
   if (!down.isOk())
     log::warn("periscope", "shutdown finished with errors", {{"error", down.toString()}});

@@ -57,13 +57,42 @@ const config::Schema<TracesStorageConfig>& TracesStorageConfig::schema() {
   return s;
 }
 
+const config::Schema<MetricsStorageConfig>& MetricsStorageConfig::schema() {
+  static const auto s =
+      config::Schema<MetricsStorageConfig>()
+          .field("retention", &MetricsStorageConfig::retention,
+                 "Age after which samples are deleted (whole blocks at a time).")
+          .field("max_size_mb", &MetricsStorageConfig::max_size_mb,
+                 "Size limit of metric blocks on disk; the oldest blocks go first (0 = none).")
+          .field("block_duration", &MetricsStorageConfig::block_duration,
+                 "Sample time the in-memory head spans before it is written to a block.")
+          .field("max_series_per_metric", &MetricsStorageConfig::max_series_per_metric,
+                 "Series one metric name may have; samples of new series past it are rejected "
+                 "and counted in periscope_metrics_store_rejected_samples_total.")
+          .field("max_series_per_query", &MetricsStorageConfig::max_series_per_query,
+                 "Series one selector may load; past it the query fails (HTTP 422).")
+          .field("max_samples_per_query", &MetricsStorageConfig::max_samples_per_query,
+                 "Samples one PromQL query may hold in memory (Prometheus's "
+                 "--query.max-samples).")
+          .field("query_timeout", &MetricsStorageConfig::query_timeout,
+                 "Longest a PromQL query may run (Prometheus's --query.timeout).")
+          .field("lookback_delta", &MetricsStorageConfig::lookback_delta,
+                 "How far back an instant selector looks for a sample (Prometheus's "
+                 "--query.lookback-delta).")
+          .field("maintenance_interval", &MetricsStorageConfig::maintenance_interval,
+                 "How often head flushes and retention are checked.");
+  return s;
+}
+
 const config::Schema<StorageConfig>& StorageConfig::schema() {
   static const auto s =
       config::Schema<StorageConfig>()
           .field("path", &StorageConfig::path,
                  "Data directory (overridden by `periscope serve --data`).")
           .field("wal", &StorageConfig::wal, "Write-ahead log durability.")
-          .field("traces", &StorageConfig::traces, "Trace store: retention, compaction, index.");
+          .field("traces", &StorageConfig::traces, "Trace store: retention, compaction, index.")
+          .field("metrics", &StorageConfig::metrics,
+                 "Metrics store and PromQL: retention, limits, lookback.");
   return s;
 }
 
@@ -89,6 +118,16 @@ void decodeBackendConfig(const config::Value& root, BackendConfig& out,
       if (p.retention.count() <= 0)
         diags.error(*s,
                     "storage.traces.retention_policies[" + p.name + "].retention must be positive");
+    const auto& m = out.storage.metrics;
+    if (m.block_duration.count() <= 0)
+      diags.error(*s, "storage.metrics.block_duration must be positive");
+    for (auto [name, v] : {std::pair<const char*, int64_t>{"max_series_per_metric",
+                                                           m.max_series_per_metric},
+                           {"max_series_per_query", m.max_series_per_query},
+                           {"max_samples_per_query", m.max_samples_per_query}})
+      if (v <= 0) diags.error(*s, std::string("storage.metrics.") + name + " must be positive");
+    if (m.query_timeout.count() <= 0 || m.lookback_delta.count() <= 0)
+      diags.error(*s, "storage.metrics.query_timeout and lookback_delta must be positive");
   }
   if (const config::Value* q = root.find("query"); q != nullptr && !q->isNull()) {
     QueryConfig::schema().decode(*q, out.query, diags);
@@ -96,12 +135,40 @@ void decodeBackendConfig(const config::Value& root, BackendConfig& out,
   }
 }
 
+namespace {
+
+storage::WalSyncPolicy syncPolicy(const WalConfig& wal) {
+  return wal.fsync == "never"      ? storage::WalSyncPolicy::kNever
+         : wal.fsync == "interval" ? storage::WalSyncPolicy::kInterval
+                                   : storage::WalSyncPolicy::kAlways;
+}
+
+template <typename D>
+std::chrono::milliseconds ms(D d) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(d);
+}
+
+}  // namespace
+
+storage::metrics::MetricsStoreOptions metricsStoreOptions(const StorageConfig& c) {
+  storage::metrics::MetricsStoreOptions o;
+  o.dir = c.path + "/metrics";
+  o.fsync = syncPolicy(c.wal);
+  o.sync_interval = ms(c.wal.sync_interval);
+  const auto& m = c.metrics;
+  o.retention = ms(m.retention);
+  o.max_bytes = static_cast<uint64_t>(std::max<int64_t>(0, m.max_size_mb)) << 20;
+  o.block_duration = ms(m.block_duration);
+  o.max_series_per_metric = static_cast<size_t>(m.max_series_per_metric);
+  o.max_series_per_query = static_cast<size_t>(m.max_series_per_query);
+  o.maintenance_interval = ms(m.maintenance_interval);
+  return o;
+}
+
 storage::TraceStoreOptions traceStoreOptions(const StorageConfig& c) {
   storage::TraceStoreOptions o;
   o.dir = c.path + "/traces";
-  o.fsync = c.wal.fsync == "never"      ? storage::WalSyncPolicy::kNever
-            : c.wal.fsync == "interval" ? storage::WalSyncPolicy::kInterval
-                                        : storage::WalSyncPolicy::kAlways;
+  o.fsync = syncPolicy(c.wal);
   o.sync_interval = std::chrono::duration_cast<std::chrono::milliseconds>(c.wal.sync_interval);
   const auto& t = c.traces;
   o.retention = t.retention;

@@ -12,6 +12,7 @@
 #include "config/duration.h"
 #include "config/schema.h"
 #include "config/value.h"
+#include "storage/signals/metrics/metrics_store_options.h"
 #include "storage/signals/traces/trace_store_options.h"
 
 namespace periscope::app {
@@ -45,10 +46,24 @@ struct TracesStorageConfig {
   static const config::Schema<TracesStorageConfig>& schema();
 };
 
+struct MetricsStorageConfig {
+  config::Duration retention = std::chrono::hours(24 * 15);
+  int64_t max_size_mb = 0;
+  config::Duration block_duration = std::chrono::hours(2);
+  int64_t max_series_per_metric = 100'000;
+  int64_t max_series_per_query = 500'000;
+  int64_t max_samples_per_query = 50'000'000;
+  config::Duration query_timeout = std::chrono::minutes(2);
+  config::Duration lookback_delta = std::chrono::minutes(5);
+  config::Duration maintenance_interval = std::chrono::seconds(30);
+  static const config::Schema<MetricsStorageConfig>& schema();
+};
+
 struct StorageConfig {
   std::string path = "./data";
   WalConfig wal;
   TracesStorageConfig traces;
+  MetricsStorageConfig metrics;
   static const config::Schema<StorageConfig>& schema();
 };
 
@@ -68,5 +83,6 @@ struct BackendConfig {
 void decodeBackendConfig(const config::Value& root, BackendConfig& out, config::Diagnostics& diags);
 
 storage::TraceStoreOptions traceStoreOptions(const StorageConfig& c);
+storage::metrics::MetricsStoreOptions metricsStoreOptions(const StorageConfig& c);
 
 }  // namespace periscope::app

@@ -22,13 +22,13 @@ HttpResponse ok(std::string body, long status = 200) {
   return r;
 }
 
-struct Run {
+struct CliRun {
   int code;
   std::string out, err, url;
 };
 
-Run runWith(const std::vector<std::string>& args, HttpResponse answer) {
-  Run r;
+CliRun runWith(const std::vector<std::string>& args, HttpResponse answer) {
+  CliRun r;
   std::ostringstream out, err;
   r.code = run(
       args,
@@ -82,7 +82,7 @@ TEST(QueryCli, SparklineResamplesToWidth) {
 }
 
 TEST(QueryCli, ServerErrorsAndUsage) {
-  Run r = runWith({"sum("}, ok(R"({"status":"error","errorType":"bad_data","error":"invalid )"
+  CliRun r = runWith({"sum("}, ok(R"({"status":"error","errorType":"bad_data","error":"invalid )"
                                 R"(parameter \"query\": 1:5: parse error: unclosed left parenthesis"})",
                                 400));
   EXPECT_EQ(r.code, 1);
