@@ -6,7 +6,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { Periscope, tempDir } from '../support/periscope.mjs';
-import { Prometheus, promApi, remoteWrite, STALE_NAN, freePort } from '../support/prometheus.mjs';
+import { Prometheus, promApi, freePort } from '../support/prometheus.mjs';
+import { remoteWrite, STALE_NAN } from './remote_write.mjs';
 
 const STEP_MS = 15_000;
 const MINUTES = 60;

@@ -1,13 +1,11 @@
 // Test helpers for Prometheus interop: start a real Prometheus 2.42 (Debian package) on
-// 127.0.0.1 with a temp data dir, query its HTTP API, and send Prometheus remote-write requests
-// (protobuf + snappy, encoded with protobufjs and snappyjs from npm) to any endpoint.
+// 127.0.0.1 with a temp data dir and query its HTTP API. (Remote-write encoding needs npm
+// packages and lives in tests/e2e/remote_write.mjs.)
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { once } from 'node:events';
 import { writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import protobuf from 'protobufjs';
-import snappy from 'snappyjs';
 import { tempDir, waitFor } from './periscope.mjs';
 
 export const PROMETHEUS = process.env.PROMETHEUS_BINARY ?? '/usr/bin/prometheus';
@@ -68,49 +66,4 @@ export class Prometheus {
 export async function promApi(base, path, params) {
   const r = await fetch(`${base}/api/v1/${path}?${new URLSearchParams(params)}`);
   return { status: r.status, body: await r.json() };
-}
-
-const root = protobuf.Root.fromJSON({
-  nested: {
-    prometheus: {
-      nested: {
-        WriteRequest: { fields: { timeseries: { rule: 'repeated', type: 'TimeSeries', id: 1 } } },
-        TimeSeries: {
-          fields: {
-            labels: { rule: 'repeated', type: 'Label', id: 1 },
-            samples: { rule: 'repeated', type: 'Sample', id: 2 },
-          },
-        },
-        Label: { fields: { name: { type: 'string', id: 1 }, value: { type: 'string', id: 2 } } },
-        Sample: { fields: { value: { type: 'double', id: 1 }, timestamp: { type: 'int64', id: 2 } } },
-      },
-    },
-  },
-});
-const WriteRequest = root.lookupType('prometheus.WriteRequest');
-
-// The stale marker Prometheus writes when a series ends.
-export const STALE_NAN = new Float64Array(new BigUint64Array([0x7ff0000000000002n]).buffer)[0];
-
-// series: [{labels: {__name__, ...}, samples: [[t_ms, value], ...]}]. Labels are sent sorted.
-export function encodeWriteRequest(series) {
-  const timeseries = series.map((s) => ({
-    labels: Object.keys(s.labels).sort().map((name) => ({ name, value: String(s.labels[name]) })),
-    samples: s.samples.map(([t, v]) => ({ value: v, timestamp: t })),
-  }));
-  const bytes = WriteRequest.encode(WriteRequest.create({ timeseries })).finish();
-  return snappy.compress(bytes);
-}
-
-export async function remoteWrite(url, series) {
-  const r = await fetch(url, {
-    method: 'POST',
-    headers: {
-      'Content-Type': 'application/x-protobuf',
-      'Content-Encoding': 'snappy',
-      'X-Prometheus-Remote-Write-Version': '0.1.0',
-    },
-    body: encodeWriteRequest(series),
-  });
-  return { status: r.status, body: await r.text() };
 }

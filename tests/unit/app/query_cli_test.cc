@@ -61,9 +61,9 @@ TEST(QueryCli, RendersVectorScalarAndMatrix) {
     {"metric":{"__name__":"up","job":"api","instance":"a:1"},"value":[1700000000,"1"]},
     {"metric":{"service":"checkout"},"value":[1700000000,"0.25"]}]})");
   EXPECT_EQ(renderResult(vec),
-            "SERIES                              VALUE\n"
+            "SERIES                         VALUE\n"
             "up{instance=\"a:1\", job=\"api\"}  1\n"
-            "{service=\"checkout\"}                0.25\n");
+            "{service=\"checkout\"}           0.25\n");
   EXPECT_EQ(renderResult(json::parse(R"({"resultType":"scalar","result":[1,"+Inf"]})")),
             "+Inf\n");
   EXPECT_EQ(renderResult(json::parse(R"({"resultType":"vector","result":[]})")), "(no series)\n");
@@ -76,7 +76,8 @@ TEST(QueryCli, RendersVectorScalarAndMatrix) {
 
 TEST(QueryCli, SparklineResamplesToWidth) {
   EXPECT_EQ(sparkline({0, 1, 2, 3, 4, 5, 6, 7}, 8), "▁▂▃▄▅▆▇█");
-  EXPECT_EQ(sparkline({0, 1, 2, 3, 4, 5, 6, 7}, 4), "▂▄▆█");
+  // Resampled to the last value of each column (1, 3, 5, 7), then scaled over those.
+  EXPECT_EQ(sparkline({0, 1, 2, 3, 4, 5, 6, 7}, 4), "▁▃▆█");
   EXPECT_EQ(sparkline({5, 5}, 10), "▄▄");
   EXPECT_EQ(sparkline({}, 10), "");
 }
