@@ -64,6 +64,7 @@ Status forEachWindow(Evaluator& ev, const RangeInput& in, bool keep_name, Matrix
 Result<Value> Evaluator::evalRangeFunction(const Call& call, size_t range_arg) {
   auto in = evalRange(call.args[range_arg]);
   if (!in.isOk()) return in.status();
+  if (call.func->name == "predict_linear" && in->at_ms) in->at_drift_from = grid_.start;
   std::vector<std::vector<double>> scalars(call.args.size());
   for (size_t i = 0; i < call.args.size(); ++i) {
     if (i == range_arg) continue;
