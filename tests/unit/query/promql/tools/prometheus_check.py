@@ -5,7 +5,7 @@ remote-write receiver, writes the section's samples (stale markers included), ru
 `eval instant` through /api/v1/query and every `eval range` through /api/v1/query_range, and
 prints the cases whose results differ from the file. Unlike promtool_check.py this covers
 range-query semantics (`@ start()`/`end()`, step-invariant expressions) as the server has them.
-  prometheus_check.py testdata/range_queries.test [--show]
+  prometheus_check.py testdata/range_queries.test [--show] [--fill]
 """
 import json, math, os, re, shutil, socket, struct, subprocess, sys, tempfile, time
 import urllib.parse, urllib.request
@@ -123,6 +123,8 @@ def run_section(path, series, cases, show):
                     res = ("ok", sorted(f"{lab} " + " ".join(f"{v}@{k}ms" for k, v in sorted(p.items())) for lab, p in res[1]))
                     mine = None  # matrix results: printed only with --show
             fail = "fail" in kind
+            if not fail and res[0] == "ok" and mine is not None and kind != "eval_ordered":
+                FILL[lineno] = sorted(res[1])
             if fail:
                 ok = res[0] == "error"
             else:
@@ -178,5 +180,17 @@ def main():
     sections.append((series, cases))
     for series, cases in sections:
         if cases: run_section(path, series, cases, show)
+    if "--fill" in sys.argv:  # write Prometheus's results as the expectations
+        out, i = [], 0
+        while i < len(lines):
+            out.append(lines[i]); i += 1
+            if i in FILL:
+                ln = i
+                while i < len(lines) and lines[i][:1] in (" ", "\t") and lines[i].strip() and not lines[i].strip().startswith("#"):
+                    i += 1
+                out += ["  " + e for e in FILL[ln]]
+        open(path, "w").write("\n".join(out))
+
+FILL = {}
 
 main()
