@@ -125,6 +125,8 @@ def run_section(path, series, cases, show):
             fail = "fail" in kind
             if not fail and res[0] == "ok" and mine is not None and kind != "eval_ordered":
                 FILL[lineno] = sorted(res[1])
+            if not fail and res[0] == "error":
+                FAILS[lineno] = res[1]
             if fail:
                 ok = res[0] == "error"
             else:
@@ -184,6 +186,11 @@ def main():
         out, i = [], 0
         while i < len(lines):
             out.append(lines[i]); i += 1
+            if i in FAILS:  # Prometheus rejects it: expect that error
+                out[-1] = out[-1].replace("eval ", "eval_fail ", 1)
+                out.append("  expected_fail_message " + FAILS[i])
+                while i < len(lines) and lines[i][:1] in (" ", "\t") and lines[i].strip():
+                    i += 1
             if i in FILL:
                 ln = i
                 while i < len(lines) and lines[i][:1] in (" ", "\t") and lines[i].strip() and not lines[i].strip().startswith("#"):
@@ -192,5 +199,6 @@ def main():
         open(path, "w").write("\n".join(out))
 
 FILL = {}
+FAILS = {}
 
 main()
