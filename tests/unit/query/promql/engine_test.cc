@@ -99,6 +99,13 @@ TEST_F(PromqlEngineTest, MaxSamplesIsResourceExhausted) {
   EXPECT_EQ(m.status().code(), StatusCode::kResourceExhausted);
 }
 
+TEST_F(PromqlEngineTest, HugeSubqueryGridsAreRefusedBeforeAllocating) {
+  Engine engine(reader_);
+  auto r = engine.instant("max_over_time(vector(1)[10000d:1ms])", 0);
+  ASSERT_FALSE(r.isOk());
+  EXPECT_EQ(r.status().code(), StatusCode::kResourceExhausted);
+}
+
 TEST_F(PromqlEngineTest, TimeoutIsDeadlineExceeded) {
   EngineOptions options;
   options.timeout = std::chrono::milliseconds(-1);  // already passed
