@@ -61,10 +61,89 @@ struct GoHeap {
   }
 };
 
+bool isSimple(AggregateOp op) {
+  switch (op) {
+    case AggregateOp::kSum:
+    case AggregateOp::kAvg:
+    case AggregateOp::kCount:
+    case AggregateOp::kMin:
+    case AggregateOp::kMax:
+    case AggregateOp::kGroup:
+    case AggregateOp::kStddev:
+    case AggregateOp::kStdvar:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// One (group, step) cell of a simple aggregation, folded exactly as Prometheus folds it.
+struct Cell {
+  double value;
+  double mean;
+  double count;
+
+  void init(AggregateOp op, double v) {
+    value = v;
+    mean = v;
+    count = 1;
+    if (op == AggregateOp::kStddev || op == AggregateOp::kStdvar) value = 0;
+    if (op == AggregateOp::kGroup) value = 1;
+  }
+  void add(AggregateOp op, double v) {
+    switch (op) {
+      case AggregateOp::kSum:
+        value += v;
+        break;
+      case AggregateOp::kAvg:
+        count++;
+        if (std::isinf(mean)) {
+          // Inf - Inf would turn a correct infinite mean into NaN.
+          if (std::isinf(v) && (mean > 0) == (v > 0)) break;
+          if (!std::isinf(v) && !std::isnan(v)) break;
+        }
+        // Both terms divided by count: no overflow for large values.
+        mean += v / count - mean / count;
+        break;
+      case AggregateOp::kMax:
+        if (value < v || std::isnan(value)) value = v;
+        break;
+      case AggregateOp::kMin:
+        if (value > v || std::isnan(value)) value = v;
+        break;
+      case AggregateOp::kCount:
+        count++;
+        break;
+      case AggregateOp::kStddev:
+      case AggregateOp::kStdvar: {
+        count++;
+        double delta = v - mean;
+        mean += delta / count;
+        value += delta * (v - mean);
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  double result(AggregateOp op) const {
+    switch (op) {
+      case AggregateOp::kAvg:
+        return mean;
+      case AggregateOp::kCount:
+        return count;
+      case AggregateOp::kStdvar:
+        return value / count;
+      case AggregateOp::kStddev:
+        return std::sqrt(value / count);
+      default:
+        return value;
+    }
+  }
+};
+
 struct GroupState {
-  double value = 0;
-  double mean = 0;
-  double count = 0;
+  Cell cell{};
   GoHeap heap;
   std::vector<double> values;
 };
@@ -119,6 +198,40 @@ Result<Value> Evaluator::evalAggregate(const Aggregate& agg) {
   }
 
   const size_t steps = grid_.size();
+  if (isSimple(op) && steps > 1 && group_labels.size() * steps <= (size_t{1} << 22)) {
+    // Range queries: fold series by series into a (group × step) table; per cell the order
+    // is still the series order. (Instant queries keep the step loop below, whose output
+    // order is Prometheus's.)
+    std::vector<Cell> cells(group_labels.size() * steps);
+    std::vector<uint8_t> seen(cells.size(), 0);
+    for (size_t i = 0; i < m.size(); ++i) {
+      if ((i & 255) == 0) PERISCOPE_RETURN_IF_ERROR(checkDeadline());
+      const size_t base = group_of[i] * steps;
+      for (const Point& p : m[i].points) {
+        size_t c = base + grid_.indexOf(p.t);
+        if (seen[c]) {
+          cells[c].add(op, p.v);
+        } else {
+          seen[c] = 1;
+          cells[c].init(op, p.v);
+        }
+      }
+    }
+    releaseSamples(m);
+    Value out;
+    for (size_t g = 0; g < group_labels.size(); ++g) {
+      EvalSeries es;
+      for (size_t k = 0; k < steps; ++k) {
+        size_t c = g * steps + k;
+        if (seen[c]) es.points.push_back({grid_.at(k), cells[c].result(op)});
+      }
+      if (es.points.empty()) continue;
+      PERISCOPE_RETURN_IF_ERROR(takeSamples(es.points.size()));
+      es.labels = std::move(group_labels[g]);
+      out.matrix.push_back(std::move(es));
+    }
+    return out;
+  }
   std::vector<GroupState> state(group_labels.size());
   std::vector<int64_t> touched_at(group_labels.size(), -1);  // step of the last reset
   std::vector<size_t> touched;                               // this step, in order
@@ -200,59 +313,16 @@ Result<Value> Evaluator::evalAggregate(const Aggregate& agg) {
       if (touched_at[g] != static_cast<int64_t>(k)) {
         touched_at[g] = static_cast<int64_t>(k);
         touched.push_back(g);
-        s.value = v;
-        s.mean = v;
-        s.count = 1;
-        switch (op) {
-          case AggregateOp::kStddev:
-          case AggregateOp::kStdvar:
-            s.value = 0;
-            break;
-          case AggregateOp::kGroup:
-            s.value = 1;
-            break;
-          case AggregateOp::kTopk:
-          case AggregateOp::kBottomk:
-            s.heap.reverse = op == AggregateOp::kBottomk;
-            s.heap.items.assign(1, {v, i});
-            break;
-          case AggregateOp::kQuantile:
-            s.values.assign(1, v);
-            break;
-          default:
-            break;
+        s.cell.init(op, v);
+        if (op == AggregateOp::kTopk || op == AggregateOp::kBottomk) {
+          s.heap.reverse = op == AggregateOp::kBottomk;
+          s.heap.items.assign(1, {v, i});
+        } else if (op == AggregateOp::kQuantile) {
+          s.values.assign(1, v);
         }
         continue;
       }
       switch (op) {
-        case AggregateOp::kSum:
-          s.value += v;
-          break;
-        case AggregateOp::kAvg:
-          s.count++;
-          if (std::isinf(s.mean)) {
-            if (std::isinf(v) && (s.mean > 0) == (v > 0)) break;
-            if (!std::isinf(v) && !std::isnan(v)) break;
-          }
-          s.mean += v / s.count - s.mean / s.count;
-          break;
-        case AggregateOp::kMax:
-          if (s.value < v || std::isnan(s.value)) s.value = v;
-          break;
-        case AggregateOp::kMin:
-          if (s.value > v || std::isnan(s.value)) s.value = v;
-          break;
-        case AggregateOp::kCount:
-          s.count++;
-          break;
-        case AggregateOp::kStddev:
-        case AggregateOp::kStdvar: {
-          s.count++;
-          double delta = v - s.mean;
-          s.mean += delta / s.count;
-          s.value += delta * (v - s.mean);
-          break;
-        }
         case AggregateOp::kTopk:
         case AggregateOp::kBottomk: {
           GoHeap& h = s.heap;
@@ -272,28 +342,16 @@ Result<Value> Evaluator::evalAggregate(const Aggregate& agg) {
         case AggregateOp::kQuantile:
           s.values.push_back(v);
           break;
-        case AggregateOp::kGroup:
-        case AggregateOp::kCountValues:
+        default:
+          s.cell.add(op, v);
           break;
       }
     }
 
     for (size_t g : touched) {
       GroupState& s = state[g];
-      double v = s.value;
+      double v = s.cell.result(op);
       switch (op) {
-        case AggregateOp::kAvg:
-          v = s.mean;
-          break;
-        case AggregateOp::kCount:
-          v = s.count;
-          break;
-        case AggregateOp::kStdvar:
-          v = s.value / s.count;
-          break;
-        case AggregateOp::kStddev:
-          v = std::sqrt(s.value / s.count);
-          break;
         case AggregateOp::kQuantile:
           v = quantileOf(param[k], s.values);
           break;

@@ -45,8 +45,11 @@ struct QueryResult {
   std::vector<std::string> warnings;
 };
 
-// Errors: INVALID_ARGUMENT (parse or type error, "1:5: parse error: …"; Prometheus's bad_data),
-// DEADLINE_EXCEEDED (timeout), RESOURCE_EXHAUSTED (max_samples), others (execution).
+// Errors: INVALID_ARGUMENT (parse or type error, "1:5: parse error: …", bad range-query
+// parameters; Prometheus's bad_data), DEADLINE_EXCEEDED (timeout), RESOURCE_EXHAUSTED
+// (max_samples), FAILED_PRECONDITION (execution errors, e.g. "many-to-many matching not
+// allowed…"; Prometheus's execution), the reader's own errors unchanged.
+// Queries may run concurrently on one Engine if the reader allows concurrent reads.
 class Engine {
  public:
   Engine(const storage::metrics::MetricsReader& reader, EngineOptions options = {});

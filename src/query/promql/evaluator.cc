@@ -191,7 +191,13 @@ Result<RangeInput> Evaluator::evalRange(NodeId id) {
   if (sub_start < base_start) sub_start += step;
   int64_t sub_end = in.windowEnd(grid_.end);
   if (sub_start > sub_end) return in;
-  Evaluator sub(ctx_, StepGrid{sub_start, sub_end, step});
+  StepGrid sub_grid{sub_start, sub_end, step};
+  // Every inner step holds at least a value per step: refuse grids the sample limit could
+  // never hold before allocating them (`x[10y:1ms]`).
+  if ((sub_end - sub_start) / step >= static_cast<int64_t>(ctx_.options->max_samples))
+    return resourceExhausted(
+        "query processing would load too many samples into memory in query execution");
+  Evaluator sub(ctx_, sub_grid);
   auto v = sub.eval(sq.expr);
   if (!v.isOk()) return v.status();
   if (v->type == ValueType::kScalar) {

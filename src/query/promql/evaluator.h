@@ -28,7 +28,6 @@ struct QueryContext {
   int64_t query_end = 0;    // for `@ end()`
   std::chrono::steady_clock::time_point deadline;
   size_t samples = 0;  // points currently held, against options->max_samples
-  uint32_t deadline_checks = 0;
 };
 
 class Evaluator {

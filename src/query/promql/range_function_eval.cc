@@ -24,14 +24,17 @@ std::string formatFixed6(double v) {
   return buf;
 }
 
-// Calls f(window, step index, step time) for every step whose window holds samples and
-// appends the values it returns; keep_name: the output keeps `__name__` (last_over_time).
-template <typename F>
-Status forEachWindow(Evaluator& ev, const RangeInput& in, bool keep_name, Matrix& out, F&& f) {
+// Calls f(window, step index, step time, window begin, window end) for every step whose window
+// holds samples and appends the values it returns; keep_name: the output keeps `__name__`
+// (last_over_time). on_series(series) runs before each series' windows.
+template <typename F, typename G>
+Status forEachWindow(Evaluator& ev, const RangeInput& in, bool keep_name, Matrix& out, F&& f,
+                     G&& on_series) {
   const StepGrid& grid = ev.grid();
   const size_t steps = grid.size();
   for (const EvalSeries& s : in.series) {
     PERISCOPE_RETURN_IF_ERROR(ev.checkDeadline());
+    on_series(s);
     const std::vector<Point>& pts = s.points;
     EvalSeries os;
     size_t lo = 0, hi = 0;
@@ -61,6 +64,7 @@ Status forEachWindow(Evaluator& ev, const RangeInput& in, bool keep_name, Matrix
 Result<Value> Evaluator::evalRangeFunction(const Call& call, size_t range_arg) {
   auto in = evalRange(call.args[range_arg]);
   if (!in.isOk()) return in.status();
+  if (call.func->name == "predict_linear" && in->at_ms) in->at_drift_from = grid_.start;
   std::vector<std::vector<double>> scalars(call.args.size());
   for (size_t i = 0; i < call.args.size(); ++i) {
     if (i == range_arg) continue;
@@ -73,7 +77,9 @@ Result<Value> Evaluator::evalRangeFunction(const Call& call, size_t range_arg) {
   out.type = ValueType::kVector;
   Matrix& m = out.matrix;
   const std::string_view name = call.func->name;
-  auto run = [&](bool keep_name, auto&& f) { return forEachWindow(*this, *in, keep_name, m, f); };
+  auto run = [&](bool keep_name, auto&& f) {
+    return forEachWindow(*this, *in, keep_name, m, f, [](const EvalSeries&) {});
+  };
   auto simple = [&](double (*fn)(Window)) {
     return run(false, [fn](Window w, size_t, int64_t, int64_t, int64_t) -> std::optional<double> {
       return fn(w);
@@ -83,9 +89,25 @@ Result<Value> Evaluator::evalRangeFunction(const Call& call, size_t range_arg) {
   Status st;
   if (name == "rate" || name == "increase" || name == "delta") {
     bool counter = name != "delta", per_second = name == "rate";
-    st = run(false, [&](Window w, size_t, int64_t, int64_t begin, int64_t end) {
-      return extrapolatedRate(w, begin, end, counter, per_second);
-    });
+    // Counter resets before each sample, so windows without any skip the reset scan.
+    std::vector<uint32_t> resets;
+    const Point* base = nullptr;
+    st = forEachWindow(
+        *this, *in, false, m,
+        [&](Window w, size_t, int64_t, int64_t begin, int64_t end) {
+          size_t lo = static_cast<size_t>(w.data() - base), hi = lo + w.size() - 1;
+          bool has_resets = resets[hi] != resets[lo];
+          return extrapolatedRate(w, begin, end, counter, per_second, has_resets);
+        },
+        [&](const EvalSeries& s) {
+          base = s.points.data();
+          resets.resize(s.points.size());
+          uint32_t n = 0;
+          for (size_t i = 0; i < s.points.size(); ++i) {
+            if (i > 0 && s.points[i].v < s.points[i - 1].v) ++n;
+            resets[i] = n;
+          }
+        });
   } else if (name == "irate" || name == "idelta") {
     bool is_rate = name == "irate";
     st = run(false,

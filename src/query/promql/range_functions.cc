@@ -7,12 +7,12 @@
 namespace periscope::query::promql {
 
 std::optional<double> extrapolatedRate(Window w, int64_t begin, int64_t end, bool counter,
-                                       bool per_second) {
+                                       bool per_second, bool has_resets) {
   if (w.size() < 2) return std::nullopt;
   const Point& first = w.front();
   const Point& last = w.back();
   double result = last.v - first.v;
-  if (counter) {
+  if (counter && has_resets) {
     double prev = first.v;
     for (size_t i = 1; i < w.size(); ++i) {
       if (w[i].v < prev) result += prev;  // a counter reset: the counter restarted from 0

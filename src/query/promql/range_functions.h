@@ -15,8 +15,9 @@ namespace periscope::query::promql {
 using Window = std::span<const Point>;
 
 // rate (counter, per second), increase (counter), delta (gauge); window [begin, end] in ms.
+// has_resets = false promises that no value in w is below its predecessor (skips that scan).
 std::optional<double> extrapolatedRate(Window w, int64_t begin, int64_t end, bool counter,
-                                       bool per_second);
+                                       bool per_second, bool has_resets = true);
 // irate (counter reset aware, per second) and idelta.
 std::optional<double> instantValue(Window w, bool is_rate);
 // Least-squares slope and intercept at intercept_time (ms).

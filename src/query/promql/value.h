@@ -50,8 +50,14 @@ struct RangeInput {
   int64_t offset_ms = 0;
   std::optional<int64_t> at_ms;
   const VectorSelector* selector = nullptr;  // null for a subquery
+  // Prometheus 2.42 quirk: functions that are not "step invariant" (predict_linear) see an
+  // `@` window that moves with the step, anchored at the evaluator's first step.
+  std::optional<int64_t> at_drift_from;
 
-  int64_t windowEnd(int64_t step_t) const { return (at_ms ? *at_ms : step_t) - offset_ms; }
+  int64_t windowEnd(int64_t step_t) const {
+    if (!at_ms) return step_t - offset_ms;
+    return *at_ms - offset_ms + (at_drift_from ? step_t - *at_drift_from : 0);
+  }
 };
 
 // Walks a vector-typed matrix step by step; call at() with ascending step times. The points

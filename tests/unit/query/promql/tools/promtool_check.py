@@ -102,7 +102,12 @@ def main():
         tests = []
         for (_, kind, t, q, _) in cases:
             for ts in (range(t[0], t[1] + 1, t[2]) if kind.startswith("range:") else [t]):
-                tests.append({"expr": q, "eval_time": f"{ts}ms", "exp_samples": []})
+                tests.append({"expr": q, "eval_time_ms": ts, "exp_samples": []})
+        # promtool only sees samples up to its last evaluation-interval tick before the
+        # latest eval_time: add a trivial test past all data and eval times.
+        last = max([max(pts) for pts in series.values() if pts] + [tt["eval_time_ms"] for tt in tests] + [0])
+        tests.append({"expr": "1", "eval_time_ms": (last // 60000 + 2) * 60000, "exp_samples": []})
+        for tt in tests: tt["eval_time"] = f'{tt.pop("eval_time_ms")}ms'
         doc = {"evaluation_interval": "1m", "tests": [{"interval": f"{step}ms", "input_series": inputs, "promql_expr_test": tests}]}
         with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as f:
             json.dump(doc, f)
