@@ -5,6 +5,7 @@
 
 #include "common/logging.h"
 #include "components/connectors/attribute_copy.h"
+#include "components/connectors/bucket_index.h"
 
 namespace periscope::components::servicegraph {
 namespace {
@@ -23,17 +24,11 @@ bool isRoot(std::string_view parent_span_id) {
 }
 
 template <typename T>
-void appendRaw(std::string& key, T v) {
-  char buf[sizeof(T)];
-  std::memcpy(buf, &v, sizeof(T));
-  key.append(buf, sizeof(T));
+void appendRaw(connectors::KeyBuffer& key, T v) {
+  std::memcpy(key.extend(sizeof(T)), &v, sizeof(T));
 }
 
 }  // namespace
-
-size_t ServiceGraphConnector::KeyHash::operator()(std::string_view s) const {
-  return connectors::hashBytes(s);
-}
 
 ServiceGraphConnector::ServiceGraphConnector(const component::Settings& settings,
                                              const Config& config, pipeline::MetricsConsumer* next,
@@ -50,7 +45,6 @@ ServiceGraphConnector::ServiceGraphConnector(const component::Settings& settings
       user_(strings_.intern("user")),
       absent_dims_(config.dimensions.size(), kNone),
       root_dims_(config.dimensions.size(), kNone) {
-  key_.reserve(128);
   telemetry::Labels labels = {{"connector", settings.id.toString()}};
   total_edges_ = &registry.counter("otelcol_connector_servicegraph_total_edges",
                                    "Edges (span pairs) started in the store.", labels);
@@ -100,6 +94,11 @@ void ServiceGraphConnector::consume(model::Traces&& data, pipeline::Done done) {
       const auto* name = model::findAttribute(resource, "service.name");
       if (name == nullptr || name->type() != model::AnyValue::Type::kString) continue;
       const uint32_t service = strings_.intern(name->str());
+      // A database named on the resource applies to all its client spans: look it up once.
+      resource_database_ = nullptr;
+      for (const auto& attr : config_.database_name_attributes) {
+        if ((resource_database_ = model::findAttribute(resource, attr)) != nullptr) break;
+      }
       for (const auto& ss : rs.scope_spans) {
         for (const auto& span : ss.spans) {
           const uint64_t ns = span.end_time_unix_nano > span.start_time_unix_nano
@@ -130,14 +129,17 @@ void ServiceGraphConnector::consume(model::Traces&& data, pipeline::Done done) {
   done(Status::ok());
 }
 
+uint32_t ServiceGraphConnector::internValue(const model::AnyValue& v) {
+  return v.type() == model::AnyValue::Type::kString ? strings_.intern(v.str())
+                                                    : strings_.intern(connectors::valueToString(v));
+}
+
 void ServiceGraphConnector::fillDims(std::span<uint32_t> out, model::Attributes span,
                                      model::Attributes resource) {
   for (size_t i = 0; i < config_.dimensions.size(); ++i) {
     const auto* v = lookup(config_.dimensions[i], span, resource);
     if (v == nullptr) continue;
-    out[i] = v->type() == model::AnyValue::Type::kString
-                 ? strings_.intern(v->str())
-                 : strings_.intern(connectors::valueToString(*v));
+    out[i] = internValue(*v);
   }
 }
 
@@ -161,19 +163,23 @@ void ServiceGraphConnector::onClientSpan(const model::Span& span, uint32_t servi
   edge->type = type;
   edge->failed = edge->failed || span.status.code == model::StatusCode::kError;
   fillDims(store_.clientDims(edge), span.attributes, resource);
-  for (const auto& attr : config_.virtual_node_peer_attributes) {
-    if (const auto* v = model::findAttribute(span.attributes, attr)) {
-      edge->peer = strings_.intern(connectors::valueToString(*v));
-      break;
-    }
-  }
   // A database is rarely instrumented: the client span alone is the whole edge.
+  const model::AnyValue* database = nullptr;
   for (const auto& attr : config_.database_name_attributes) {
-    if (const auto* v = lookup(attr, span.attributes, resource)) {
-      edge->type = ConnectionType::kDatabase;
-      edge->server = strings_.intern(connectors::valueToString(*v));
-      edge->server_seconds = seconds;
-      break;
+    if ((database = model::findAttribute(span.attributes, attr)) != nullptr) break;
+  }
+  if (database == nullptr) database = resource_database_;
+  if (database != nullptr) {
+    edge->type = ConnectionType::kDatabase;
+    edge->server = internValue(*database);
+    edge->server_seconds = seconds;
+  }
+  if (edge->server == kNone) {
+    for (const auto& attr : config_.virtual_node_peer_attributes) {
+      if (const auto* v = model::findAttribute(span.attributes, attr)) {
+        edge->peer = internValue(*v);
+        break;
+      }
     }
   }
   if (edge->complete()) {
@@ -232,23 +238,36 @@ ServiceGraphConnector::Series& ServiceGraphConnector::seriesFor(SeriesMap& map,
   appendRaw(key_, labels.type);
   appendRaw(key_, labels.virtual_side);
   for (uint32_t d : dims) appendRaw(key_, d);
-  auto it = map.find(std::string_view(key_));
-  if (it == map.end()) {
-    it = map.emplace(key_, Series{}).first;
-    it->second.labels = labels;
-    it->second.dims.assign(dims.begin(), dims.end());
+  const uint64_t hash = connectors::hashBytes(key_.view());
+  uint32_t i = map.index.find(hash, key_.view(),
+                              [&](uint32_t n) -> std::string_view { return map.series[n].key; });
+  if (i == connectors::HashIndex::kNotFound) {
+    if (!map.free.empty()) {
+      i = map.free.back();
+      map.free.pop_back();
+    } else {
+      i = static_cast<uint32_t>(map.series.size());
+      map.series.emplace_back();
+    }
+    map.index.insert(hash, i);
+    Series& s = map.series[i];
+    s = Series{};
+    s.key = key_.view();
+    s.hash = hash;
+    s.live = true;
+    s.labels = labels;
+    s.dims.assign(dims.begin(), dims.end());
     if (&map == &requests_) {
-      it->second.server.buckets.assign(bounds_.size() + 1, 0);
-      it->second.client.buckets.assign(bounds_.size() + 1, 0);
+      s.server.buckets.assign(bounds_.size() + 1, 0);
+      s.client.buckets.assign(bounds_.size() + 1, 0);
     }
   }
-  it->second.last_updated = now;
-  return it->second;
+  map.series[i].last_updated = now;
+  return map.series[i];
 }
 
 void ServiceGraphConnector::observe(Histogram& h, double seconds) {
-  size_t i = static_cast<size_t>(std::lower_bound(bounds_.begin(), bounds_.end(), seconds) -
-                                 bounds_.begin());
+  const size_t i = connectors::bucketIndex(bounds_, seconds);
   ++h.buckets[i];
   ++h.count;
   h.sum += seconds;
@@ -303,8 +322,13 @@ void ServiceGraphConnector::flush() {
     std::lock_guard lock(mu_);
     const uint64_t now = clock_->nowUnixNanos();
     for (SeriesMap* map : {&requests_, &unpaired_, &dropped_}) {
-      std::erase_if(*map,
-                    [&](const auto& kv) { return now - kv.second.last_updated >= kSeriesStaleNs; });
+      for (uint32_t i = 0; i < map->series.size(); ++i) {
+        Series& s = map->series[i];
+        if (!s.live || now - s.last_updated < kSeriesStaleNs) continue;
+        map->index.erase(s.hash, i);
+        s = Series{};
+        map->free.push_back(i);
+      }
     }
     batch = buildLocked(now);
   }

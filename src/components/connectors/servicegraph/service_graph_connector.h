@@ -11,11 +11,11 @@
 #include <memory>
 #include <mutex>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "common/telemetry/metrics.h"
 #include "components/connectors/connector_clock.h"
+#include "components/connectors/hash_index.h"
 #include "components/connectors/periodic_runner.h"
 #include "components/connectors/servicegraph/config.h"
 #include "components/connectors/servicegraph/edge_store.h"
@@ -59,6 +59,9 @@ class ServiceGraphConnector final : public pipeline::ConsumerComponent,
     double sum = 0;
   };
   struct Series {
+    std::string key;  // labels and dims as bytes
+    uint64_t hash = 0;
+    bool live = false;
     SeriesLabels labels;
     std::vector<uint32_t> dims;  // client dims then server dims (request series only)
     uint64_t requests = 0;
@@ -67,16 +70,18 @@ class ServiceGraphConnector final : public pipeline::ConsumerComponent,
     Histogram client;
     uint64_t last_updated = 0;
   };
-  struct KeyHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const;
+  struct SeriesMap {
+    connectors::HashIndex index;
+    std::vector<Series> series;
+    std::vector<uint32_t> free;
+    bool empty() const { return series.size() == free.size(); }
   };
-  using SeriesMap = std::unordered_map<std::string, Series, KeyHash, std::equal_to<>>;
 
   void onClientSpan(const model::Span& span, uint32_t service, model::Attributes resource,
                     ConnectionType type, double seconds, uint64_t now);
   void onServerSpan(const model::Span& span, uint32_t service, model::Attributes resource,
                     ConnectionType type, double seconds, uint64_t now);
+  uint32_t internValue(const model::AnyValue& v);
   void fillDims(std::span<uint32_t> out, model::Attributes span, model::Attributes resource);
   void record(const Edge& edge, std::span<const uint32_t> client_dims,
               std::span<const uint32_t> server_dims, VirtualSide side, uint64_t now);
@@ -99,9 +104,11 @@ class ServiceGraphConnector final : public pipeline::ConsumerComponent,
   EdgeStore store_;
   StringInterner strings_;
   uint32_t user_;                      // "user": the client of a root server span
-  std::string key_;                    // scratch series key
+  connectors::KeyBuffer key_;          // scratch series key
   std::vector<uint32_t> absent_dims_;  // one kNone per dimension
-  std::vector<uint32_t> root_dims_;    // scratch dimensions of a root server span
+  std::vector<uint32_t> root_dims_;
+  const model::AnyValue* resource_database_ =
+      nullptr;  // of the resource being consumed    // scratch dimensions of a root server span
   SeriesMap requests_;
   SeriesMap unpaired_;
   SeriesMap dropped_;

@@ -83,7 +83,14 @@ const config::Schema<Config>& Config::schema() {
           .field("events", &Config::events, "Counter of span events.")
           .field("aggregation_cardinality_limit", &Config::aggregation_cardinality_limit,
                  "Most series kept; spans of further series go to one series per resource with "
-                 "otel.metric.overflow=true (0 = no limit).");
+                 "otel.metric.overflow=true (0 = no limit).")
+          .field("dimensions_cache_size", &Config::dimensions_cache_size,
+                 "Accepted for collector configs; no effect (series live until they expire).")
+          .field("resource_metrics_cache_size", &Config::resource_metrics_cache_size,
+                 "Accepted for collector configs; no effect.")
+          .field("metric_timestamp_cache_size", &Config::metric_timestamp_cache_size,
+                 "Accepted for collector configs; no effect (delta points start at the previous "
+                 "flush).");
   return s;
 }
 

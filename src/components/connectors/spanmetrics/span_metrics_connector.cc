@@ -4,6 +4,7 @@
 
 #include "common/logging.h"
 #include "components/connectors/attribute_copy.h"
+#include "components/connectors/bucket_index.h"
 
 namespace periscope::components::spanmetrics {
 namespace {
@@ -57,8 +58,6 @@ SpanMetricsConnector::SpanMetricsConnector(const component::Settings& settings,
   }
   for (auto& d : toSpecs(config.dimensions)) dimensions_.push_back(std::move(d));
   std::sort(resource_key_attributes_.begin(), resource_key_attributes_.end());
-  key_.reserve(256);
-  resource_key_.reserve(256);
   last_flush_ = clock_->nowUnixNanos();
   telemetry::Labels labels = {{"connector", settings.id.toString()}};
   overflowed_spans_ = &registry.counter("periscope_connector_spanmetrics_overflow_spans",
@@ -113,9 +112,11 @@ uint32_t SpanMetricsConnector::resourceIndex(model::Attributes attrs) {
     KeyWriter::string(resource_key_, kv->key);
     KeyWriter::value(resource_key_, kv->value);
   }
-  if (auto it = resource_map_.find(std::string_view(resource_key_)); it != resource_map_.end()) {
-    return it->second;
-  }
+  const uint64_t hash = connectors::hashBytes(resource_key_.view());
+  const uint32_t found =
+      resource_index_.find(hash, resource_key_.view(),
+                           [&](uint32_t i) -> std::string_view { return resources_[i].key; });
+  if (found != connectors::HashIndex::kNotFound) return found;
   uint32_t index;
   if (!free_resources_.empty()) {
     index = free_resources_.back();
@@ -133,8 +134,9 @@ uint32_t SpanMetricsConnector::resourceIndex(model::Attributes attrs) {
   }
   entry.attributes = out;
   entry.series = 0;
-  auto it = resource_map_.emplace(resource_key_, index).first;
-  entry.key = &it->first;
+  entry.key = resource_key_.view();
+  entry.hash = hash;
+  resource_index_.insert(hash, index);
   return index;
 }
 
@@ -170,18 +172,21 @@ void SpanMetricsConnector::appendSpanDimensions(const model::Span& span,
 
 Series& SpanMetricsConnector::findOrCreate(Table& table, uint32_t resource, uint64_t now,
                                            bool with_histogram) {
-  auto it = table.map.find(std::string_view(key_));
+  auto keyOf = [&](uint32_t i) -> std::string_view { return table.series[i].key; };
+  uint64_t hash = connectors::hashBytes(key_.view());
+  uint32_t found = table.index.find(hash, key_.view(), keyOf);
   bool overflow = false;
-  if (it == table.map.end() && config_.aggregation_cardinality_limit > 0 &&
+  if (found == connectors::HashIndex::kNotFound && config_.aggregation_cardinality_limit > 0 &&
       table.live >= config_.aggregation_cardinality_limit) {
     // Past the limit: the span still counts, in its resource's overflow series.
     overflow = true;
-    key_.resize(sizeof(uint32_t));
+    key_.truncate(sizeof(uint32_t));
     KeyWriter::overflow(key_);
-    it = table.map.find(std::string_view(key_));
+    hash = connectors::hashBytes(key_.view());
+    found = table.index.find(hash, key_.view(), keyOf);
     overflowed_spans_->add(1);
   }
-  if (it != table.map.end()) return table.series[it->second];
+  if (found != connectors::HashIndex::kNotFound) return table.series[found];
 
   uint32_t index;
   if (!table.free.empty()) {
@@ -191,10 +196,11 @@ Series& SpanMetricsConnector::findOrCreate(Table& table, uint32_t resource, uint
     index = static_cast<uint32_t>(table.series.size());
     table.series.emplace_back();
   }
-  auto pos = table.map.emplace(key_, index).first;
+  table.index.insert(hash, index);
   Series& s = table.series[index];
   s = Series{};
-  s.key = &pos->first;
+  s.key = key_.view();
+  s.hash = hash;
   s.resource = resource;
   s.live = true;
   s.overflow = overflow;
@@ -218,9 +224,7 @@ void SpanMetricsConnector::recordDuration(Series& s, double value) {
     return;
   }
   if (s.buckets.empty()) return;
-  // Upper bounds are inclusive: the first bound >= value.
-  size_t i = static_cast<size_t>(std::lower_bound(bounds_.begin(), bounds_.end(), value) -
-                                 bounds_.begin());
+  const size_t i = connectors::bucketIndex(bounds_, value);
   ++s.buckets[i];
   ++s.count;
   s.sum += value;
@@ -268,7 +272,7 @@ void SpanMetricsConnector::consume(model::Traces&& data, pipeline::Done done) {
           addExemplar(s, span, duration);
           if (!config_.events.enabled) continue;
           for (const auto& event : span.events) {
-            key_.resize(span_key_size);
+            key_.truncate(span_key_size);
             for (const auto& d : event_dimensions_) {
               if (const auto* v = lookup(d.name, event.attributes, resource_attrs)) {
                 KeyWriter::value(key_, *v);
@@ -295,12 +299,12 @@ void SpanMetricsConnector::erase(Table& table, uint32_t index) {
   if (!s.live) return;
   if (!s.overflow) --table.live;
   uint32_t resource = s.resource;
-  table.map.erase(table.map.find(std::string_view(*s.key)));
+  table.index.erase(s.hash, index);
   s = Series{};
   table.free.push_back(index);
   auto& r = resources_[resource];
   if (--r.series == 0) {
-    resource_map_.erase(resource_map_.find(std::string_view(*r.key)));
+    resource_index_.erase(r.hash, resource);
     r = ResourceEntry{};
     free_resources_.push_back(resource);
   }

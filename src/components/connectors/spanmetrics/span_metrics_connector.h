@@ -9,11 +9,11 @@
 #include <memory>
 #include <mutex>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "common/telemetry/metrics.h"
 #include "components/connectors/connector_clock.h"
+#include "components/connectors/hash_index.h"
 #include "components/connectors/key_hash.h"
 #include "components/connectors/periodic_runner.h"
 #include "components/connectors/spanmetrics/config.h"
@@ -42,20 +42,16 @@ class SpanMetricsConnector final : public pipeline::ConsumerComponent,
   size_t seriesCount() const;
 
  private:
-  struct KeyHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return connectors::hashBytes(s); }
-  };
-  using SeriesMap = std::unordered_map<std::string, uint32_t, KeyHash, std::equal_to<>>;
   struct ResourceEntry {
     std::unique_ptr<Arena> arena;
     model::Attributes attributes;
-    const std::string* key = nullptr;
+    std::string key;
+    uint64_t hash = 0;
     uint32_t series = 0;  // live series (calls and events) that reference this resource
   };
   // One table per metric family (span series, event series).
   struct Table {
-    SeriesMap map;
+    connectors::HashIndex index;
     std::vector<Series> series;
     std::vector<uint32_t> free;
     size_t live = 0;
@@ -85,10 +81,10 @@ class SpanMetricsConnector final : public pipeline::ConsumerComponent,
   std::string calls_name_, duration_name_, events_name_;
 
   mutable std::mutex mu_;
-  std::string key_;           // scratch series key, reused for every span
-  std::string resource_key_;  // scratch resource key
+  connectors::KeyBuffer key_;           // scratch series key, reused for every span
+  connectors::KeyBuffer resource_key_;  // scratch resource key
   std::vector<const model::KeyValue*> resource_scratch_;
-  SeriesMap resource_map_;
+  connectors::HashIndex resource_index_;
   std::vector<ResourceEntry> resources_;
   std::vector<uint32_t> free_resources_;
   Table spans_;
