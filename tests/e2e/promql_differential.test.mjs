@@ -237,6 +237,7 @@ exporters:
   store:
 query: {endpoint: "127.0.0.1:0"}
 service:
+  telemetry: {metrics: {address: "127.0.0.1:0"}}
   pipelines:
     metrics: {receivers: [prometheusremotewrite], exporters: [store]}
 `, { args: ['--data', dataDir] });

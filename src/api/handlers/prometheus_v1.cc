@@ -288,17 +288,6 @@ http::Response stringList(const std::vector<std::string>& values) {
   return success(out);
 }
 
-bool validLabelName(std::string_view name) {
-  if (name.empty()) return false;
-  for (size_t i = 0; i < name.size(); ++i) {
-    char c = name[i];
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
-              (i > 0 && c >= '0' && c <= '9');
-    if (!ok) return false;
-  }
-  return true;
-}
-
 }  // namespace
 
 std::string formatSampleValue(double v) {
@@ -414,7 +403,8 @@ void registerPrometheusV1(Router& router, const query::MetricsService& metrics,
   auto values = [&metrics](const ApiRequest& req) {
     Form form(req);
     std::string name(req.pathParam("name"));
-    if (!validLabelName(name)) return badData("invalid label name: \"" + name + "\"");
+    if (!model::prom::isValidLabelName(name))
+      return badData("invalid label name: \"" + name + "\"");
     int64_t start = 0, end = 0;
     if (auto err = optionalTime(form, "start", kMinTimeMs, start)) return *err;
     if (auto err = optionalTime(form, "end", kMaxTimeMs, end)) return *err;
