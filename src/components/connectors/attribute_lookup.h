@@ -21,6 +21,7 @@ class AttributeLookup {
 
   // out[i] = the value of names[i] in `attrs` (its first occurrence); untouched if absent.
   void find(model::Attributes attrs, std::span<const model::AnyValue*> out) const {
+    if (names_.empty()) return;
     for (const auto& kv : attrs) {
       if ((lengths_ & bit(kv.key.size())) == 0) continue;
       for (size_t i = 0; i < names_.size(); ++i) {
@@ -31,6 +32,7 @@ class AttributeLookup {
 
   // The value of the earliest-listed name present in `attrs`, or null.
   const model::AnyValue* first(model::Attributes attrs) const {
+    if (names_.empty()) return nullptr;
     const model::AnyValue* best = nullptr;
     size_t best_rank = names_.size();
     for (const auto& kv : attrs) {
