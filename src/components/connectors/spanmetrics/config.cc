@@ -46,7 +46,7 @@ const config::Schema<ExemplarsConfig>& ExemplarsConfig::schema() {
           .field("enabled", &ExemplarsConfig::enabled,
                  "Attach spans (trace and span id, duration) as exemplars to the data points.")
           .field("max_per_data_point", &ExemplarsConfig::max_per_data_point,
-                 "Most exemplars kept per data point between flushes (0 = no limit).");
+                 "Most exemplars kept per data point between flushes (0 = no limit: one per span).");
   return s;
 }
 
