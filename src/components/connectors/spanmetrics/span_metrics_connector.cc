@@ -354,6 +354,14 @@ void SpanMetricsConnector::resetAfterFlushLocked(uint64_t now) {
       }
     }
   }
+  // Resources whose spans all went uncounted (or that had no spans) hold no series: drop them.
+  for (uint32_t r = 0; r < resources_.size(); ++r) {
+    auto& entry = resources_[r];
+    if (entry.arena == nullptr || entry.series > 0) continue;
+    resource_index_.erase(entry.hash, r);
+    entry = ResourceEntry{};
+    free_resources_.push_back(r);
+  }
 }
 
 void SpanMetricsConnector::flush() {

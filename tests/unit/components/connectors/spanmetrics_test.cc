@@ -423,6 +423,12 @@ TEST(SpanMetrics, ResourcesMergeOnTheKeyAttributesAndNeedAServiceName) {
   EXPECT_EQ(testing::labelsOf(m.resources()[0].resource.attributes),
             (Labels{{"service.name", "s"}}));
   EXPECT_EQ(testing::sumOfInts(m, kCalls), 2);
+  // A resource seen without spans leaves nothing behind after a flush.
+  TraceBuilder empty;
+  empty.resource({{"service.name", "idle"}});
+  f.send(empty);
+  EXPECT_EQ(f.flush().resources().size(), 1u);
+  EXPECT_EQ(f.connector->seriesCount(), 1u);
 }
 
 TEST(SpanMetrics, NothingIsSentWithoutSeriesAndShutdownFlushesOnce) {
