@@ -4,6 +4,9 @@
 // update). Items are spans, so the reported time per item is ns/span.
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
+#include <cstring>
+#include <string>
 #include <vector>
 
 #include "app/loadgen/workload.h"
@@ -30,6 +33,81 @@ const std::vector<model::Traces>& batches() {
   return *b;
 }
 
+// A fully instrumented stream where every request pairs: per trace, frontend SERVER (root) →
+// frontend CLIENT → checkout SERVER → checkout CLIENT → payment SERVER, plus a checkout CLIENT
+// span to postgresql; 8 attributes per span, one resource per service, 512 spans per batch.
+std::vector<model::Traces> pairedBatches(int count) {
+  struct Shape {
+    int service;  // 0 frontend, 1 checkout, 2 payment
+    model::SpanKind kind;
+    int parent;  // index in the trace, -1 = root
+    bool db;
+  };
+  static constexpr Shape kTrace[] = {
+      {0, model::SpanKind::kServer, -1, false}, {0, model::SpanKind::kClient, 0, false},
+      {1, model::SpanKind::kServer, 1, false},  {1, model::SpanKind::kClient, 2, false},
+      {2, model::SpanKind::kServer, 3, false},  {1, model::SpanKind::kClient, 2, true}};
+  constexpr int kPerTrace = 6;
+  constexpr const char* kNames[] = {"frontend", "checkout", "payment"};
+  std::vector<model::Traces> out;
+  uint64_t id = 1;
+  for (int b = 0; b < count; ++b) {
+    model::Traces t;
+    periscope::Arena& a = t.arena();
+    const int traces = kSpans / kPerTrace;
+    std::vector<std::vector<model::Span>> by_service(3);
+    for (int k = 0; k < traces; ++k) {
+      std::string trace(16, '\0');
+      std::memcpy(trace.data(), &id, 8);
+      std::string_view trace_id = a.copy(trace);
+      std::string_view ids[kPerTrace];
+      for (int i = 0; i < kPerTrace; ++i) {
+        ++id;
+        std::string sid(8, '\1');
+        std::memcpy(sid.data(), &id, 8);
+        ids[i] = a.copy(sid);
+        const Shape& shape = kTrace[i];
+        model::Span s;
+        s.trace_id = trace_id;
+        s.span_id = ids[i];
+        if (shape.parent >= 0) s.parent_span_id = ids[shape.parent];
+        s.kind = static_cast<int32_t>(shape.kind);
+        s.name = shape.db ? "SELECT orders" : "POST /api";
+        s.start_time_unix_nano = loadgen::kCorpusBaseUnixNano + id * 1000;
+        s.end_time_unix_nano = s.start_time_unix_nano + 1'000'000 + (id * 7919) % 300'000'000;
+        auto attrs = a.allocArray<model::KeyValue>(8);
+        attrs[0] = {"http.request.method", model::AnyValue::string("POST")};
+        attrs[1] = {"http.route", model::AnyValue::string("/api")};
+        attrs[2] = {"http.response.status_code", model::AnyValue::integer(200)};
+        attrs[3] = {"url.scheme", model::AnyValue::string("https")};
+        attrs[4] = {"network.protocol.version", model::AnyValue::string("1.1")};
+        attrs[5] = {"user_agent.original", model::AnyValue::string("Mozilla/5.0")};
+        attrs[6] = shape.db ? model::KeyValue{"db.system", model::AnyValue::string("postgresql")}
+                            : model::KeyValue{"server.port", model::AnyValue::integer(8080)};
+        attrs[7] = shape.db ? model::KeyValue{"db.name", model::AnyValue::string("orders")}
+                            : model::KeyValue{"server.address", model::AnyValue::string("api")};
+        s.attributes = attrs;
+        by_service[static_cast<size_t>(shape.service)].push_back(s);
+      }
+    }
+    for (size_t svc = 0; svc < 3; ++svc) {
+      model::ResourceSpans rs;
+      rs.has_resource = true;
+      auto rattrs = a.allocArray<model::KeyValue>(3);
+      rattrs[0] = {"service.name", model::AnyValue::string(kNames[svc])};
+      rattrs[1] = {"telemetry.sdk.language", model::AnyValue::string("go")};
+      rattrs[2] = {"host.name", model::AnyValue::string("node-1")};
+      rs.resource.attributes = rattrs;
+      auto scopes = a.allocArray<model::ScopeSpans>(1);
+      scopes[0].spans = a.copyArray<model::Span>(by_service[svc]);
+      rs.scope_spans = scopes;
+      t.resources().push_back(rs);
+    }
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
 class DiscardMetrics : public pipeline::MetricsConsumer {
  public:
   void consume(model::Metrics&& data, pipeline::Done done) override {
@@ -48,13 +126,13 @@ const periscope::component::Settings kSettings{
 // pipeline where a connector sees a request right after it was decoded; with 256 (60 MB of
 // decoded spans) every span is a cache miss.
 template <typename Connector, typename Config>
-void run(benchmark::State& state, const Config& config) {
+void run(benchmark::State& state, const Config& config,
+         const std::vector<model::Traces>& all = batches()) {
   DiscardMetrics sink;
   periscope::telemetry::Registry registry;
   auto clock = std::make_shared<connectors::ManualClock>(loadgen::kCorpusBaseUnixNano);
   Connector connector(kSettings, config, &sink, clock, registry);
-  const auto& all = batches();
-  const auto n = static_cast<size_t>(state.range(0));
+  const auto n = std::min(static_cast<size_t>(state.range(0)), all.size());
   const auto per_batch = std::chrono::nanoseconds(1'000'000'000LL * kSpans / 2000);
   for (auto _ : state) {
     for (size_t i = 0; i < n; ++i) {
@@ -66,7 +144,9 @@ void run(benchmark::State& state, const Config& config) {
     }
     connector.flush();
   }
-  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(n) * kSpans);
+  size_t spans = 0;
+  for (size_t i = 0; i < n; ++i) spans += all[i].itemCount();
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(spans));
   if constexpr (requires { connector.storedEdges(); }) {
     state.counters["stored_edges"] = static_cast<double>(connector.storedEdges());
     state.counters["dropped_spans"] =
@@ -99,5 +179,21 @@ void BM_ServiceGraph(benchmark::State& state) {
   run<periscope::components::servicegraph::ServiceGraphConnector>(state, c);
 }
 BENCHMARK(BM_ServiceGraph)->Arg(8)->Arg(kBatches)->Unit(benchmark::kMicrosecond);
+
+// Every request pairs (pairedBatches): the store only holds spans until their other half
+// arrives in the same batch.
+void BM_ServiceGraphPaired(benchmark::State& state) {
+  static const auto paired = pairedBatches(kBatches);
+  run<periscope::components::servicegraph::ServiceGraphConnector>(
+      state, periscope::components::servicegraph::Config{}, paired);
+}
+BENCHMARK(BM_ServiceGraphPaired)->Arg(8)->Arg(kBatches)->Unit(benchmark::kMicrosecond);
+
+void BM_SpanMetricsPaired(benchmark::State& state) {
+  static const auto paired = pairedBatches(kBatches);
+  run<periscope::components::spanmetrics::SpanMetricsConnector>(
+      state, periscope::components::spanmetrics::Config{}, paired);
+}
+BENCHMARK(BM_SpanMetricsPaired)->Arg(8)->Arg(kBatches)->Unit(benchmark::kMicrosecond);
 
 }  // namespace

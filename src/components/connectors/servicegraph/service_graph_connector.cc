@@ -39,6 +39,8 @@ ServiceGraphConnector::ServiceGraphConnector(const component::Settings& settings
       next_(next),
       clock_(std::move(clock)),
       bounds_(config.bounds()),
+      database_names_(config.database_name_attributes),
+      peer_names_(config.virtual_node_peer_attributes),
       start_time_(clock_->nowUnixNanos()),
       store_(config.store.max_items, static_cast<uint64_t>(config.store.ttl.count()),
              config.dimensions.size()),
@@ -95,10 +97,7 @@ void ServiceGraphConnector::consume(model::Traces&& data, pipeline::Done done) {
       if (name == nullptr || name->type() != model::AnyValue::Type::kString) continue;
       const uint32_t service = strings_.intern(name->str());
       // A database named on the resource applies to all its client spans: look it up once.
-      resource_database_ = nullptr;
-      for (const auto& attr : config_.database_name_attributes) {
-        if ((resource_database_ = model::findAttribute(resource, attr)) != nullptr) break;
-      }
+      resource_database_ = database_names_.first(resource);
       for (const auto& ss : rs.scope_spans) {
         for (const auto& span : ss.spans) {
           const uint64_t ns = span.end_time_unix_nano > span.start_time_unix_nano
@@ -124,6 +123,7 @@ void ServiceGraphConnector::consume(model::Traces&& data, pipeline::Done done) {
         }
       }
     }
+    publishCountsLocked();
   }
   if (config_.metrics_flush_interval.count() == 0) flush();
   done(Status::ok());
@@ -153,21 +153,18 @@ void ServiceGraphConnector::onClientSpan(const model::Span& span, uint32_t servi
     std::tie(edge, found) = store_.upsert(key, now);
   }
   if (edge == nullptr) {
-    dropped_spans_->add(1);
+    ++pending_.dropped_spans;
     seriesFor(dropped_, {service, kNone, type, VirtualSide::kNone}, {}, now).requests++;
     return;
   }
-  if (found == EdgeStore::Found::kNew) total_edges_->add(1);
+  if (found == EdgeStore::Found::kNew) ++pending_.total_edges;
   edge->client = service;
   edge->client_seconds = seconds;
   edge->type = type;
   edge->failed = edge->failed || span.status.code == model::StatusCode::kError;
   fillDims(store_.clientDims(edge), span.attributes, resource);
   // A database is rarely instrumented: the client span alone is the whole edge.
-  const model::AnyValue* database = nullptr;
-  for (const auto& attr : config_.database_name_attributes) {
-    if ((database = model::findAttribute(span.attributes, attr)) != nullptr) break;
-  }
+  const model::AnyValue* database = database_names_.first(span.attributes);
   if (database == nullptr) database = resource_database_;
   if (database != nullptr) {
     edge->type = ConnectionType::kDatabase;
@@ -175,12 +172,7 @@ void ServiceGraphConnector::onClientSpan(const model::Span& span, uint32_t servi
     edge->server_seconds = seconds;
   }
   if (edge->server == kNone) {
-    for (const auto& attr : config_.virtual_node_peer_attributes) {
-      if (const auto* v = model::findAttribute(span.attributes, attr)) {
-        edge->peer = internValue(*v);
-        break;
-      }
-    }
+    if (const auto* peer = peer_names_.first(span.attributes)) edge->peer = internValue(*peer);
   }
   if (edge->complete()) {
     record(*edge, store_.clientDims(edge), store_.serverDims(edge), VirtualSide::kNone, now);
@@ -212,11 +204,11 @@ void ServiceGraphConnector::onServerSpan(const model::Span& span, uint32_t servi
     std::tie(edge, found) = store_.upsert(key, now);
   }
   if (edge == nullptr) {
-    dropped_spans_->add(1);
+    ++pending_.dropped_spans;
     seriesFor(dropped_, {kNone, service, type, VirtualSide::kNone}, {}, now).requests++;
     return;
   }
-  if (found == EdgeStore::Found::kNew) total_edges_->add(1);
+  if (found == EdgeStore::Found::kNew) ++pending_.total_edges;
   edge->server = service;
   edge->server_seconds = seconds;
   if (type != ConnectionType::kUnset || edge->type != ConnectionType::kDatabase) edge->type = type;
@@ -232,6 +224,18 @@ ServiceGraphConnector::Series& ServiceGraphConnector::seriesFor(SeriesMap& map,
                                                                 const SeriesLabels& labels,
                                                                 std::span<const uint32_t> dims,
                                                                 uint64_t now) {
+  // Most requests repeat a recent edge: a small direct-mapped cache of series skips building and
+  // hashing the key. A hit is verified against the series itself, so it is never wrong.
+  const size_t slot = (labels.client * 31 + labels.server * 7 + static_cast<size_t>(labels.type)) &
+                      (map.recent.size() - 1);
+  if (uint32_t cached = map.recent[slot]; cached < map.series.size()) {
+    Series& s = map.series[cached];
+    if (s.live && s.labels == labels &&
+        std::equal(s.dims.begin(), s.dims.end(), dims.begin(), dims.end())) {
+      s.last_updated = now;
+      return s;
+    }
+  }
   key_.clear();
   appendRaw(key_, labels.client);
   appendRaw(key_, labels.server);
@@ -263,6 +267,7 @@ ServiceGraphConnector::Series& ServiceGraphConnector::seriesFor(SeriesMap& map,
     }
   }
   map.series[i].last_updated = now;
+  map.recent[slot] = i;
   return map.series[i];
 }
 
@@ -291,7 +296,7 @@ void ServiceGraphConnector::record(const Edge& edge, std::span<const uint32_t> c
 }
 
 void ServiceGraphConnector::onExpired(const Edge& edge, uint64_t now) {
-  expired_edges_->add(1);
+  ++pending_.expired_edges;
   if (edge.client != kNone && edge.server == kNone) {
     if (!config_.virtual_node_peer_attributes.empty() && edge.peer != kNone) {
       // An uninstrumented server named by the client span (peer.service, db.system, …).
@@ -314,6 +319,15 @@ void ServiceGraphConnector::expireLocked(uint64_t now) {
 void ServiceGraphConnector::expire() {
   std::lock_guard lock(mu_);
   expireLocked(clock_->nowUnixNanos());
+  publishCountsLocked();
+}
+
+void ServiceGraphConnector::publishCountsLocked() {
+  // Self-metric counters are atomics: add once per batch, not once per span.
+  if (pending_.total_edges > 0) total_edges_->add(static_cast<double>(pending_.total_edges));
+  if (pending_.expired_edges > 0) expired_edges_->add(static_cast<double>(pending_.expired_edges));
+  if (pending_.dropped_spans > 0) dropped_spans_->add(static_cast<double>(pending_.dropped_spans));
+  pending_ = {};
 }
 
 void ServiceGraphConnector::flush() {

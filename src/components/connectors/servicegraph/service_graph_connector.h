@@ -7,6 +7,7 @@
 // ManualClock) and run on timers after start().
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <memory>
 #include <mutex>
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "common/telemetry/metrics.h"
+#include "components/connectors/attribute_lookup.h"
 #include "components/connectors/connector_clock.h"
 #include "components/connectors/hash_index.h"
 #include "components/connectors/periodic_runner.h"
@@ -52,6 +54,7 @@ class ServiceGraphConnector final : public pipeline::ConsumerComponent,
     uint32_t server = kNone;
     ConnectionType type = ConnectionType::kUnset;
     VirtualSide virtual_side = VirtualSide::kNone;
+    bool operator==(const SeriesLabels&) const = default;
   };
   struct Histogram {
     std::vector<uint64_t> buckets;
@@ -74,6 +77,8 @@ class ServiceGraphConnector final : public pipeline::ConsumerComponent,
     connectors::HashIndex index;
     std::vector<Series> series;
     std::vector<uint32_t> free;
+    std::array<uint32_t, 64> recent;  // direct-mapped cache of series indexes (seriesFor)
+    SeriesMap() { recent.fill(kNone); }
     bool empty() const { return series.size() == free.size(); }
   };
 
@@ -90,6 +95,7 @@ class ServiceGraphConnector final : public pipeline::ConsumerComponent,
                     uint64_t now);
   void observe(Histogram& h, double seconds);
   void expireLocked(uint64_t now);
+  void publishCountsLocked();
   model::Metrics buildLocked(uint64_t now);
   void send(model::Metrics&& batch);
 
@@ -98,6 +104,8 @@ class ServiceGraphConnector final : public pipeline::ConsumerComponent,
   pipeline::MetricsConsumer* next_;
   std::shared_ptr<const connectors::Clock> clock_;
   std::vector<double> bounds_;
+  connectors::AttributeLookup database_names_;
+  connectors::AttributeLookup peer_names_;
   uint64_t start_time_;
 
   mutable std::mutex mu_;
@@ -112,6 +120,12 @@ class ServiceGraphConnector final : public pipeline::ConsumerComponent,
   SeriesMap requests_;
   SeriesMap unpaired_;
   SeriesMap dropped_;
+
+  struct {
+    uint64_t total_edges = 0;
+    uint64_t expired_edges = 0;
+    uint64_t dropped_spans = 0;
+  } pending_;  // self-metric increments not yet published
 
   connectors::PeriodicRunner expiry_runner_;
   connectors::PeriodicRunner flush_runner_;

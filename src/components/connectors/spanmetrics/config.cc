@@ -45,8 +45,9 @@ const config::Schema<ExemplarsConfig>& ExemplarsConfig::schema() {
       config::Schema<ExemplarsConfig>()
           .field("enabled", &ExemplarsConfig::enabled,
                  "Attach spans (trace and span id, duration) as exemplars to the data points.")
-          .field("max_per_data_point", &ExemplarsConfig::max_per_data_point,
-                 "Most exemplars kept per data point between flushes (0 = no limit).");
+          .field(
+              "max_per_data_point", &ExemplarsConfig::max_per_data_point,
+              "Most exemplars kept per data point between flushes (0 = no limit: one per span).");
   return s;
 }
 

@@ -38,7 +38,7 @@ struct HistogramConfig {
 
 struct ExemplarsConfig {
   bool enabled = false;
-  uint32_t max_per_data_point = 0;  // 0 = no limit (between two flushes)
+  uint32_t max_per_data_point = 5;  // per flush interval; 0 = no limit
   static const config::Schema<ExemplarsConfig>& schema();
 };
 

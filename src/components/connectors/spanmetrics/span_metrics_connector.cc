@@ -19,6 +19,12 @@ std::vector<DimensionSpec> toSpecs(const std::vector<Dimension>& dims) {
   return out;
 }
 
+std::vector<std::string> namesOf(const std::vector<Dimension>& dims) {
+  std::vector<std::string> out;
+  for (const auto& d : dims) out.push_back(d.name);
+  return out;
+}
+
 // The span attribute, else the resource attribute, else null.
 const model::AnyValue* lookup(std::string_view name, model::Attributes first,
                               model::Attributes second) {
@@ -37,6 +43,7 @@ SpanMetricsConnector::SpanMetricsConnector(const component::Settings& settings,
       next_(next),
       clock_(std::move(clock)),
       event_dimensions_(toSpecs(config.events.dimensions)),
+      attribute_names_(namesOf(config.dimensions)),
       resource_key_attributes_(config.resource_metrics_key_attributes),
       bounds_(config.explicitBounds()),
       exponential_(config.histogram.exponential.has_value()),
@@ -58,6 +65,8 @@ SpanMetricsConnector::SpanMetricsConnector(const component::Settings& settings,
   }
   for (auto& d : toSpecs(config.dimensions)) dimensions_.push_back(std::move(d));
   std::sort(resource_key_attributes_.begin(), resource_key_attributes_.end());
+  span_values_.resize(config.dimensions.size());
+  resource_values_.resize(config.dimensions.size());
   last_flush_ = clock_->nowUnixNanos();
   telemetry::Labels labels = {{"connector", settings.id.toString()}};
   overflowed_spans_ = &registry.counter("periscope_connector_spanmetrics_overflow_spans",
@@ -140,9 +149,12 @@ uint32_t SpanMetricsConnector::resourceIndex(model::Attributes attrs) {
   return index;
 }
 
-void SpanMetricsConnector::appendSpanDimensions(const model::Span& span,
-                                                model::Attributes resource_attrs,
-                                                std::string_view service) {
+void SpanMetricsConnector::appendSpanDimensions(const model::Span& span, std::string_view service) {
+  // One pass over the span's attributes for all configured dimensions; the resource's values
+  // were looked up once for its ResourceSpans.
+  std::fill(span_values_.begin(), span_values_.end(), nullptr);
+  attribute_names_.find(span.attributes, span_values_);
+  size_t attribute = 0;
   for (const auto& d : dimensions_) {
     switch (d.source) {
       case DimensionSource::kServiceName:
@@ -158,13 +170,15 @@ void SpanMetricsConnector::appendSpanDimensions(const model::Span& span,
         KeyWriter::string(key_, statusCodeName(static_cast<int32_t>(span.status.code)));
         break;
       case DimensionSource::kAttribute:
-        if (const auto* v = lookup(d.name, span.attributes, resource_attrs)) {
+        if (const auto* v =
+                span_values_[attribute] ? span_values_[attribute] : resource_values_[attribute]) {
           KeyWriter::value(key_, *v);
         } else if (d.default_value) {
           KeyWriter::string(key_, *d.default_value);
         } else {
           KeyWriter::missing(key_);
         }
+        ++attribute;
         break;
     }
   }
@@ -184,7 +198,7 @@ Series& SpanMetricsConnector::findOrCreate(Table& table, uint32_t resource, uint
     KeyWriter::overflow(key_);
     hash = connectors::hashBytes(key_.view());
     found = table.index.find(hash, key_.view(), keyOf);
-    overflowed_spans_->add(1);
+    ++pending_overflow_;
   }
   if (found != connectors::HashIndex::kNotFound) return table.series[found];
 
@@ -255,6 +269,8 @@ void SpanMetricsConnector::consume(model::Traces&& data, pipeline::Done done) {
       // As in the collector: spans of a resource without service.name are not counted.
       if (service == nullptr || service->type() != model::AnyValue::Type::kString) continue;
       const uint32_t resource = resourceIndex(resource_attrs);
+      std::fill(resource_values_.begin(), resource_values_.end(), nullptr);
+      attribute_names_.find(resource_attrs, resource_values_);
       for (const auto& ss : rs.scope_spans) {
         for (const auto& span : ss.spans) {
           const uint64_t ns = span.end_time_unix_nano > span.start_time_unix_nano
@@ -263,7 +279,7 @@ void SpanMetricsConnector::consume(model::Traces&& data, pipeline::Done done) {
           const double duration = static_cast<double>(ns) / ns_per_unit_;
           key_.clear();
           KeyWriter::resource(key_, resource);
-          appendSpanDimensions(span, resource_attrs, service->str());
+          appendSpanDimensions(span, service->str());
           const size_t span_key_size = key_.size();
           Series& s = findOrCreate(spans_, resource, now, true);
           ++s.calls;
@@ -289,6 +305,11 @@ void SpanMetricsConnector::consume(model::Traces&& data, pipeline::Done done) {
           }
         }
       }
+    }
+    if (pending_overflow_ > 0) {
+      // Self-metric counters are atomics: add once per batch, not once per span.
+      overflowed_spans_->add(static_cast<double>(pending_overflow_));
+      pending_overflow_ = 0;
     }
   }
   done(Status::ok());
@@ -332,6 +353,14 @@ void SpanMetricsConnector::resetAfterFlushLocked(uint64_t now) {
         t->series[i].exemplars.clear();
       }
     }
+  }
+  // Resources whose spans all went uncounted (or that had no spans) hold no series: drop them.
+  for (uint32_t r = 0; r < resources_.size(); ++r) {
+    auto& entry = resources_[r];
+    if (entry.arena == nullptr || entry.series > 0) continue;
+    resource_index_.erase(entry.hash, r);
+    entry = ResourceEntry{};
+    free_resources_.push_back(r);
   }
 }
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "common/telemetry/metrics.h"
+#include "components/connectors/attribute_lookup.h"
 #include "components/connectors/connector_clock.h"
 #include "components/connectors/hash_index.h"
 #include "components/connectors/key_hash.h"
@@ -58,8 +59,7 @@ class SpanMetricsConnector final : public pipeline::ConsumerComponent,
   };
 
   uint32_t resourceIndex(model::Attributes attrs);
-  void appendSpanDimensions(const model::Span& span, model::Attributes resource_attrs,
-                            std::string_view service);
+  void appendSpanDimensions(const model::Span& span, std::string_view service);
   Series& findOrCreate(Table& table, uint32_t resource, uint64_t now, bool with_histogram);
   void recordDuration(Series& s, double value);
   void addExemplar(Series& s, const model::Span& span, double value);
@@ -74,6 +74,7 @@ class SpanMetricsConnector final : public pipeline::ConsumerComponent,
   std::shared_ptr<const connectors::Clock> clock_;
   std::vector<DimensionSpec> dimensions_;
   std::vector<DimensionSpec> event_dimensions_;
+  connectors::AttributeLookup attribute_names_;  // the configured `dimensions`, in order
   std::vector<std::string> resource_key_attributes_;
   std::vector<double> bounds_;
   bool exponential_ = false;
@@ -84,6 +85,8 @@ class SpanMetricsConnector final : public pipeline::ConsumerComponent,
   connectors::KeyBuffer key_;           // scratch series key, reused for every span
   connectors::KeyBuffer resource_key_;  // scratch resource key
   std::vector<const model::KeyValue*> resource_scratch_;
+  std::vector<const model::AnyValue*> span_values_;      // per configured dimension
+  std::vector<const model::AnyValue*> resource_values_;  // of the resource being consumed
   connectors::HashIndex resource_index_;
   std::vector<ResourceEntry> resources_;
   std::vector<uint32_t> free_resources_;
@@ -93,6 +96,7 @@ class SpanMetricsConnector final : public pipeline::ConsumerComponent,
 
   connectors::PeriodicRunner runner_;
   std::atomic<bool> shut_down_{false};
+  uint64_t pending_overflow_ = 0;  // overflowed spans of the batch being consumed
   telemetry::Counter* overflowed_spans_;
   telemetry::Counter* flush_errors_;
 };
