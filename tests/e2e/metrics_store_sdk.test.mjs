@@ -6,6 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 
 import { trace, context, SpanKind, SpanStatusCode, ValueType } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -161,4 +162,13 @@ test('Periscope scrapes its own self-metrics into the store (meta-monitoring)', 
     const v = await query('sum(otelcol_receiver_accepted_spans_total{job="periscope", receiver="otlp"})');
     return Object.values(v)[0] >= 24;
   }, { timeoutMs: 15000, what: 'accepted spans in the self-scraped series' });
+});
+
+test('the self-metrics page, with the metrics store and connectors, passes promtool check metrics', async () => {
+  const text = await (await fetch(`http://127.0.0.1:${selfPort}/metrics`)).text();
+  for (const name of ['periscope_metrics_store_samples_appended_total', 'periscope_metrics_store_head_series']) {
+    assert.match(text, new RegExp(`^${name} `, 'm'), `${name} is exported`);
+  }
+  const check = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+  assert.equal(check.status, 0, `promtool check metrics: ${check.stdout}${check.stderr}`);
 });
