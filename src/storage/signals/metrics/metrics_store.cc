@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <bit>
 
+#include "common/kill_point.h"
 #include "common/logging.h"
 #include "storage/codec/byte_io.h"
 #include "storage/signals/metrics/metrics_store_internal.h"
@@ -246,6 +247,7 @@ void MetricsStore::commit(Ingest& ingest, Done done) {
   } else {
     wal_->append(record, [this, done = std::move(done)](Status st) {
       if (!st.isOk()) stats_.write_failures++;
+      if (st.isOk()) killPoint("metrics.wal.after_sync_before_ack");
       done(st);
     });
   }
@@ -436,6 +438,7 @@ Status MetricsStore::writeCheckpoint(uint64_t wal_seq) {
   PERISCOPE_RETURN_IF_ERROR((*f)->append(bytes));
   PERISCOPE_RETURN_IF_ERROR((*f)->sync());
   PERISCOPE_RETURN_IF_ERROR((*f)->close());
+  killPoint("metrics.checkpoint.before_rename");
   PERISCOPE_RETURN_IF_ERROR(fs_.rename(tmp, path));
   return fs_.syncDir(options_.dir);
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "common/kill_point.h"
 #include "common/logging.h"
 #include "storage/signals/metrics/metrics_store_internal.h"
 
@@ -100,6 +101,7 @@ Status MetricsStore::flushHead() {
     PERISCOPE_RETURN_IF_ERROR((*f)->close());
     PERISCOPE_RETURN_IF_ERROR(fs_.rename(tmp, path));
     PERISCOPE_RETURN_IF_ERROR(fs_.syncDir(dir));
+    killPoint("metrics.block.after_rename");
     auto footer = decodeBlockFooter(std::string_view(file).substr(file.size() - kBlockFooterSize),
                                     file.size());
     if (!footer.isOk()) return footer.status();
@@ -160,6 +162,7 @@ Status MetricsStore::flushHead() {
   lock.unlock();
 
   PERISCOPE_RETURN_IF_ERROR(writeCheckpoint(wal_seq));
+  killPoint("metrics.checkpoint.after_rename");
   return wal_->truncateBefore(wal_seq);
 }
 
