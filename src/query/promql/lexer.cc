@@ -1,30 +1,70 @@
 #include "query/promql/lexer.h"
 
-#include <algorithm>
-#include <charconv>
-#include <limits>
+#include <array>
+#include <cstdio>
 
 #include "query/promql/quoting.h"
 
 namespace periscope::query::promql {
 namespace {
 
-bool isDigit(char c) {
+constexpr int32_t kEofRune = -1;
+constexpr int32_t kRuneError = 0xFFFD;
+
+bool isDigit(int32_t c) {
   return c >= '0' && c <= '9';
 }
-bool isAlpha(char c) {
+bool isAlpha(int32_t c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
 }
-bool isAlnum(char c) {
+bool isAlnum(int32_t c) {
   return isAlpha(c) || isDigit(c);
 }
-bool isHex(char c) {
-  return isDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+bool isSpace(int32_t c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
-int hexValue(char c) {
+bool oneOf(int32_t c, std::string_view set) {
+  return c >= 0 && c < 0x80 && set.find(static_cast<char>(c)) != std::string_view::npos;
+}
+int digitValue(int32_t c) {
   if (isDigit(c)) return c - '0';
-  return (c | 0x20) - 'a' + 10;
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return 16;  // larger than any digit
 }
+
+struct KeywordName {
+  std::string_view name;
+  Keyword keyword;
+};
+constexpr KeywordName kKeywords[] = {
+    {"and", Keyword::kAnd},
+    {"or", Keyword::kOr},
+    {"unless", Keyword::kUnless},
+    {"atan2", Keyword::kAtan2},
+    {"sum", Keyword::kSum},
+    {"avg", Keyword::kAvg},
+    {"count", Keyword::kCount},
+    {"min", Keyword::kMin},
+    {"max", Keyword::kMax},
+    {"group", Keyword::kGroup},
+    {"stddev", Keyword::kStddev},
+    {"stdvar", Keyword::kStdvar},
+    {"topk", Keyword::kTopk},
+    {"bottomk", Keyword::kBottomk},
+    {"count_values", Keyword::kCountValues},
+    {"quantile", Keyword::kQuantile},
+    {"offset", Keyword::kOffset},
+    {"by", Keyword::kBy},
+    {"without", Keyword::kWithout},
+    {"on", Keyword::kOn},
+    {"ignoring", Keyword::kIgnoring},
+    {"group_left", Keyword::kGroupLeft},
+    {"group_right", Keyword::kGroupRight},
+    {"bool", Keyword::kBool},
+    {"start", Keyword::kStart},
+    {"end", Keyword::kEnd},
+};
 
 bool equalsLower(std::string_view word, std::string_view lower) {
   if (word.size() != lower.size()) return false;
@@ -36,429 +76,514 @@ bool equalsLower(std::string_view word, std::string_view lower) {
   return true;
 }
 
-// A character for a message: 'x', or '\xNN' when it is not printable ASCII.
-std::string charText(char c) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  uint8_t b = static_cast<uint8_t>(c);
-  if (b >= 0x20 && b < 0x7F) return std::string("'") + c + "'";
-  return std::string("'\\x") + kHex[b >> 4] + kHex[b & 0xF] + "'";
+// Go's %#U: U+0071 'q' (the character only when printable).
+std::string unicodeText(int32_t rune) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "U+%04X", static_cast<unsigned>(rune));
+  std::string out = buf;
+  if (rune >= 0 && isPrintable(static_cast<uint32_t>(rune))) {
+    out += " '";
+    appendUtf8(out, static_cast<uint32_t>(rune));
+    out += "'";
+  }
+  return out;
 }
 
-// Durations are integers with units from largest to smallest, each unit at most once:
-// [0-9]+y, w, d, h, m, s, ms (Prometheus's model.ParseDuration).
-bool parseDuration(std::string_view text, int64_t& ms) {
-  const auto& kUnits = kDurationUnits;
-  size_t i = 0;
-  size_t next_unit = 0;
-  int64_t total = 0;
-  while (i < text.size()) {
-    size_t digits = i;
-    while (i < text.size() && isDigit(text[i])) ++i;
-    if (i == digits) return false;
-    std::string_view number = text.substr(digits, i - digits);
-    size_t u = i;
-    while (i < text.size() && !isDigit(text[i])) ++i;
-    std::string_view unit = text.substr(u, i - u);
-    while (next_unit < std::size(kUnits) && kUnits[next_unit].unit != unit) ++next_unit;
-    if (next_unit == std::size(kUnits)) return false;
-    int64_t n = 0;
-    auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), n);
-    if (ec != std::errc() || n > std::numeric_limits<int64_t>::max() / kUnits[next_unit].ms)
-      return false;
-    n *= kUnits[next_unit].ms;
-    if (total > std::numeric_limits<int64_t>::max() - n) return false;
-    total += n;
-    ++next_unit;
-  }
-  ms = total;
-  return !text.empty();
-}
-
-// Prometheus parses integers like Go's ParseInt(s, 0, 64) (so 0x1f is hex, 017 octal) and
-// everything else as a float.
-bool parseNumber(std::string_view text, double& value) {
-  const char* first = text.data();
-  const char* last = first + text.size();
-  if (text.size() > 2 && text[0] == '0' && (text[1] | 0x20) == 'x') {
-    uint64_t n = 0;
-    auto [end, ec] = std::from_chars(first + 2, last, n, 16);
-    if (ec != std::errc() || end != last || n > uint64_t{std::numeric_limits<int64_t>::max()})
-      return false;
-    value = static_cast<double>(n);
-    return true;
-  }
-  bool octal = text.size() > 1 && text[0] == '0';
-  for (char c : text) octal = octal && c >= '0' && c <= '7';
-  if (octal) {
-    uint64_t n = 0;
-    auto [end, ec] = std::from_chars(first + 1, last, n, 8);
-    if (ec == std::errc() && n <= uint64_t{std::numeric_limits<int64_t>::max()}) {
-      value = static_cast<double>(n);
-      return true;
-    }
-  }
-  auto [end, ec] = std::from_chars(first, last, value, std::chars_format::general);
-  return ec == std::errc() && end == last;
-}
-
+// Prometheus's lexer states as one class; each lex* method scans one token (or skips space
+// and comments) and returns false after an error token.
 class Lexer {
  public:
   explicit Lexer(std::string_view q) : q_(q) {}
 
   std::vector<Token> run() {
     while (true) {
-      skipSpace();
-      if (pos_ >= q_.size()) {
-        if (brace_open_) {
-          failed(pos_, "unexpected end of input inside braces");
-        } else if (bracket_open_) {
-          failed(pos_, "unclosed left bracket");
-        } else {
-          emit(TokenKind::kEof, pos_, pos_);
-        }
-        return std::move(tokens_);
-      }
-      bool ok = brace_open_ ? lexInsideBraces() : bracket_open_ ? lexInsideBrackets() : lexNormal();
-      if (!ok) return std::move(tokens_);
+      if (!step()) return std::move(tokens_);
+      if (!tokens_.empty() && tokens_.back().kind == TokenKind::kEof) return std::move(tokens_);
     }
   }
 
  private:
-  void skipSpace() {
-    while (pos_ < q_.size()) {
-      char c = q_[pos_];
-      if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-        ++pos_;
-      } else if (c == '#' && !brace_open_ && !bracket_open_) {
-        while (pos_ < q_.size() && q_[pos_] != '\n') ++pos_;  // comment to end of line
-      } else {
-        break;
-      }
+  // --- runes ---
+
+  // Decodes the rune at pos_ and advances; invalid UTF-8 is one byte of U+FFFD, as in Go.
+  int32_t next() {
+    if (pos_ >= q_.size()) {
+      width_ = 0;
+      return kEofRune;
     }
+    size_t i = pos_;
+    uint32_t cp;
+    if (!decodeUtf8(q_, i, cp)) {
+      width_ = 1;
+      ++pos_;
+      return kRuneError;
+    }
+    width_ = i - pos_;
+    pos_ = i;
+    return static_cast<int32_t>(cp);
+  }
+  void backup() { pos_ -= width_; }
+  int32_t peek() {
+    int32_t r = next();
+    backup();
+    return r;
+  }
+  bool accept(std::string_view set) {
+    if (oneOf(next(), set)) return true;
+    backup();
+    return false;
+  }
+  void acceptRun(std::string_view set) {
+    while (oneOf(next(), set)) {
+    }
+    backup();
   }
 
-  char peek(size_t ahead = 0) const { return pos_ + ahead < q_.size() ? q_[pos_ + ahead] : '\0'; }
+  // --- tokens ---
 
-  Token& emit(TokenKind kind, size_t start, size_t end) {
+  Token& emit(TokenKind kind) {
     Token& t = tokens_.emplace_back();
     t.kind = kind;
-    t.pos = static_cast<uint32_t>(start);
-    t.text = q_.substr(start, end - start);
-    pos_ = end;
+    t.pos = static_cast<uint32_t>(start_);
+    t.text = q_.substr(start_, pos_ - start_);
+    start_ = pos_;
     return t;
   }
-
-  // Ends the token list with an error token; returns false so callers can `return failed(…)`.
-  bool failed(size_t at, std::string message) {
-    emit(TokenKind::kError, at, at).value = std::move(message);
+  void ignore() { start_ = pos_; }
+  // The error token sits where the failing token started; returns false to stop lexing.
+  bool errorf(std::string message) {
+    Token& t = tokens_.emplace_back();
+    t.kind = TokenKind::kError;
+    t.pos = static_cast<uint32_t>(start_);
+    t.value = std::move(message);
     return false;
   }
 
-  // Operators and punctuation shared by the modes; false when c is none of them.
-  bool lexOperator(bool& ok) {
-    size_t s = pos_;
-    char c = peek();
-    char n = peek(1);
-    ok = true;
-    switch (c) {
-      case '=':
-        if (n == '=') return emit(TokenKind::kEql, s, s + 2), true;
-        if (n == '~') return emit(TokenKind::kEqlRegex, s, s + 2), true;
-        return emit(TokenKind::kAssign, s, s + 1), true;
-      case '!':
-        if (n == '=') return emit(TokenKind::kNeq, s, s + 2), true;
-        if (n == '~') return emit(TokenKind::kNeqRegex, s, s + 2), true;
-        ok = failed(s, "unexpected character after '!': " +
-                           (n == '\0' ? std::string("end of input") : charText(n)));
-        return true;
-      case ',':
-        return emit(TokenKind::kComma, s, s + 1), true;
-      default:
-        return false;
-    }
+  void skipSpaces() {
+    while (isSpace(peek())) next();
+    ignore();
+  }
+  void skipComment() {
+    while (pos_ < q_.size() && q_[pos_] != '\n' && q_[pos_] != '\r') ++pos_;
+    ignore();
   }
 
-  bool lexNormal() {
-    size_t s = pos_;
-    char c = peek();
-    char n = peek(1);
-    bool ok;
-    if (lexOperator(ok)) return ok;
-    switch (c) {
-      case '(':
-        return emit(TokenKind::kLeftParen, s, s + 1), true;
-      case ')':
-        return emit(TokenKind::kRightParen, s, s + 1), true;
-      case '{':
-        brace_open_ = true;
-        return emit(TokenKind::kLeftBrace, s, s + 1), true;
-      case '}':
-        return emit(TokenKind::kRightBrace, s, s + 1), true;
-      case '[':
-        bracket_open_ = true;
-        return emit(TokenKind::kLeftBracket, s, s + 1), true;
-      case ']':
-        return emit(TokenKind::kRightBracket, s, s + 1), true;
-      case '@':
-        return emit(TokenKind::kAt, s, s + 1), true;
-      case '+':
-        return emit(TokenKind::kAdd, s, s + 1), true;
-      case '-':
-        return emit(TokenKind::kSub, s, s + 1), true;
+  // --- states ---
+
+  bool step() {
+    if (brace_open_) return lexInsideBraces();
+    if (q_.substr(pos_, 1) == "#") return skipComment(), true;
+    int32_t r = next();
+    switch (r) {
+      case kEofRune:
+        if (paren_depth_ != 0) return errorf("unclosed left parenthesis");
+        if (bracket_open_) return errorf("unclosed left bracket");
+        emit(TokenKind::kEof);
+        return true;
+      case ',':
+        return emit(TokenKind::kComma), true;
       case '*':
-        return emit(TokenKind::kMul, s, s + 1), true;
+        return emit(TokenKind::kMul), true;
       case '/':
-        return emit(TokenKind::kDiv, s, s + 1), true;
+        return emit(TokenKind::kDiv), true;
       case '%':
-        return emit(TokenKind::kMod, s, s + 1), true;
+        return emit(TokenKind::kMod), true;
+      case '+':
+        return emit(TokenKind::kAdd), true;
+      case '-':
+        return emit(TokenKind::kSub), true;
       case '^':
-        return emit(TokenKind::kPow, s, s + 1), true;
+        return emit(TokenKind::kPow), true;
+      case '=': {
+        int32_t t = peek();
+        if (t == '=') return next(), emit(TokenKind::kEql), true;
+        if (t == '~') return errorf("unexpected character after '=': " + quoteRune(t));
+        return emit(TokenKind::kAssign), true;
+      }
+      case '!': {
+        int32_t t = next();
+        if (t != '=') return errorf("unexpected character after '!': " + quoteRune(t));
+        return emit(TokenKind::kNeq), true;
+      }
       case '<':
-        if (n == '=') return emit(TokenKind::kLte, s, s + 2), true;
-        return emit(TokenKind::kLss, s, s + 1), true;
+        if (peek() == '=') return next(), emit(TokenKind::kLte), true;
+        return emit(TokenKind::kLss), true;
       case '>':
-        if (n == '=') return emit(TokenKind::kGte, s, s + 2), true;
-        return emit(TokenKind::kGtr, s, s + 1), true;
+        if (peek() == '=') return next(), emit(TokenKind::kGte), true;
+        return emit(TokenKind::kGtr), true;
       case '"':
       case '\'':
+        return lexString(r);
       case '`':
-        return lexString();
+        return lexRawString();
+      case '(':
+        ++paren_depth_;
+        return emit(TokenKind::kLeftParen), true;
+      case ')':
+        // Prometheus emits the parenthesis and then overwrites it with the error, so the
+        // error stands just after it.
+        if (--paren_depth_ < 0) return ignore(), errorf("unexpected right parenthesis ')'");
+        return emit(TokenKind::kRightParen), true;
+      case '{':
+        brace_open_ = true;
+        return emit(TokenKind::kLeftBrace), true;
+      case '[':
+        if (bracket_open_) return errorf("unexpected left bracket '['");
+        got_colon_ = false;
+        emit(TokenKind::kLeftBracket);
+        skipSpaces();
+        bracket_open_ = true;
+        return lexDuration();
+      case ']':
+        if (!bracket_open_) return errorf("unexpected right bracket ']'");
+        bracket_open_ = false;
+        return emit(TokenKind::kRightBracket), true;
+      case '@':
+        return emit(TokenKind::kAt), true;
       default:
         break;
     }
-    if (isDigit(c) || (c == '.' && isDigit(n))) return lexNumberOrDuration();
-    if (isAlpha(c) || c == ':') {
-      size_t e = s;
-      while (e < q_.size() && (isAlnum(q_[e]) || q_[e] == ':')) ++e;
-      std::string_view word = q_.substr(s, e - s);
-      if (equalsLower(word, "inf") || equalsLower(word, "nan")) {
-        Token& t = emit(TokenKind::kNumber, s, e);
-        t.number = (word[0] | 0x20) == 'i' ? std::numeric_limits<double>::infinity()
-                                           : std::numeric_limits<double>::quiet_NaN();
-        return true;
-      }
-      emit(TokenKind::kIdentifier, s, e);
-      return true;
+    if (isSpace(r)) return skipSpaces(), true;
+    if (isDigit(r) || (r == '.' && isDigit(peek()))) return backup(), lexNumberOrDuration();
+    if (isAlpha(r) || r == ':') {
+      if (!bracket_open_) return backup(), lexKeywordOrIdentifier();
+      if (got_colon_) return errorf("unexpected colon " + quoteRune(r));
+      got_colon_ = true;
+      return emit(TokenKind::kColon), true;
     }
-    return failed(s, "unexpected character: " + charText(c));
+    return errorf("unexpected character: " + quoteRune(r));
   }
 
   bool lexInsideBraces() {
-    size_t s = pos_;
-    char c = peek();
-    bool ok;
-    if (lexOperator(ok)) return ok;
-    if (c == '}') {
-      brace_open_ = false;
-      return emit(TokenKind::kRightBrace, s, s + 1), true;
-    }
-    if (c == '"' || c == '\'' || c == '`') return lexString();
-    if (isAlpha(c)) {
-      size_t e = s;
-      while (e < q_.size() && isAlnum(q_[e])) ++e;
-      emit(TokenKind::kIdentifier, s, e);
-      return true;
-    }
-    return failed(s, "unexpected character inside braces: " + charText(c));
-  }
-
-  bool lexInsideBrackets() {
-    size_t s = pos_;
-    char c = peek();
-    if (c == ']') {
-      bracket_open_ = false;
-      return emit(TokenKind::kRightBracket, s, s + 1), true;
-    }
-    if (c == ':') return emit(TokenKind::kColon, s, s + 1), true;
-    if (isDigit(c) || (c == '.' && isDigit(peek(1)))) return lexNumberOrDuration();
-    return failed(s, "unexpected character inside brackets: " + charText(c));
-  }
-
-  bool lexNumberOrDuration() {
-    size_t s = pos_;
-    size_t e = s;
-    auto run = [&](bool hex) {
-      while (e < q_.size() && (hex ? isHex(q_[e]) : isDigit(q_[e]))) ++e;
-    };
-    bool hex = q_[e] == '0' && e + 1 < q_.size() && (q_[e + 1] | 0x20) == 'x';
-    if (hex) e += 2;
-    run(hex);
-    if (e < q_.size() && q_[e] == '.') ++e, run(hex);
-    if (!hex && e < q_.size() && (q_[e] | 0x20) == 'e') {
-      ++e;
-      if (e < q_.size() && (q_[e] == '+' || q_[e] == '-')) ++e;
-      run(false);
-    }
-    if (e < q_.size() && isAlnum(q_[e])) {
-      // Not a number on its own: a duration, or nothing valid.
-      while (e < q_.size() && (isAlnum(q_[e]) || q_[e] == '.')) ++e;
-      std::string_view text = q_.substr(s, e - s);
-      bool shaped = true;  // digits and unit letters only
-      for (char ch : text)
-        shaped = shaped &&
-                 (isDigit(ch) || std::string_view("smhdwy").find(ch) != std::string_view::npos);
-      if (!shaped || !isDigit(text[0]))
-        return failed(s, "bad number or duration syntax: \"" + std::string(text) + "\"");
-      int64_t ms = 0;
-      if (!parseDuration(text, ms))
-        return failed(s, "not a valid duration string: \"" + std::string(text) + "\"");
-      if (ms == 0) return failed(s, "duration must be greater than 0");
-      emit(TokenKind::kDuration, s, e).duration_ms = ms;
-      return true;
-    }
-    std::string_view text = q_.substr(s, e - s);
-    double value = 0;
-    if (!parseNumber(text, value))
-      return failed(s, "bad number syntax: \"" + std::string(text) + "\"");
-    emit(TokenKind::kNumber, s, e).number = value;
-    return true;
-  }
-
-  bool lexString() {
-    size_t s = pos_;
-    char q = q_[s];
-    size_t i = s + 1;
-    std::string value;
-    if (q == '`') {  // raw: no escapes, newlines allowed
-      size_t close = q_.find('`', i);
-      if (close == std::string_view::npos) return failed(s, "unterminated raw string");
-      value.assign(q_.substr(i, close - i));
-      size_t k = 0;
-      uint32_t cp;
-      while (k < value.size())
-        if (!decodeUtf8(value, k, cp)) return failed(i + k, "invalid UTF-8 in string");
-      emit(TokenKind::kString, s, close + 1).value = std::move(value);
-      return true;
-    }
-    while (true) {
-      if (i >= q_.size() || q_[i] == '\n') return failed(s, "unterminated quoted string");
-      char c = q_[i];
-      if (c == q) break;
-      if (c != '\\') {
-        size_t start = i;
-        uint32_t cp;
-        if (!decodeUtf8(q_, i, cp)) return failed(i, "invalid UTF-8 in string");
-        value.append(q_.substr(start, i - start));
-        continue;
-      }
-      if (!lexEscape(q, i, value)) return false;
-    }
-    emit(TokenKind::kString, s, i + 1).value = std::move(value);
-    return true;
-  }
-
-  // Go's escapes: \a \b \f \n \r \t \v \\, the enclosing quote, \ooo, \xhh, \uhhhh,
-  // \Uhhhhhhhh. i is at the backslash; advanced past the sequence.
-  bool lexEscape(char quote_char, size_t& i, std::string& value) {
-    size_t at = i;
-    if (i + 1 >= q_.size()) return failed(at, "unterminated quoted string");
-    char e = q_[i + 1];
-    i += 2;
-    auto bad = [&] {
-      return failed(at, "unknown escape sequence \"\\" + std::string(1, e) + "\"");
-    };
-    switch (e) {
-      case 'a':
-        value += '\a';
-        return true;
-      case 'b':
-        value += '\b';
-        return true;
-      case 'f':
-        value += '\f';
-        return true;
-      case 'n':
-        value += '\n';
-        return true;
-      case 'r':
-        value += '\r';
-        return true;
-      case 't':
-        value += '\t';
-        return true;
-      case 'v':
-        value += '\v';
-        return true;
-      case '\\':
-        value += '\\';
-        return true;
+    if (q_.substr(pos_, 1) == "#") return skipComment(), true;
+    int32_t r = next();
+    switch (r) {
+      case kEofRune:
+        return errorf("unexpected end of input inside braces");
+      case ',':
+        return emit(TokenKind::kComma), true;
       case '"':
       case '\'':
-        if (e != quote_char) return bad();
-        value += e;
-        return true;
-      case 'x':
-      case 'u':
-      case 'U': {
-        size_t n = e == 'x' ? 2 : e == 'u' ? 4 : 8;
-        uint32_t cp = 0;
-        for (size_t k = 0; k < n; ++k, ++i) {
-          if (i >= q_.size() || !isHex(q_[i]))
-            return failed(at, "invalid escape sequence \"" +
-                                  std::string(q_.substr(at, std::min(i + 1, q_.size()) - at)) +
-                                  "\"");
-          cp = cp * 16 + static_cast<uint32_t>(hexValue(q_[i]));
-        }
-        if (e == 'x') {
-          value += static_cast<char>(cp);  // a byte, not a code point
-        } else if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-          return failed(at, "invalid Unicode code point in escape sequence \"" +
-                                std::string(q_.substr(at, i - at)) + "\"");
-        } else {
-          appendUtf8(value, cp);
-        }
+        return lexString(r);
+      case '`':
+        return lexRawString();
+      case '=':
+        if (next() == '~') return emit(TokenKind::kEqlRegex), true;
+        backup();
+        return emit(TokenKind::kAssign), true;
+      case '!': {
+        int32_t t = next();
+        if (t == '~') return emit(TokenKind::kNeqRegex), true;
+        if (t == '=') return emit(TokenKind::kNeq), true;
+        return errorf("unexpected character after '!' inside braces: " + quoteRune(t));
+      }
+      case '{':
+        return errorf("unexpected left brace '{'");
+      case '}':
+        brace_open_ = false;
+        return emit(TokenKind::kRightBrace), true;
+      default:
+        break;
+    }
+    if (isSpace(r)) return skipSpaces(), true;
+    if (isAlpha(r)) {
+      while (isAlnum(next())) {
+      }
+      backup();
+      return emit(TokenKind::kIdentifier), true;
+    }
+    return errorf("unexpected character inside braces: " + quoteRune(r));
+  }
+
+  bool lexKeywordOrIdentifier() {
+    int32_t r;
+    do {
+      r = next();
+    } while (isAlnum(r) || r == ':');
+    backup();
+    std::string_view word = q_.substr(start_, pos_ - start_);
+    if (equalsLower(word, "inf") || equalsLower(word, "nan")) return emit(TokenKind::kNumber), true;
+    for (const KeywordName& k : kKeywords) {
+      if (equalsLower(word, k.name)) {
+        emit(TokenKind::kKeyword).keyword = k.keyword;
         return true;
       }
-      default:
-        if (e >= '0' && e <= '7') {
-          uint32_t b = static_cast<uint32_t>(e - '0');
-          for (int k = 0; k < 2; ++k, ++i) {
-            if (i >= q_.size() || q_[i] < '0' || q_[i] > '7')
-              return failed(at, "invalid escape sequence \"" +
-                                    std::string(q_.substr(at, std::min(i + 1, q_.size()) - at)) +
-                                    "\"");
-            b = b * 8 + static_cast<uint32_t>(q_[i] - '0');
-          }
-          if (b > 255)
-            return failed(at,
-                          "invalid escape sequence \"" + std::string(q_.substr(at, i - at)) + "\"");
-          value += static_cast<char>(b);
-          return true;
-        }
-        return bad();
     }
+    bool colon = word.find(':') != std::string_view::npos;
+    emit(colon ? TokenKind::kMetricIdentifier : TokenKind::kIdentifier);
+    return true;
+  }
+
+  // Scans what Prometheus's scanNumber accepts: [0x]digits[.digits][e[+-]digits], not followed
+  // by a letter or digit. It may accept nothing at all.
+  bool scanNumber() {
+    std::string_view digits = "0123456789";
+    if (accept("0") && accept("xX")) digits = "0123456789abcdefABCDEF";
+    acceptRun(digits);
+    if (accept(".")) acceptRun(digits);
+    if (accept("eE")) {
+      accept("+-");
+      acceptRun("0123456789");
+    }
+    return !isAlnum(peek());
+  }
+
+  // After a number: unit letters, then more number-unit pairs; true if what follows is
+  // neither a letter nor a digit (consumed; the caller backs up).
+  bool acceptRemainingDuration() {
+    if (!accept("smhdwy")) return false;
+    accept("s");
+    while (accept("0123456789")) {
+      acceptRun("0123456789");
+      if (!accept("smhdw")) return false;
+      accept("s");
+    }
+    return !isAlnum(next());
+  }
+
+  std::string scanned() const { return quote(q_.substr(start_, pos_ - start_)); }
+
+  bool lexNumberOrDuration() {
+    if (scanNumber()) return emit(TokenKind::kNumber), true;
+    if (acceptRemainingDuration()) return backup(), emit(TokenKind::kDuration), true;
+    return errorf("bad number or duration syntax: " + scanned());
+  }
+
+  // Right after `[`.
+  bool lexDuration() {
+    if (scanNumber()) return errorf("missing unit character in duration");
+    if (!acceptRemainingDuration()) return errorf("bad duration syntax: " + scanned());
+    backup();
+    return emit(TokenKind::kDuration), true;
+  }
+
+  bool lexString(int32_t quote_char) {
+    std::string value;
+    while (true) {
+      size_t at = pos_;
+      int32_t r = next();
+      if (r == kRuneError) return errorf("invalid UTF-8 rune");
+      if (r == kEofRune || r == '\n') return errorf("unterminated quoted string");
+      if (r == quote_char) break;
+      if (r != '\\') {
+        value.append(q_.substr(at, pos_ - at));
+        continue;
+      }
+      if (!lexEscape(quote_char, value)) return false;
+    }
+    emit(TokenKind::kString).value = std::move(value);
+    return true;
+  }
+
+  // Go's escapes; the backslash has been read.
+  bool lexEscape(int32_t quote_char, std::string& value) {
+    int32_t ch = next();
+    int n = 0;
+    uint32_t base = 0;
+    uint32_t max = 0;
+    bool byte_value = true;  // \x and octal escapes are bytes, \u and \U code points
+    switch (ch) {
+      case 'a':
+        return value += '\a', true;
+      case 'b':
+        return value += '\b', true;
+      case 'f':
+        return value += '\f', true;
+      case 'n':
+        return value += '\n', true;
+      case 'r':
+        return value += '\r', true;
+      case 't':
+        return value += '\t', true;
+      case 'v':
+        return value += '\v', true;
+      case '\\':
+        return value += '\\', true;
+      case '0':
+      case '1':
+      case '2':
+      case '3':
+      case '4':
+      case '5':
+      case '6':
+      case '7':
+        n = 3, base = 8, max = 255;
+        break;
+      case 'x':
+        ch = next(), n = 2, base = 16, max = 255;
+        break;
+      case 'u':
+        ch = next(), n = 4, base = 16, max = 0x10FFFF, byte_value = false;
+        break;
+      case 'U':
+        ch = next(), n = 8, base = 16, max = 0x10FFFF, byte_value = false;
+        break;
+      case kEofRune:
+        return errorf("escape sequence not terminated");
+      default:
+        if (ch == quote_char) return value += static_cast<char>(ch), true;
+        return errorf("unknown escape sequence " + unicodeText(ch));
+    }
+    uint32_t x = 0;
+    while (n > 0) {
+      uint32_t d = static_cast<uint32_t>(digitValue(ch));
+      if (d >= base) {
+        if (ch == kEofRune) return errorf("escape sequence not terminated");
+        return errorf("illegal character " + unicodeText(ch) + " in escape sequence");
+      }
+      x = x * base + d;
+      if (--n > 0) ch = next();
+    }
+    if (x > max || (x >= 0xD800 && x < 0xE000))
+      return errorf("escape sequence is an invalid Unicode code point");
+    if (byte_value) {
+      value += static_cast<char>(x);
+    } else {
+      appendUtf8(value, x);
+    }
+    return true;
+  }
+
+  bool lexRawString() {
+    while (true) {
+      int32_t r = next();
+      if (r == kRuneError) return errorf("invalid UTF-8 rune");
+      if (r == kEofRune) return errorf("unterminated raw string");
+      if (r == '`') break;
+    }
+    std::string_view text = q_.substr(start_, pos_ - start_);
+    emit(TokenKind::kString).value = std::string(text.substr(1, text.size() - 2));
+    return true;
   }
 
   std::string_view q_;
   size_t pos_ = 0;
+  size_t start_ = 0;
+  size_t width_ = 0;
+  int paren_depth_ = 0;
   bool brace_open_ = false;
   bool bracket_open_ = false;
+  bool got_colon_ = false;
   std::vector<Token> tokens_;
 };
 
 }  // namespace
 
+bool isAggregatorKeyword(Keyword k) {
+  return k >= Keyword::kSum && k <= Keyword::kQuantile;
+}
+
 std::vector<Token> lex(std::string_view query) {
   return Lexer(query).run();
 }
 
+std::string quoteRune(int32_t rune) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  if (rune < 0 || rune > 0x10FFFF || (rune >= 0xD800 && rune < 0xE000)) rune = kRuneError;
+  uint32_t r = static_cast<uint32_t>(rune);
+  std::string out = "'";
+  switch (r) {
+    case '\'':
+      out += "\\'";
+      break;
+    case '\\':
+      out += "\\\\";
+      break;
+    case '\a':
+      out += "\\a";
+      break;
+    case '\b':
+      out += "\\b";
+      break;
+    case '\f':
+      out += "\\f";
+      break;
+    case '\n':
+      out += "\\n";
+      break;
+    case '\r':
+      out += "\\r";
+      break;
+    case '\t':
+      out += "\\t";
+      break;
+    case '\v':
+      out += "\\v";
+      break;
+    default:
+      if (isPrintable(r)) {
+        appendUtf8(out, r);
+      } else if (r < 0x20 || r == 0x7F) {
+        out += "\\x";
+        out += kHex[r >> 4];
+        out += kHex[r & 0xF];
+      } else {
+        int digits = r < 0x10000 ? 4 : 8;
+        out += r < 0x10000 ? "\\u" : "\\U";
+        for (int i = digits - 1; i >= 0; --i) out += kHex[(r >> (4 * i)) & 0xF];
+      }
+  }
+  out += "'";
+  return out;
+}
+
 std::string describeToken(const Token& token) {
-  auto quoted = [&] { return quote(token.text); };
+  std::string text(token.text);
+  // Go's %q, and %.10q… for long values.
+  auto quoted = [&] {
+    size_t i = 0;
+    size_t runes = 0;
+    while (i < text.size() && runes < 10) {
+      uint32_t cp;
+      if (!decodeUtf8(text, i, cp)) ++i;
+      ++runes;
+    }
+    if (i < text.size()) return quote(std::string_view(text).substr(0, i)) + "...";
+    return quote(text);
+  };
   switch (token.kind) {
     case TokenKind::kEof:
       return "end of input";
     case TokenKind::kError:
       return "error";
     case TokenKind::kIdentifier:
-      return "identifier " + quoted();
+      return "identifier " + quote(text);
+    case TokenKind::kMetricIdentifier:
+      return "metric identifier " + quote(text);
     case TokenKind::kNumber:
       return "number " + quoted();
     case TokenKind::kDuration:
       return "duration " + quoted();
     case TokenKind::kString:
       return "string " + quoted();
-    default:
+    case TokenKind::kKeyword:
+      switch (token.keyword) {
+        case Keyword::kAnd:
+        case Keyword::kOr:
+        case Keyword::kUnless:
+        case Keyword::kAtan2:
+          return "<op:" + text + ">";
+        case Keyword::kStart:
+        case Keyword::kEnd:
+          return quote(text);
+        default:
+          return isAggregatorKeyword(token.keyword) ? "<aggr:" + text + ">" : "<" + text + ">";
+      }
+    case TokenKind::kAt:
+      // Prometheus 2.42 has no display name for `@`, so it prints its token number.
+      return "\"<Item 57385>\" <op:@>";
+    case TokenKind::kLeftParen:
+    case TokenKind::kRightParen:
+    case TokenKind::kLeftBrace:
+    case TokenKind::kRightBrace:
+    case TokenKind::kLeftBracket:
+    case TokenKind::kRightBracket:
+    case TokenKind::kComma:
+    case TokenKind::kColon:
+    case TokenKind::kAssign:
       return quoted();
+    default:
+      return "<op:" + text + ">";
   }
 }
 

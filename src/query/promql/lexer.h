@@ -1,6 +1,8 @@
-// PromQL lexer: the whole query to tokens, before parsing. Like Prometheus's it has three
-// modes, because a character means different things in `{…}` (label matchers), `[…]`
-// (durations and the subquery colon) and elsewhere (where `:` belongs to metric names).
+// PromQL lexer: the whole query to tokens, before parsing. It follows the states of
+// Prometheus 2.42's lexer exactly, because its quirks are visible to users through error
+// messages and positions: `{…}` lexes label matchers (keywords are plain identifiers there),
+// `[` starts a duration, `:` (or any letter) inside brackets is the subquery colon, and
+// unbalanced parentheses are reported at the end of the input before any parse error there.
 #pragma once
 
 #include <cstdint>
@@ -27,8 +29,10 @@ enum class TokenKind : uint8_t {
   kEof,
   kError,  // a lexing error; message in Token::value; always the last token
   kIdentifier,
-  kNumber,    // also Inf and NaN, any case
-  kDuration,  // 5m, 1h30m, 100ms: never a number
+  kMetricIdentifier,  // an identifier with a colon: a metric name, never a label or function
+  kKeyword,           // see Keyword
+  kNumber,            // as written, also Inf and NaN in any case; converted by the parser
+  kDuration,          // as written (5m, 1h30m, 1.5m); validated by the parser
   kString,
   kLeftParen,
   kRightParen,
@@ -37,7 +41,7 @@ enum class TokenKind : uint8_t {
   kLeftBracket,
   kRightBracket,
   kComma,
-  kColon,
+  kColon,  // inside brackets; Prometheus lexes any letter there as a colon too
   kAt,
   kAssign,    // =
   kEqlRegex,  // =~
@@ -56,19 +60,60 @@ enum class TokenKind : uint8_t {
   kGtr,
 };
 
-struct Token {
-  TokenKind kind = TokenKind::kEof;
-  uint32_t pos = 0;         // byte offset in the query
-  std::string_view text;    // as written
-  double number = 0;        // kNumber
-  int64_t duration_ms = 0;  // kDuration; > 0
-  std::string value;        // kString: unescaped; kError: the message
+// Words with a meaning outside braces (any case). Inside braces they are identifiers.
+enum class Keyword : uint8_t {
+  kNone,
+  // Operators.
+  kAnd,
+  kOr,
+  kUnless,
+  kAtan2,
+  // Aggregators.
+  kSum,
+  kAvg,
+  kCount,
+  kMin,
+  kMax,
+  kGroup,
+  kStddev,
+  kStdvar,
+  kTopk,
+  kBottomk,
+  kCountValues,
+  kQuantile,
+  // Modifiers.
+  kOffset,
+  kBy,
+  kWithout,
+  kOn,
+  kIgnoring,
+  kGroupLeft,
+  kGroupRight,
+  kBool,
+  // @ preprocessors.
+  kStart,
+  kEnd,
 };
 
-// Ends with kEof, or with kError at the first character that cannot start a token.
+bool isAggregatorKeyword(Keyword k);
+
+struct Token {
+  TokenKind kind = TokenKind::kEof;
+  Keyword keyword = Keyword::kNone;  // kKeyword
+  uint32_t pos = 0;                  // byte offset in the query
+  std::string_view text;             // as written
+  std::string value;                 // kString: unescaped; kError: the message
+  uint32_t end() const { return pos + static_cast<uint32_t>(text.size()); }
+};
+
+// Ends with kEof, or with kError where Prometheus's lexer stops.
 std::vector<Token> lex(std::string_view query);
 
-// How "unexpected …" errors name a token: `"]"`, `identifier "foo"`, `end of input`.
+// How "unexpected …" errors name a token, as Prometheus does: `"]"`, `identifier "foo"`,
+// `<by>`, `<op:+>`, `<aggr:sum>`, `end of input`.
 std::string describeToken(const Token& token);
+
+// Go's %q of one character (a rune), e.g. 'x', '\x00', '\u00a0', and '�' for invalid UTF-8.
+std::string quoteRune(int32_t rune);
 
 }  // namespace periscope::query::promql

@@ -3,14 +3,20 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <limits>
 #include <optional>
+#include <unordered_map>
 #include <utility>
 
 #include "query/promql/functions.h"
 #include "query/promql/lexer.h"
 #include "query/promql/printer.h"
 #include "query/promql/quoting.h"
+#include "query/promql/regex_errors.h"
 
 namespace periscope::query::promql {
 namespace {
@@ -52,15 +58,8 @@ int precedence(BinaryOp op) {
 }
 constexpr int kPowPrecedence = 6;
 
-// Keywords are case-insensitive, as in Prometheus.
-bool isWord(const Token& t, std::string_view lower) {
-  if (t.kind != TokenKind::kIdentifier || t.text.size() != lower.size()) return false;
-  for (size_t i = 0; i < lower.size(); ++i) {
-    char c = t.text[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c != lower[i]) return false;
-  }
-  return true;
+bool isKeyword(const Token& t, Keyword k) {
+  return t.kind == TokenKind::kKeyword && t.keyword == k;
 }
 
 std::optional<BinaryOp> binaryOpOf(const Token& t) {
@@ -89,34 +88,197 @@ std::optional<BinaryOp> binaryOpOf(const Token& t) {
       return BinaryOp::kGte;
     case TokenKind::kGtr:
       return BinaryOp::kGtr;
-    case TokenKind::kIdentifier:
-      if (isWord(t, "and")) return BinaryOp::kAnd;
-      if (isWord(t, "or")) return BinaryOp::kOr;
-      if (isWord(t, "unless")) return BinaryOp::kUnless;
-      if (isWord(t, "atan2")) return BinaryOp::kAtan2;
-      return std::nullopt;
+    case TokenKind::kKeyword:
+      switch (t.keyword) {
+        case Keyword::kAnd:
+          return BinaryOp::kAnd;
+        case Keyword::kOr:
+          return BinaryOp::kOr;
+        case Keyword::kUnless:
+          return BinaryOp::kUnless;
+        case Keyword::kAtan2:
+          return BinaryOp::kAtan2;
+        default:
+          return std::nullopt;
+      }
     default:
       return std::nullopt;
   }
 }
 
-std::optional<AggregateOp> aggregateOpOf(const Token& t) {
-  static constexpr AggregateOp kOps[] = {
-      AggregateOp::kSum,  AggregateOp::kAvg,     AggregateOp::kCount,       AggregateOp::kMin,
-      AggregateOp::kMax,  AggregateOp::kGroup,   AggregateOp::kStddev,      AggregateOp::kStdvar,
-      AggregateOp::kTopk, AggregateOp::kBottomk, AggregateOp::kCountValues, AggregateOp::kQuantile};
-  for (AggregateOp op : kOps)
-    if (isWord(t, aggregateOpName(op))) return op;
+AggregateOp aggregateOpOf(Keyword k) {
+  switch (k) {
+    case Keyword::kAvg:
+      return AggregateOp::kAvg;
+    case Keyword::kCount:
+      return AggregateOp::kCount;
+    case Keyword::kMin:
+      return AggregateOp::kMin;
+    case Keyword::kMax:
+      return AggregateOp::kMax;
+    case Keyword::kGroup:
+      return AggregateOp::kGroup;
+    case Keyword::kStddev:
+      return AggregateOp::kStddev;
+    case Keyword::kStdvar:
+      return AggregateOp::kStdvar;
+    case Keyword::kTopk:
+      return AggregateOp::kTopk;
+    case Keyword::kBottomk:
+      return AggregateOp::kBottomk;
+    case Keyword::kCountValues:
+      return AggregateOp::kCountValues;
+    case Keyword::kQuantile:
+      return AggregateOp::kQuantile;
+    default:
+      return AggregateOp::kSum;
+  }
+}
+
+// Keywords that Prometheus's grammar accepts as metric names (metric_identifier).
+bool isMetricNameKeyword(Keyword k) {
+  switch (k) {
+    case Keyword::kBy:
+    case Keyword::kWithout:
+    case Keyword::kAnd:
+    case Keyword::kOr:
+    case Keyword::kUnless:
+    case Keyword::kOffset:
+    case Keyword::kStart:
+    case Keyword::kEnd:
+      return true;
+    default:
+      return isAggregatorKeyword(k);
+  }
+}
+
+// Tokens that can begin an expression (FIRST(expr) in Prometheus's grammar).
+bool startsExpression(const Token& t) {
+  switch (t.kind) {
+    case TokenKind::kNumber:
+    case TokenKind::kString:
+    case TokenKind::kLeftParen:
+    case TokenKind::kLeftBrace:
+    case TokenKind::kIdentifier:
+    case TokenKind::kMetricIdentifier:
+    case TokenKind::kAdd:
+    case TokenKind::kSub:
+      return true;
+    case TokenKind::kKeyword:
+      return isMetricNameKeyword(t.keyword);
+    default:
+      return false;
+  }
+}
+
+// Go's strconv.ParseInt(s, 0, 64) for what the lexer calls a number (no sign, no `_`).
+bool parseGoInt(std::string_view s, int64_t& out) {
+  int base = 10;
+  if (s.size() >= 3 && s[0] == '0' && (s[1] | 0x20) == 'x') {
+    base = 16, s.remove_prefix(2);
+  } else if (s.size() > 1 && s[0] == '0') {
+    base = 8, s.remove_prefix(1);
+  }
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out, base);
+  return !s.empty() && ec == std::errc() && end == s.data() + s.size();
+}
+
+// Prometheus's number(): an integer (hex, octal, decimal) or else a float as Go's
+// strconv.ParseFloat reads it; on failure the error text of ParseFloat.
+std::optional<std::string> parseNumber(std::string_view text, double& value) {
+  int64_t n = 0;
+  if (parseGoInt(text, n)) {
+    value = static_cast<double>(n);
+    return std::nullopt;
+  }
+  auto invalid = [&](std::string_view why) {
+    return "strconv.ParseFloat: parsing " + quote(text) + ": " + std::string(why);
+  };
+  std::string lower(text);
+  for (char& c : lower) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  if (lower == "inf") {
+    value = std::numeric_limits<double>::infinity();
+    return std::nullopt;
+  }
+  if (lower == "nan") {
+    value = std::numeric_limits<double>::quiet_NaN();
+    return std::nullopt;
+  }
+  // Go reads hexadecimal floats only with a p exponent, which the lexer never passes on.
+  if (lower.size() >= 2 && lower[0] == '0' && lower[1] == 'x') return invalid("invalid syntax");
+  const char* first = text.data();
+  const char* last = first + text.size();
+  auto [end, ec] = std::from_chars(first, last, value, std::chars_format::general);
+  if (end != last || ec == std::errc::invalid_argument) return invalid("invalid syntax");
+  if (ec == std::errc::result_out_of_range) {
+    value = std::strtod(std::string(text).c_str(), nullptr);  // 0 or subnormal on underflow
+    if (std::isinf(value)) return invalid("value out of range");
+  }
   return std::nullopt;
 }
+
+// model.ParseDuration plus Prometheus's "greater than 0": units y w d h m s ms, largest
+// first, each at most once; the total in nanoseconds must fit an int64 as in Go.
+std::optional<std::string> parseDuration(std::string_view text, int64_t& ms) {
+  size_t i = 0;
+  size_t next_unit = 0;
+  int64_t total = 0;
+  bool overflow = false;
+  constexpr int64_t kMaxMs = std::numeric_limits<int64_t>::max() / 1000000;
+  while (i < text.size()) {
+    size_t digits = i;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i;
+    size_t u = i;
+    while (i < text.size() && !(text[i] >= '0' && text[i] <= '9')) ++i;
+    std::string_view unit = text.substr(u, i - u);
+    while (next_unit < std::size(kDurationUnits) && kDurationUnits[next_unit].unit != unit)
+      ++next_unit;
+    if (digits == u || next_unit == std::size(kDurationUnits))
+      return "not a valid duration string: " + quote(text);
+    int64_t n = 0;
+    auto [end, ec] = std::from_chars(text.data() + digits, text.data() + u, n);
+    int64_t unit_ms = kDurationUnits[next_unit].ms;
+    if (ec != std::errc() || n > kMaxMs / unit_ms || total > kMaxMs - n * unit_ms) {
+      overflow = true;
+    } else {
+      total += n * unit_ms;
+    }
+    ++next_unit;
+  }
+  if (text.empty()) return "not a valid duration string: " + quote(text);
+  if (overflow) return std::string("duration out of range");
+  if (total == 0) return std::string("duration must be greater than 0");
+  ms = total;
+  return std::nullopt;
+}
+
+// Go's %f.
+std::string formatFixed(double v) {
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
+  char buf[512];
+  std::snprintf(buf, sizeof buf, "%f", v);
+  return buf;
+}
+
+// The facts about a selector that the type check reports on (Prometheus checks them after
+// parsing, so a syntax error later in the query wins).
+struct SelectorFacts {
+  bool non_empty = false;                  // some matcher does not match ""
+  std::optional<std::string> second_name;  // a __name__ matcher besides the written name
+};
 
 class Parser {
  public:
   explicit Parser(std::string_view query) : query_(query), tokens_(lex(query)) {}
 
   Result<Expr> run() {
+    if (peek().kind == TokenKind::kEof) {
+      fail(0, "no expression found in input");
+      return *error_;
+    }
     NodeId root = parseExpr();
-    if (root != kNoNode && peek().kind != TokenKind::kEof) root = unexpected(peek(), "");
+    if (root != kNoNode && peek().kind != TokenKind::kEof) root = unexpected(peek());
     if (root != kNoNode && !check(root)) root = kNoNode;
     if (root == kNoNode) return *error_;
     return Expr(std::move(nodes_), root);
@@ -147,21 +309,19 @@ class Parser {
     return kNoNode;
   }
 
-  NodeId unexpected(const Token& t, std::string_view expected) {
+  // A syntax error at token t, worded like Prometheus's: "unexpected <t> in <context>,
+  // expected <what>"; the context is that of the innermost grammar rule with an error
+  // alternative. A lexing error is reported as itself.
+  NodeId unexpected(const Token& t, std::string_view context, std::string_view expected) {
     if (t.kind == TokenKind::kError) return fail(t.pos, t.value);
     std::string message = "unexpected " + describeToken(t);
+    if (!context.empty()) message += " in " + std::string(context);
     if (!expected.empty()) message += ", expected " + std::string(expected);
     return fail(t.pos, std::move(message));
   }
-
-  // Consumes a token of the given kind, or fails naming what was expected.
-  bool expect(TokenKind kind, std::string_view expected) {
-    if (peek().kind == kind) {
-      take();
-      return true;
-    }
-    unexpected(peek(), expected);
-    return false;
+  // Where no rule of its own applies: inside an aggregation's arguments the aggregation's.
+  NodeId unexpected(const Token& t) {
+    return unexpected(t, aggregation_depth_ > 0 ? "aggregation" : "", "");
   }
 
   // --- nodes ---
@@ -186,6 +346,25 @@ class Parser {
     return std::get_if<T>(&nodes_[id].data);
   }
 
+  // --- literals ---
+
+  std::optional<double> number(const Token& t) {
+    double value = 0;
+    if (std::optional<std::string> error = parseNumber(t.text, value)) {
+      fail(t.pos, "error parsing number: " + *error);
+      return std::nullopt;
+    }
+    return value;
+  }
+  std::optional<int64_t> duration(const Token& t) {
+    int64_t ms = 0;
+    if (std::optional<std::string> error = parseDuration(t.text, ms)) {
+      fail(t.pos, *error);
+      return std::nullopt;
+    }
+    return ms;
+  }
+
   // --- grammar ---
 
   NodeId parseExpr() { return parseBinary(0); }
@@ -197,8 +376,15 @@ class Parser {
       if (!op || precedence(*op) < min_prec) break;
       Binary b;
       b.op = *op;
-      b.op_pos = take().pos;
-      if (isWord(peek(), "bool")) {
+      // Prometheus reports errors about the operator from the first non-space after the
+      // left-hand side (which may be a comment).
+      size_t at = tokens_[next_ - (next_ > 0 ? 1 : 0)].end();
+      while (at < query_.size() &&
+             std::string_view(" \t\n\r").find(query_[at]) != std::string_view::npos)
+        ++at;
+      take();
+      b.op_pos = static_cast<uint32_t>(at);
+      if (isKeyword(peek(), Keyword::kBool)) {
         take();
         b.return_bool = true;
       }
@@ -215,24 +401,18 @@ class Parser {
 
   // [on|ignoring (labels) [group_left|group_right [(labels)]]]
   bool parseVectorMatching(Binary& b) {
-    bool on = isWord(peek(), "on");
-    if (on || isWord(peek(), "ignoring")) {
-      take();
-      b.on = on;
-      if (!parseLabelList(b.labels)) return false;
-    } else if (isWord(peek(), "group_left") || isWord(peek(), "group_right")) {
-      unexpected(peek(), "on or ignoring before it");
-      return false;
-    } else {
-      return true;
-    }
-    bool left = isWord(peek(), "group_left");
-    if (left || isWord(peek(), "group_right")) {
-      take();
-      b.card = left ? Cardinality::kManyToOne : Cardinality::kOneToMany;
-      if (peek().kind == TokenKind::kLeftParen && !parseLabelList(b.include)) return false;
-    }
-    return true;
+    bool on = isKeyword(peek(), Keyword::kOn);
+    if (!on && !isKeyword(peek(), Keyword::kIgnoring)) return true;
+    take();
+    b.on = on;
+    if (!parseGroupingLabels(b.labels)) return false;
+    bool left = isKeyword(peek(), Keyword::kGroupLeft);
+    if (!left && !isKeyword(peek(), Keyword::kGroupRight)) return true;
+    take();
+    b.card = left ? Cardinality::kManyToOne : Cardinality::kOneToMany;
+    // The label list is optional, but only an expression may follow without it.
+    if (peek().kind != TokenKind::kLeftParen && startsExpression(peek())) return true;
+    return parseGroupingLabels(b.include);
   }
 
   // Unary minus and plus bind like `*`: looser than `^` (-2 ^ 2 is -(2 ^ 2)), tighter than
@@ -266,7 +446,7 @@ class Parser {
     while (e != kNoNode) {
       if (peek().kind == TokenKind::kLeftBracket) {
         e = parseRangeOrSubquery(e);
-      } else if (isWord(peek(), "offset")) {
+      } else if (isKeyword(peek(), Keyword::kOffset)) {
         e = parseOffset(e);
       } else if (peek().kind == TokenKind::kAt) {
         e = parseAt(e);
@@ -279,26 +459,38 @@ class Parser {
 
   NodeId parseRangeOrSubquery(NodeId e) {
     uint32_t bracket = take().pos;
-    const Token& range = peek();
-    if (range.kind != TokenKind::kDuration) return unexpected(range, "duration");
+    const Token& range_token = peek();
+    if (range_token.kind != TokenKind::kDuration)
+      return unexpected(range_token, "subquery selector", "duration");
     take();
+    std::optional<int64_t> range = duration(range_token);
+    if (!range) return kNoNode;
     if (peek().kind == TokenKind::kColon) {
       take();
       Subquery s;
       s.expr = e;
-      s.range_ms = range.duration_ms;
-      if (peek().kind == TokenKind::kDuration) s.step_ms = take().duration_ms;
-      if (!expect(TokenKind::kRightBracket, s.step_ms == 0 ? "duration or \"]\"" : "\"]\""))
-        return kNoNode;
+      s.range_ms = *range;
+      if (peek().kind == TokenKind::kDuration) {
+        std::optional<int64_t> step = duration(take());
+        if (!step) return kNoNode;
+        s.step_ms = *step;
+        if (peek().kind != TokenKind::kRightBracket)
+          return unexpected(peek(), "subquery selector", "\"]\"");
+      } else if (peek().kind != TokenKind::kRightBracket) {
+        return unexpected(peek(), "subquery selector", "duration or \"]\"");
+      }
+      take();
       return add(std::move(s), nodes_[e].pos, {e});
     }
-    if (!expect(TokenKind::kRightBracket, "\":\" or \"]\"")) return kNoNode;
+    if (peek().kind != TokenKind::kRightBracket)
+      return unexpected(peek(), "subquery or range", "\":\" or \"]\"");
+    take();
     auto* vs = get<VectorSelector>(e);
     if (vs == nullptr) return fail(bracket, "ranges only allowed for vector selectors");
     if (vs->offset_ms != 0) return fail(bracket, "no offset modifiers allowed before range");
     if (vs->at.kind != AtModifier::Kind::kNone)
       return fail(bracket, "no @ modifiers allowed before range");
-    return add(MatrixSelector{e, range.duration_ms}, nodes_[e].pos, {e});
+    return add(MatrixSelector{e, *range}, nodes_[e].pos, {e});
   }
 
   // Where offset and @ go: the selector (also inside a range selector) or the subquery.
@@ -313,79 +505,117 @@ class Parser {
     return {};
   }
 
+  // Errors about the modifier name the expression it modifies, as in Prometheus.
   NodeId parseOffset(NodeId e) {
-    uint32_t pos = take().pos;
-    ModifierTarget target = modifierTarget(e);
-    if (target.offset_ms == nullptr)
-      return fail(pos,
-                  "offset modifier must be preceded by an instant vector selector or range "
-                  "vector selector or a subquery");
-    if (*target.offset_ms != 0) return fail(pos, "offset may not be set multiple times");
+    take();
     bool negative = peek().kind == TokenKind::kSub;
     if (negative) take();
     const Token& d = peek();
-    if (d.kind != TokenKind::kDuration) return unexpected(d, "duration");
+    if (d.kind != TokenKind::kDuration) return unexpected(d, "offset", "duration");
     take();
-    *target.offset_ms = negative ? -d.duration_ms : d.duration_ms;
+    std::optional<int64_t> ms = duration(d);
+    if (!ms) return kNoNode;
+    ModifierTarget target = modifierTarget(e);
+    if (target.offset_ms == nullptr)
+      return fail(nodes_[e].pos,
+                  "offset modifier must be preceded by an instant vector selector or range "
+                  "vector selector or a subquery");
+    if (*target.offset_ms != 0) return fail(nodes_[e].pos, "offset may not be set multiple times");
+    *target.offset_ms = negative ? -*ms : *ms;
     return e;
   }
 
   NodeId parseAt(NodeId e) {
-    uint32_t pos = take().pos;
-    ModifierTarget target = modifierTarget(e);
-    if (target.at == nullptr)
-      return fail(pos,
-                  "@ modifier must be preceded by an instant vector selector or range vector "
-                  "selector or a subquery");
-    if (target.at->kind != AtModifier::Kind::kNone)
-      return fail(pos, "@ <timestamp> may not be set multiple times");
-    bool start = isWord(peek(), "start");
-    if (start || isWord(peek(), "end")) {
+    take();
+    const Token& first = peek();
+    if (isKeyword(first, Keyword::kStart) || isKeyword(first, Keyword::kEnd)) {
       take();
-      if (!expect(TokenKind::kLeftParen, "\"(\"") || !expect(TokenKind::kRightParen, "\")\""))
-        return kNoNode;
-      target.at->kind = start ? AtModifier::Kind::kStart : AtModifier::Kind::kEnd;
+      if (peek().kind != TokenKind::kLeftParen) return unexpected(peek(), "@", "timestamp");
+      take();
+      if (peek().kind != TokenKind::kRightParen) return unexpected(peek(), "@", "timestamp");
+      take();
+      AtModifier* at = atTarget(e);
+      if (at == nullptr) return kNoNode;
+      at->kind =
+          first.keyword == Keyword::kStart ? AtModifier::Kind::kStart : AtModifier::Kind::kEnd;
       return e;
     }
-    bool negative = peek().kind == TokenKind::kSub;
-    if (negative || peek().kind == TokenKind::kAdd) take();
+    bool negative = first.kind == TokenKind::kSub;
+    if (negative || first.kind == TokenKind::kAdd) take();
     const Token& t = peek();
-    if (t.kind != TokenKind::kNumber) return unexpected(t, "timestamp, start() or end()");
+    if (t.kind != TokenKind::kNumber) return unexpected(t, "@", "timestamp");
     take();
-    double seconds = negative ? -t.number : t.number;
-    // Milliseconds must fit an int64.
-    if (!std::isfinite(seconds) || std::abs(seconds) >= 9.2e15)
-      return fail(t.pos, "timestamp out of bounds for @ modifier: " + formatNumber(seconds));
-    target.at->kind = AtModifier::Kind::kTimestamp;
-    target.at->timestamp_ms = static_cast<int64_t>(std::llround(seconds * 1000));
+    std::optional<double> value = number(t);
+    if (!value) return kNoNode;
+    double seconds = negative ? -*value : *value;
+    constexpr double kBound = 9223372036854775807.0;  // float64(math.MaxInt64)
+    if (!std::isfinite(seconds) || seconds >= kBound || seconds <= -kBound)
+      return fail(nodes_[e].pos, "timestamp out of bounds for @ modifier: " + formatFixed(seconds));
+    AtModifier* at = atTarget(e);
+    if (at == nullptr) return kNoNode;
+    at->kind = AtModifier::Kind::kTimestamp;
+    // Milliseconds as Prometheus rounds them; beyond ±2^62 ms (146 million years) they are
+    // clamped, where Go's conversion would overflow, so that evaluation arithmetic cannot.
+    constexpr double kMaxMs = 4611686018427387904.0;
+    double ms = std::round(seconds * 1000);
+    at->timestamp_ms = static_cast<int64_t>(std::clamp(ms, -kMaxMs, kMaxMs));
     return e;
+  }
+
+  AtModifier* atTarget(NodeId e) {
+    ModifierTarget target = modifierTarget(e);
+    if (target.at == nullptr) {
+      fail(nodes_[e].pos,
+           "@ modifier must be preceded by an instant vector selector or range vector selector "
+           "or a subquery");
+      return nullptr;
+    }
+    if (target.at->kind != AtModifier::Kind::kNone) {
+      fail(nodes_[e].pos, "@ <timestamp> may not be set multiple times");
+      return nullptr;
+    }
+    return target.at;
   }
 
   NodeId parsePrimary() {
     const Token& t = peek();
     switch (t.kind) {
-      case TokenKind::kNumber:
+      case TokenKind::kNumber: {
         take();
-        return add(NumberLiteral{t.number}, t.pos);
+        std::optional<double> value = number(t);
+        if (!value) return kNoNode;
+        return add(NumberLiteral{*value}, t.pos);
+      }
       case TokenKind::kString:
         take();
         return add(StringLiteral{t.value}, t.pos);
       case TokenKind::kLeftParen: {
         take();
         NodeId inner = parseExpr();
-        if (inner == kNoNode || !expect(TokenKind::kRightParen, "\")\"")) return kNoNode;
+        if (inner == kNoNode) return kNoNode;
+        if (peek().kind != TokenKind::kRightParen) return unexpected(peek());
+        take();
         return add(Paren{inner}, t.pos, {inner});
       }
       case TokenKind::kLeftBrace:
         return parseSelector("", t.pos);
       case TokenKind::kIdentifier:
+        if (peek(1).kind == TokenKind::kLeftParen) return parseCall();
+        break;
+      case TokenKind::kMetricIdentifier:
+        break;
+      case TokenKind::kKeyword:
+        if (isAggregatorKeyword(t.keyword)) {
+          const Token& n = peek(1);
+          if (n.kind == TokenKind::kLeftParen || isKeyword(n, Keyword::kBy) ||
+              isKeyword(n, Keyword::kWithout))
+            return parseAggregate();
+        }
+        if (!isMetricNameKeyword(t.keyword)) return unexpected(t);
         break;
       default:
-        return unexpected(t, "expression");
+        return unexpected(t);
     }
-    if (std::optional<AggregateOp> op = aggregateOpOf(t)) return parseAggregate(*op);
-    if (peek(1).kind == TokenKind::kLeftParen) return parseCall();
-    if (binaryOpOf(t)) return unexpected(t, "expression");
     take();
     return parseSelector(std::string(t.text), t.pos);
   }
@@ -394,12 +624,14 @@ class Parser {
   NodeId parseSelector(std::string name, uint32_t pos) {
     VectorSelector vs;
     vs.name = std::move(name);
-    bool non_empty = !vs.name.empty();
+    SelectorFacts facts;
+    facts.non_empty = !vs.name.empty();
     if (peek().kind == TokenKind::kLeftBrace) {
       take();
       while (peek().kind != TokenKind::kRightBrace) {
         const Token& label = peek();
-        if (label.kind != TokenKind::kIdentifier) return unexpected(label, "label name");
+        if (label.kind != TokenKind::kIdentifier)
+          return unexpected(label, "label matching", "identifier or \"}\"");
         take();
         LabelMatcher m;
         m.name = std::string(label.text);
@@ -417,56 +649,63 @@ class Parser {
             m.op = MatchOp::kRegexNoMatch;
             break;
           default:
-            return unexpected(peek(), "label matching operator");
+            return unexpected(peek(), "label matching", "label matching operator");
         }
         take();
         const Token& value = peek();
-        if (value.kind != TokenKind::kString) return unexpected(value, "string");
+        if (value.kind != TokenKind::kString) return unexpected(value, "label matching", "string");
         take();
         m.value = value.value;
         bool matches_empty = m.value.empty();
         if (m.op == MatchOp::kRegexMatch || m.op == MatchOp::kRegexNoMatch) {
+          // Prometheus compiles the value anchored, and its errors show that form.
           RE2::Options options;
           options.set_log_errors(false);
-          RE2 re(m.value, options);
-          if (!re.ok())
-            return fail(value.pos,
-                        "invalid regular expression " + quote(m.value) + ": " + re.error());
+          RE2 re("^(?:" + m.value + ")$", options);
+          if (!re.ok()) return fail(label.pos, goRegexpError(re));
+          if (std::optional<std::string> go_error = goOnlyRegexpError(m.value))
+            return fail(label.pos, *go_error);
           matches_empty = RE2::FullMatch("", re);
         }
         bool negated = m.op == MatchOp::kNotEqual || m.op == MatchOp::kRegexNoMatch;
         // Prometheus's guard against selecting every series by a typo.
-        if (matches_empty == negated) non_empty = true;
-        if (!vs.name.empty() && m.name == "__name__")
-          return fail(pos, "metric name must not be set twice: " + quote(vs.name) + " or " +
-                               quote(m.value));
+        if (matches_empty == negated) facts.non_empty = true;
+        if (!vs.name.empty() && m.name == "__name__" && !facts.second_name)
+          facts.second_name = m.value;
         vs.matchers.push_back(std::move(m));
         if (peek().kind == TokenKind::kComma) {
           take();
         } else if (peek().kind != TokenKind::kRightBrace) {
-          return unexpected(peek(), "\",\" or \"}\"");
+          return unexpected(peek(), "label matching", "\",\" or \"}\"");
         }
       }
       take();
     }
-    if (!non_empty) return fail(pos, "vector selector must contain at least one non-empty matcher");
-    return add(std::move(vs), pos);
+    NodeId id = add(std::move(vs), pos);
+    if (id != kNoNode) selector_facts_[id] = std::move(facts);
+    return id;
   }
 
-  // (label, …) with an optional trailing comma.
-  bool parseLabelList(std::vector<std::string>& labels) {
-    if (!expect(TokenKind::kLeftParen, "\"(\"")) return false;
+  // (label, …) with an optional trailing comma; keywords are labels there.
+  bool parseGroupingLabels(std::vector<std::string>& labels) {
+    if (peek().kind != TokenKind::kLeftParen) {
+      unexpected(peek(), "grouping opts", "\"(\"");
+      return false;
+    }
+    take();
     while (peek().kind != TokenKind::kRightParen) {
       const Token& t = peek();
-      if (t.kind != TokenKind::kIdentifier || t.text.find(':') != std::string_view::npos) {
-        unexpected(t, "label");
+      bool word = t.kind == TokenKind::kIdentifier || t.kind == TokenKind::kMetricIdentifier ||
+                  (t.kind == TokenKind::kKeyword && t.keyword != Keyword::kWithout);
+      if (!word || t.kind == TokenKind::kMetricIdentifier) {
+        unexpected(t, "grouping opts", "label");
         return false;
       }
       labels.emplace_back(take().text);
       if (peek().kind == TokenKind::kComma) {
         take();
       } else if (peek().kind != TokenKind::kRightParen) {
-        unexpected(peek(), "\",\" or \")\"");
+        unexpected(peek(), "grouping opts", "\",\" or \")\"");
         return false;
       }
     }
@@ -476,7 +715,7 @@ class Parser {
 
   // (arg, …); a trailing comma is an error, as in Prometheus.
   bool parseArgs(std::vector<NodeId>& args) {
-    if (!expect(TokenKind::kLeftParen, "\"(\"")) return false;
+    take();  // (
     if (peek().kind == TokenKind::kRightParen) {
       take();
       return true;
@@ -487,11 +726,12 @@ class Parser {
       args.push_back(arg);
       if (peek().kind == TokenKind::kRightParen) break;
       if (peek().kind != TokenKind::kComma) {
-        unexpected(peek(), "\",\" or \")\"");
+        unexpected(peek());
         return false;
       }
       uint32_t comma = take().pos;
-      if (peek().kind == TokenKind::kRightParen) {
+      if (!startsExpression(peek())) {
+        if (peek().kind == TokenKind::kError) unexpected(peek());
         fail(comma, "trailing commas not allowed in function call args");
         return false;
       }
@@ -500,27 +740,34 @@ class Parser {
     return true;
   }
 
-  bool parseGrouping(Aggregate& a) {
-    a.without = isWord(peek(), "without");
-    take();
-    return parseLabelList(a.grouping);
+  bool parseAggregateModifier(Aggregate& a) {
+    a.without = isKeyword(take(), Keyword::kWithout);
+    return parseGroupingLabels(a.grouping);
   }
 
   // op [by|without (labels)] (args) [by|without (labels)]
-  NodeId parseAggregate(AggregateOp op) {
-    uint32_t pos = take().pos;
+  NodeId parseAggregate() {
+    const Token& op_token = take();
+    uint32_t pos = op_token.pos;
     Aggregate a;
-    a.op = op;
-    bool grouped = isWord(peek(), "by") || isWord(peek(), "without");
-    if (grouped && !parseGrouping(a)) return kNoNode;
-    if (peek().kind != TokenKind::kLeftParen)
-      return unexpected(peek(), grouped ? "\"(\"" : "\"(\", by or without");
+    a.op = aggregateOpOf(op_token.keyword);
+    ++aggregation_depth_;
+    bool grouped = peek().kind != TokenKind::kLeftParen;
+    if (grouped && !parseAggregateModifier(a)) return kNoNode;
+    if (peek().kind != TokenKind::kLeftParen) return unexpected(peek());
     std::vector<NodeId> args;
     if (!parseArgs(args)) return kNoNode;
-    if (!grouped && (isWord(peek(), "by") || isWord(peek(), "without")) && !parseGrouping(a))
-      return kNoNode;
+    if (!grouped) {
+      if (isKeyword(peek(), Keyword::kBy) || isKeyword(peek(), Keyword::kWithout)) {
+        if (!parseAggregateModifier(a)) return kNoNode;
+      } else if (peek().kind == TokenKind::kError) {
+        // Prometheus reads the next token to look for a modifier before it counts arguments.
+        return unexpected(peek());
+      }
+    }
+    --aggregation_depth_;
     if (args.empty()) return fail(pos, "no arguments for aggregate expression provided");
-    size_t want = aggregateTakesParam(op) ? 2 : 1;
+    size_t want = aggregateTakesParam(a.op) ? 2 : 1;
     if (args.size() != want)
       return fail(pos, "wrong number of arguments for aggregate expression provided, expected " +
                            std::to_string(want) + ", got " + std::to_string(args.size()));
@@ -531,19 +778,19 @@ class Parser {
 
   NodeId parseCall() {
     const Token& name = take();
-    const Function* func = findFunction(name.text);
-    if (func == nullptr) return fail(name.pos, "unknown function with name " + quote(name.text));
     Call c;
-    c.func = func;
     if (!parseArgs(c.args)) return kNoNode;
+    c.func = findFunction(name.text);
+    if (c.func == nullptr) return fail(name.pos, "unknown function with name " + quote(name.text));
     uint32_t height = 0;
     for (NodeId arg : c.args) height = std::max(height, heights_[arg]);
     return addWithHeight(std::move(c), name.pos, height + 1);
   }
 
-  // --- types (after parsing, so syntax errors are reported first, as in Prometheus) ---
+  // --- types (after parsing, so syntax errors are reported first; in Prometheus's order) ---
 
   bool expectType(NodeId id, ValueType want, std::string_view context) {
+    if (!check(id)) return false;
     if (nodes_[id].type == want) return true;
     fail(nodes_[id].pos, "expected type " + std::string(valueTypeName(want)) + " in " +
                              std::string(context) + ", got " +
@@ -560,9 +807,18 @@ class Parser {
       case NodeKind::kStringLiteral:
         n.type = ValueType::kString;
         return true;
-      case NodeKind::kVectorSelector:
+      case NodeKind::kVectorSelector: {
+        const SelectorFacts& facts = selector_facts_[id];
+        if (facts.second_name)
+          return fail(n.pos, "metric name must not be set twice: " +
+                                 quote(std::get<VectorSelector>(n.data).name) + " or " +
+                                 quote(*facts.second_name)),
+                 false;
+        if (!facts.non_empty)
+          return fail(n.pos, "vector selector must contain at least one non-empty matcher"), false;
         n.type = ValueType::kVector;
         return true;
+      }
       case NodeKind::kMatrixSelector:
         if (!check(std::get<MatrixSelector>(n.data).selector)) return false;
         nodes_[id].type = ValueType::kMatrix;
@@ -572,7 +828,7 @@ class Parser {
         if (!check(inner)) return false;
         if (nodes_[inner].type != ValueType::kVector) {
           fail(nodes_[id].pos, "subquery is only allowed on instant vector, got " +
-                                   std::string(valueTypeName(nodes_[inner].type)));
+                                   std::string(rawTypeName(nodes_[inner].type)) + " instead");
           return false;
         }
         nodes_[id].type = ValueType::kMatrix;
@@ -582,14 +838,12 @@ class Parser {
         return checkCall(id);
       case NodeKind::kAggregate: {
         const Aggregate& a = std::get<Aggregate>(n.data);  // nodes_ does not grow while checking
-        if (a.param != kNoNode && !check(a.param)) return false;
-        if (!check(a.expr)) return false;
+        if (!expectType(a.expr, ValueType::kVector, "aggregation expression")) return false;
         if (a.op == AggregateOp::kCountValues) {
           if (!expectType(a.param, ValueType::kString, "aggregation parameter")) return false;
         } else if (a.param != kNoNode) {
           if (!expectType(a.param, ValueType::kScalar, "aggregation parameter")) return false;
         }
-        if (!expectType(a.expr, ValueType::kVector, "aggregation expression")) return false;
         nodes_[id].type = ValueType::kVector;
         return true;
       }
@@ -619,10 +873,24 @@ class Parser {
     return false;
   }
 
+  // Go's names of the value types (the subquery message uses them, not the documented ones).
+  static std::string_view rawTypeName(ValueType t) {
+    switch (t) {
+      case ValueType::kScalar:
+        return "scalar";
+      case ValueType::kVector:
+        return "vector";
+      case ValueType::kMatrix:
+        return "matrix";
+      case ValueType::kString:
+        return "string";
+    }
+    return "";
+  }
+
+  // The argument count first, then each argument's own errors and type.
   bool checkCall(NodeId id) {
     const Call& c = std::get<Call>(nodes_[id].data);
-    for (NodeId arg : c.args)
-      if (!check(arg)) return false;
     const Function& f = *c.func;
     size_t n = c.args.size();
     std::string fname = quote(f.name);
@@ -651,6 +919,7 @@ class Parser {
     ValueType lt = nodes_[lhs].type;
     ValueType rt = nodes_[rhs].type;
     std::string op = quote(binaryOpText(b.op));
+    uint32_t start = nodes_[id].pos;
     auto bad = [&](uint32_t pos, std::string message) {
       fail(pos, std::move(message));
       return false;
@@ -675,16 +944,16 @@ class Parser {
     }
     bool vectors = lt == ValueType::kVector && rt == ValueType::kVector;
     if (!vectors) {
-      if (isSetOperator(b.op))
-        return bad(b.op_pos, "set operator " + op + " not allowed in binary scalar expression");
       if (!b.labels.empty())
-        return bad(b.op_pos, "vector matching only allowed between instant vectors");
+        return bad(start, "vector matching only allowed between instant vectors");
       // Matching has no meaning with a scalar side; drop it so the canonical text omits it.
       b.card = Cardinality::kOneToOne;
       b.on = false;
       b.include.clear();
+      if (isSetOperator(b.op))
+        return bad(start, "set operator " + op + " not allowed in binary scalar expression");
     } else if (isSetOperator(b.op) && b.card != Cardinality::kManyToMany) {
-      return bad(b.op_pos, "no grouping allowed for " + op + " operation");
+      return bad(start, "no grouping allowed for " + op + " operation");
     }
     bool scalars = lt == ValueType::kScalar && rt == ValueType::kScalar;
     nodes_[id].type = scalars ? ValueType::kScalar : ValueType::kVector;
@@ -698,6 +967,8 @@ class Parser {
   std::vector<Node> nodes_;
   std::vector<uint32_t> heights_;
   std::optional<Status> error_;
+  int aggregation_depth_ = 0;
+  std::unordered_map<NodeId, SelectorFacts> selector_facts_;
 };
 
 }  // namespace

@@ -50,6 +50,21 @@ void appendUtf8(std::string& out, uint32_t cp) {
   }
 }
 
+bool isPrintable(uint32_t cp) {
+  if (cp < 0x80) return cp >= 0x20 && cp < 0x7F;
+  struct Range {
+    uint32_t first, last;
+  };
+  static constexpr Range kNotPrintable[] = {
+      {0x80, 0xA0},     {0xAD, 0xAD},       {0x600, 0x605},     {0x61C, 0x61C},   {0x6DD, 0x6DD},
+      {0x70F, 0x70F},   {0x1680, 0x1680},   {0x180E, 0x180E},   {0x2000, 0x200F}, {0x2028, 0x202F},
+      {0x205F, 0x206F}, {0x3000, 0x3000},   {0xD800, 0xF8FF},   {0xFEFF, 0xFEFF}, {0xFFF0, 0xFFFB},
+      {0xFFFE, 0xFFFF}, {0xE0000, 0xE0FFF}, {0xF0000, 0x10FFFF}};
+  for (const Range& r : kNotPrintable)
+    if (cp >= r.first && cp <= r.last) return false;
+  return cp <= 0x10FFFF;
+}
+
 std::string quote(std::string_view value) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out = "\"";

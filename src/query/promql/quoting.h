@@ -14,6 +14,11 @@ namespace periscope::query::promql {
 bool decodeUtf8(std::string_view s, size_t& i, uint32_t& code_point);
 void appendUtf8(std::string& out, uint32_t code_point);
 
+// Go's strconv.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space.
+// Outside ASCII this knows the non-printable blocks (controls, separators, format characters,
+// private use, surrogates), not every unassigned code point.
+bool isPrintable(uint32_t code_point);
+
 // `"…"` with \\, \", control characters and bytes that are not UTF-8 escaped.
 std::string quote(std::string_view value);
 
