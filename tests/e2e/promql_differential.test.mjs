@@ -169,7 +169,11 @@ const QUERIES = [
   'max_over_time(rate(http_requests_total[1m])[10m:1m])', 'avg_over_time(sum(node_memory_bytes)[15m:])',
   'rate(http_requests_total[5m])[10m:2m]', 'min_over_time(temperature_celsius[20m:30s])',
 ];
-const ERRORS = ['sum(', 'rate(http_requests_total)', 'foo{', 'http_requests_total[5m] + 1', '1 +'];
+const ERRORS = ['sum(', 'rate(http_requests_total)', 'foo{', 'http_requests_total[5m] + 1', '1 +',
+  'x{a=}', 'x offset', 'x @', 'sum without', 'x and 1', 'x[5m:1m:2m]', ')', 'x{a!~"("}', '0x', '"\\q"',
+  'histogram_quantile(0.9)', 'nonexistent_function(x)', '{}', 'sum by (a', 'topk(x, y)',
+  // Valid syntax, failing at run time: an execution error (422) with Prometheus's message.
+  'http_requests_total + on(job) http_requests_total'];
 
 const EVAL_TIMES = [at(25), at(38), at(45), T_END];
 const RANGE = { start: s(at(10)), end: s(T_END), step: '60' };
