@@ -63,10 +63,13 @@ void Scraper::run() {
     } else {
       batch = converter_.failed(now_ms, duration);
     }
-    if (!failure.isOk()) {
-      log::warn(settings_.log_name, "scrape failed",
+    if (!failure.isOk() && !failing_) {
+      log::warn(settings_.log_name, "scrape failed; logged again only once it recovers",
                 {{"url", converter_.target().url}, {"error", std::string(failure.message())}});
+    } else if (failure.isOk() && failing_) {
+      log::info(settings_.log_name, "scrape recovered", {{"url", converter_.target().url}});
     }
+    failing_ = !failure.isOk();
     size_t points = batch.itemCount();
     std::promise<Status> answered;
     auto result = answered.get_future();

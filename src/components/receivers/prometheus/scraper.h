@@ -45,6 +45,9 @@ class Scraper {
   std::condition_variable cv_;
   bool stopping_ = false;
   std::thread thread_;
+  // Whether the last scrape failed: failures are logged when they start and when they end, not
+  // on every interval (the `up` series carries each scrape's outcome).
+  bool failing_ = false;
 };
 
 }  // namespace periscope::components::prometheus_receiver
