@@ -125,6 +125,7 @@ class MetricsStore final : public MetricsReader, public MetricsWriter {
   AppendOutcome appendToHead(SeriesId id, SeriesState& s, int64_t t, double v);
   void commit(Ingest& ingest, Done done);
   void backgroundLoop();
+  void refreshSeriesBounds();  // under mu_ (exclusive)
   Status readSeries(SeriesId id, int64_t mint, int64_t maxt, std::vector<Sample>& out,
                     struct PageCache& cache) const;
   Result<std::vector<SeriesId>> matching(std::span<const Matcher> matchers, int64_t mint,

@@ -250,6 +250,34 @@ Status MetricsStore::loadBlocks(uint64_t checkpoint_block_seq) {
   return Status::ok();
 }
 
+// After retention deleted blocks, each series' [min_t, max_t] shrinks to the data that is left
+// (none: empty), so series, label and matcher lookups stop listing series whose samples are
+// all gone. Cost: one pass over series × blocks, only when blocks were deleted.
+void MetricsStore::refreshSeriesBounds() {
+  Head& h = *head_;
+  std::vector<int64_t> lo(h.series.size(), INT64_MAX), hi(h.series.size(), INT64_MIN);
+  auto widen = [&](SeriesId id, int64_t a, int64_t b) {
+    lo[id] = std::min(lo[id], a);
+    hi[id] = std::max(hi[id], b);
+  };
+  for (const auto& b : blocks_) {
+    for (const BlockSeriesRef& r : b->by_id) {
+      const BlockSeriesEntry& e = b->index.series[r.entry];
+      widen(r.id, e.mint, e.maxt);
+    }
+  }
+  for (const Head::Flushing& f : h.flushing) {
+    for (const SealedChunk& c : f.chunks) widen(f.id, c.mint, c.maxt);
+  }
+  for (SeriesId id = 0; id < h.series.size(); ++id) {
+    SeriesState& st = h.series[id];
+    for (const SealedChunk& c : st.chunks) widen(id, c.mint, c.maxt);
+    if (st.open.count() > 0) widen(id, st.open.firstT(), st.open.lastT());
+    st.min_t = lo[id];
+    st.max_t = hi[id];
+  }
+}
+
 Status MetricsStore::applyRetention() {
   std::lock_guard flush_lock(flush_mu_);
   std::vector<std::unique_ptr<Block>> doomed;
@@ -271,6 +299,7 @@ Status MetricsStore::applyRetention() {
       }
     }
     blocks_ = std::move(kept);
+    if (!doomed.empty()) refreshSeriesBounds();
   }
   Status result;
   for (auto& b : doomed) {

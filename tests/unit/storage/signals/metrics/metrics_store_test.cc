@@ -356,6 +356,28 @@ TEST_F(MetricsStoreTest, RetentionByAgeAndBySize) {
             (std::vector<std::string>{R"({__name__="up", instance="1", job="a"} 3:2.000000)"}));
 }
 
+TEST_F(MetricsStoreTest, SeriesWhoseDataRetentionDeletedAreNoLongerListed) {
+  int64_t now = 0;
+  auto o = options(dir("m"));
+  o.retention = std::chrono::hours(1);
+  auto s = open(o, nullptr, [&] { return now; });
+  append(*s, up_b_, {{1, 1}});  // only in the old block
+  append(*s, up_a_, {{2, 1}});
+  ASSERT_TRUE(s->flushHead().isOk());
+  append(*s, up_a_, {{7'200'000, 2}});  // up_a_ also has newer data, in a block and the head
+  ASSERT_TRUE(s->flushHead().isOk());
+  append(*s, up_a_, {{7'300'000, 3}});
+  constexpr int64_t kAll = INT64_MAX / 2;
+  ASSERT_EQ(s->series({}, -kAll, kAll)->size(), 2u);
+  now = 3'600'000 + 10;
+  ASSERT_TRUE(s->applyRetention().isOk());
+  EXPECT_EQ(*s->series({}, -kAll, kAll), (std::vector<Labels>{up_a_.labels}));
+  EXPECT_EQ(*s->labelValues("job", {}, -kAll, kAll), (std::vector<std::string>{"a"}));
+  // What is left of up_a_ still bounds it: nothing before 7,200,000.
+  EXPECT_TRUE(s->series({}, 0, 7'199'999)->empty());
+  EXPECT_EQ(s->series({}, 7'300'000, 7'300'000)->size(), 1u);
+}
+
 TEST_F(MetricsStoreTest, OtlpWritesAndMetadata) {
   using namespace periscope::testing;
   auto s = open(options(dir("m")));
