@@ -250,7 +250,9 @@ TranslateStats Translator::translate(const Metrics& batch, SampleSink& sink) {
           auto bucket = lb.point(p.attributes, st.name_bucket, "le");
           double last_le = p.zero_threshold;
           uint64_t cumulative = below;
-          lb.setExtra(formatFloat(p.zero_threshold).view());
+          // Named: the label builder keeps a view of the text until the sample is emitted.
+          FloatText zero_le = formatFloat(p.zero_threshold);
+          lb.setExtra(zero_le.view());
           st.emit(bucket, t, stale ? staleNaN() : static_cast<double>(cumulative));
           for (size_t k = 0; k < pos.size(); ++k) {
             cumulative += pos[k];
