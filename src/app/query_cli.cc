@@ -161,13 +161,12 @@ std::string renderResult(const json& data) {
 
 std::string requestUrl(const QueryRequest& r, int64_t now_ms) {
   std::string url = r.server;
-  if (!r.range) return url + "/api/v1/query?query=" + percentEncode(r.query) +
-                       "&time=" + seconds(now_ms);
+  if (!r.range)
+    return url + "/api/v1/query?query=" + percentEncode(r.query) + "&time=" + seconds(now_ms);
   int64_t range = r.range->count();
   int64_t step = r.step ? r.step->count() : std::max<int64_t>(1000, range / 60 / 1000 * 1000);
   return url + "/api/v1/query_range?query=" + percentEncode(r.query) +
-         "&start=" + seconds(now_ms - range) + "&end=" + seconds(now_ms) +
-         "&step=" + seconds(step);
+         "&start=" + seconds(now_ms - range) + "&end=" + seconds(now_ms) + "&step=" + seconds(step);
 }
 
 int run(const std::vector<std::string>& args, const Fetch& fetch, std::ostream& out,

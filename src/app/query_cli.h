@@ -29,7 +29,7 @@ struct QueryRequest {
   std::string query;
   std::optional<std::chrono::milliseconds> range;  // absent: instant query
   std::optional<std::chrono::milliseconds> step;   // default: range / 60, at least 1 s
-  bool json = false;                                // print the raw answer
+  bool json = false;                               // print the raw answer
 };
 // The URL for `request` at wall-clock `now_ms`.
 std::string requestUrl(const QueryRequest& request, int64_t now_ms);

@@ -234,8 +234,8 @@ int runServe(const ServeOptions& options) {
   std::unique_ptr<api::ApiServer> api_server;
   if (backend.traces || backend.metrics || backend_config.query_present) {
     auto store = backend.tracesStore();
-    auto mstore = store.isOk() ? backend.metricsStore() : Result<storage::metrics::MetricsStore*>(
-                                                              store.status());
+    auto mstore = store.isOk() ? backend.metricsStore()
+                               : Result<storage::metrics::MetricsStore*>(store.status());
     if (!mstore.isOk()) {
       log::error("periscope", "cannot open the store", {{"error", mstore.status().toString()}});
       (void)service.shutdown(std::chrono::steady_clock::now() + options.shutdown_timeout);

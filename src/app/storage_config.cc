@@ -121,10 +121,10 @@ void decodeBackendConfig(const config::Value& root, BackendConfig& out,
     const auto& m = out.storage.metrics;
     if (m.block_duration.count() <= 0)
       diags.error(*s, "storage.metrics.block_duration must be positive");
-    for (auto [name, v] : {std::pair<const char*, int64_t>{"max_series_per_metric",
-                                                           m.max_series_per_metric},
-                           {"max_series_per_query", m.max_series_per_query},
-                           {"max_samples_per_query", m.max_samples_per_query}})
+    for (auto [name, v] :
+         {std::pair<const char*, int64_t>{"max_series_per_metric", m.max_series_per_metric},
+          {"max_series_per_query", m.max_series_per_query},
+          {"max_samples_per_query", m.max_samples_per_query}})
       if (v <= 0) diags.error(*s, std::string("storage.metrics.") + name + " must be positive");
     if (m.query_timeout.count() <= 0 || m.lookback_delta.count() <= 0)
       diags.error(*s, "storage.metrics.query_timeout and lookback_delta must be positive");

@@ -6,28 +6,17 @@
 //     shows `up` = 1 for that target and Prometheus's own series (prometheus_build_info, ...).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
-import { once } from 'node:events';
-import { existsSync, writeFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { Periscope, waitFor, readJsonLines, tempDir } from '../support/periscope.mjs';
+import { Prometheus, freePort } from '../support/prometheus.mjs';
 
 const PROMETHEUS = '/usr/bin/prometheus';
 const PROMTOOL = '/usr/bin/promtool';
 const skip = !existsSync(PROMETHEUS) || !existsSync(PROMTOOL) ? 'prometheus/promtool not installed' : false;
 
-// A port that was free a moment ago (Prometheus cannot report a port it picked itself).
-async function freePort() {
-  const srv = createServer();
-  srv.listen(0, '127.0.0.1');
-  await once(srv, 'listening');
-  const { port } = srv.address();
-  srv.close();
-  await once(srv, 'close');
-  return port;
-}
 
 const NOW_NS = BigInt(Date.now()) * 1000000n;
 const START_NS = NOW_NS - 60n * 1000000000n;
@@ -102,6 +91,8 @@ exporters:
   file:
     path: ${metricsFile}
 service:
+  telemetry:
+    metrics: {address: "127.0.0.1:0"}
   pipelines:
     metrics/in:
       receivers: [otlp]
@@ -110,8 +101,7 @@ service:
       receivers: [prometheus]
       exporters: [file]
 `);
-  const config = join(dir, 'prometheus.yml');
-  writeFileSync(config, `
+  prom = await Prometheus.start(`
 global:
   scrape_interval: 1s
 scrape_configs:
@@ -119,23 +109,11 @@ scrape_configs:
     honor_labels: true
     static_configs:
       - targets: ['127.0.0.1:${p.ports.prometheus}']
-`);
-  prom = spawn(PROMETHEUS, [`--config.file=${config}`, `--storage.tsdb.path=${join(dir, 'tsdb')}`,
-    `--web.listen-address=127.0.0.1:${promPort}`], { stdio: ['ignore', 'ignore', 'pipe'] });
-  prom.stderr.setEncoding('utf8');
-  let promLog = '';
-  prom.stderr.on('data', (d) => { promLog += d; });
-  await waitFor(async () => (await fetch(`http://127.0.0.1:${promPort}/-/ready`)).status === 200,
-    { timeoutMs: 30000, intervalMs: 100, what: 'prometheus ready' }).catch((e) => {
-    throw new Error(`${e.message}\n${promLog}`);
-  });
+`, { port: promPort });
 });
 
 after(async () => {
-  if (prom && prom.exitCode === null) {
-    prom.kill('SIGTERM');
-    await once(prom, 'exit');
-  }
+  await prom?.stop();
   if (p) {
     await p.stop();
     p.cleanup();
@@ -144,10 +122,7 @@ after(async () => {
 });
 
 async function query(q) {
-  const r = await fetch(`http://127.0.0.1:${promPort}/api/v1/query?query=${encodeURIComponent(q)}`);
-  const body = await r.json();
-  assert.equal(body.status, 'success', JSON.stringify(body));
-  return body.data.result;
+  return prom.query(q);
 }
 
 test('Prometheus scrapes the prometheus exporter; promtool accepts its page', { skip }, async () => {

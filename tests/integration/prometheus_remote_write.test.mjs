@@ -1,69 +1,21 @@
-// Prometheus remote write with a real Prometheus 2.42 (Debian package) on 127.0.0.1, both ways:
-// Periscope's prometheusremotewrite exporter writes into Prometheus (checked through its
-// /api/v1/query), and Prometheus, scraping itself, remote-writes into Periscope's
+// Prometheus remote write with a real Prometheus 2.42 and VictoriaMetrics 1.79 (Debian packages)
+// on 127.0.0.1: Periscope's prometheusremotewrite exporter writes into each (checked through
+// their /api/v1/query), and Prometheus, scraping itself, remote-writes into Periscope's
 // prometheusremotewrite receiver (checked in a file exporter's output and the self-metrics).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
-import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { once } from 'node:events';
 import { Periscope, tempDir, readJsonLines, waitFor, metricValue } from '../support/periscope.mjs';
+import { Prometheus, hasPrometheus, VictoriaMetrics, hasVictoriaMetrics } from '../support/prometheus.mjs';
 
-const PROMETHEUS = '/usr/bin/prometheus';
-const hasPrometheus = spawnSync(PROMETHEUS, ['--version'], { stdio: 'ignore' }).status === 0;
-
-// A port that was free a moment ago (Prometheus cannot report a port it picked itself).
-async function freePort() {
-  const srv = createServer();
-  srv.listen(0, '127.0.0.1');
-  await once(srv, 'listening');
-  const { port } = srv.address();
-  srv.close();
-  await once(srv, 'close');
-  return port;
-}
-
-async function startPrometheus(configYaml) {
-  const dir = tempDir('prometheus-');
-  const port = await freePort();
-  const configPath = join(dir, 'prometheus.yml');
-  writeFileSync(configPath, configYaml(port));
-  mkdirSync(join(dir, 'data'));
-  const proc = spawn(PROMETHEUS, [
-    `--config.file=${configPath}`, `--storage.tsdb.path=${join(dir, 'data')}`,
-    `--web.listen-address=127.0.0.1:${port}`, '--web.enable-remote-write-receiver',
-  ], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  proc.stderr.setEncoding('utf8');
-  proc.stderr.on('data', (d) => { stderr += d; });
-  const exited = once(proc, 'exit');
-  const base = `http://127.0.0.1:${port}`;
-  await waitFor(async () => {
-    if (proc.exitCode !== null) throw new Error(`prometheus exited:\n${stderr}`);
-    const r = await fetch(`${base}/-/ready`);
-    return r.status === 200;
-  }, { timeoutMs: 30000, intervalMs: 100, what: 'Prometheus ready' });
-  return {
-    port, base, stderr: () => stderr,
-    async query(q, time) {
-      const url = `${base}/api/v1/query?query=${encodeURIComponent(q)}${time ? `&time=${time}` : ''}`;
-      const body = await (await fetch(url)).json();
-      assert.equal(body.status, 'success', JSON.stringify(body));
-      return body.data.result;
-    },
-    async stop() {
-      if (proc.exitCode === null) proc.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
+// Prometheus 2.42 from Debian, through tests/support/prometheus.mjs.
+const startPrometheus = (configYaml) => Prometheus.start(configYaml);
 
 const nowNanos = () => BigInt(Date.now()) * 1000000n;
 
-test('the exporter remote-writes OTLP metrics into Prometheus 2.42', { skip: !hasPrometheus }, async () => {
-  const prom = await startPrometheus(() => 'global: {scrape_interval: 1m}\n');
+// OTLP metrics in, Periscope's prometheusremotewrite exporter out to `prom` (a Prometheus or a
+// VictoriaMetrics), then read back through the target's own query API.
+async function exporterRoundTrip(prom) {
   let p;
   try {
     p = await Periscope.start(`
@@ -124,6 +76,14 @@ service:
     if (p) { await p.stop(); p.cleanup(); }
     await prom.stop();
   }
+}
+
+test('the exporter remote-writes OTLP metrics into Prometheus 2.42', { skip: !hasPrometheus }, async () => {
+  await exporterRoundTrip(await startPrometheus(() => 'global: {scrape_interval: 1m}\n'));
+});
+
+test('the exporter remote-writes OTLP metrics into VictoriaMetrics 1.79', { skip: !hasVictoriaMetrics }, async () => {
+  await exporterRoundTrip(await VictoriaMetrics.start());
 });
 
 test('Prometheus 2.42 remote-writes into the receiver', { skip: !hasPrometheus }, async () => {

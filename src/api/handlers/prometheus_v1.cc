@@ -32,8 +32,10 @@ class Form {
     if (req.http.method == "POST" &&
         req.http.header("content-type").starts_with("application/x-www-form-urlencoded")) {
       auto parsed = QueryParams::parse(req.http.body);
-      if (parsed.isOk()) body_ = std::move(*parsed);
-      else error_ = std::string(parsed.status().message());
+      if (parsed.isOk())
+        body_ = std::move(*parsed);
+      else
+        error_ = std::string(parsed.status().message());
     }
   }
   const std::string& error() const { return error_; }
@@ -142,13 +144,43 @@ void writeLabels(JsonWriter& w, const model::prom::Labels& labels) {
   w.endObject();
 }
 
-// A Go float64 as encoding/json writes it (shortest round-trip, fixed notation in this range):
-// the time of scalar and string results, which Prometheus marshals as float seconds.
-std::string formatFloatSeconds(int64_t t_ms) {
+// Go's strconv.FormatFloat(v, 'f', -1, 64): the shortest digits that round-trip, written in
+// fixed notation (1e30 → "1" and 30 zeros, not the exact binary expansion).
+std::string shortestFixed(double v) {
   char buf[64];
-  auto r = std::to_chars(buf, buf + sizeof buf, static_cast<double>(t_ms) / 1000.0,
-                         std::chars_format::fixed);
-  return std::string(buf, r.ptr);
+  auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific);
+  std::string_view sci(buf, static_cast<size_t>(r.ptr - buf));  // [-]d[.ddd]e±XX
+  std::string out;
+  if (sci.front() == '-') {
+    out.push_back('-');
+    sci.remove_prefix(1);
+  }
+  size_t e = sci.find('e');
+  std::string digits;
+  for (char c : sci.substr(0, e))
+    if (c != '.') digits.push_back(c);
+  int exp = std::stoi(std::string(sci.substr(e + 1)));
+  // The decimal point goes after digit number exp + 1.
+  int point = exp + 1;
+  if (point <= 0) {
+    out += "0.";
+    out.append(static_cast<size_t>(-point), '0');
+    out += digits;
+  } else if (static_cast<size_t>(point) >= digits.size()) {
+    out += digits;
+    out.append(static_cast<size_t>(point) - digits.size(), '0');
+  } else {
+    out += digits.substr(0, static_cast<size_t>(point));
+    out.push_back('.');
+    out += digits.substr(static_cast<size_t>(point));
+  }
+  return out;
+}
+
+// The time of scalar and string results, which Prometheus marshals as float seconds with Go's
+// encoding/json (shortest round-trip, fixed notation in this range).
+std::string formatFloatSeconds(int64_t t_ms) {
+  return shortestFixed(static_cast<double>(t_ms) / 1000.0);
 }
 
 void writePoint(JsonWriter& w, std::string& out, int64_t t_ms, double v) {
@@ -256,25 +288,13 @@ http::Response stringList(const std::vector<std::string>& values) {
   return success(out);
 }
 
-bool validLabelName(std::string_view name) {
-  if (name.empty()) return false;
-  for (size_t i = 0; i < name.size(); ++i) {
-    char c = name[i];
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
-              (i > 0 && c >= '0' && c <= '9');
-    if (!ok) return false;
-  }
-  return true;
-}
-
 }  // namespace
 
 std::string formatSampleValue(double v) {
   if (std::isnan(v)) return "NaN";
   if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
-  char buf[400];
-  auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed);
-  return std::string(buf, r.ptr);
+  if (v == 0) return std::signbit(v) ? "-0" : "0";
+  return shortestFixed(v);
 }
 
 std::string formatPointTime(int64_t t_ms) {
@@ -383,7 +403,8 @@ void registerPrometheusV1(Router& router, const query::MetricsService& metrics,
   auto values = [&metrics](const ApiRequest& req) {
     Form form(req);
     std::string name(req.pathParam("name"));
-    if (!validLabelName(name)) return badData("invalid label name: \"" + name + "\"");
+    if (!model::prom::isValidLabelName(name))
+      return badData("invalid label name: \"" + name + "\"");
     int64_t start = 0, end = 0;
     if (auto err = optionalTime(form, "start", kMinTimeMs, start)) return *err;
     if (auto err = optionalTime(form, "end", kMaxTimeMs, end)) return *err;

@@ -54,6 +54,8 @@ uint64_t hashLabels(std::span<const LabelRef> labels);
 uint64_t hashLabels(const Labels& labels);
 
 std::string_view labelValue(const Labels& labels, std::string_view name);  // "" if absent
+// Prometheus's label name syntax: [a-zA-Z_][a-zA-Z0-9_]*.
+bool isValidLabelName(std::string_view name);
 std::string labelsToString(const Labels& labels);  // {__name__="x", a="b"} form, for messages
 
 }  // namespace periscope::model::prom

@@ -35,8 +35,7 @@ MetricsService::MetricsService(const storage::metrics::MetricsReader& reader,
                                MetricsServiceOptions options)
     : reader_(reader), options_(options), engine_(reader, options.engine) {}
 
-Result<promql::QueryResult> MetricsService::instant(std::string_view query,
-                                                    int64_t time_ms) const {
+Result<promql::QueryResult> MetricsService::instant(std::string_view query, int64_t time_ms) const {
   return engine_.instant(query, time_ms);
 }
 
@@ -54,7 +53,8 @@ Result<std::vector<Matcher>> MetricsService::parseSelector(std::string_view sele
     return expr.status();
   }
   const promql::Node* node = &expr->rootNode();
-  while (node->kind() == promql::NodeKind::kParen) node = &expr->node(node->as<promql::Paren>().expr);
+  while (node->kind() == promql::NodeKind::kParen)
+    node = &expr->node(node->as<promql::Paren>().expr);
   if (node->kind() != promql::NodeKind::kVectorSelector)
     return invalidArgument("1:1: parse error: expected a series selector such as up{job=\"a\"}");
   const auto& vs = node->as<promql::VectorSelector>();

@@ -23,8 +23,7 @@ struct MetricsServiceOptions {
 
 class MetricsService {
  public:
-  MetricsService(const storage::metrics::MetricsReader& reader,
-                 MetricsServiceOptions options = {});
+  MetricsService(const storage::metrics::MetricsReader& reader, MetricsServiceOptions options = {});
 
   Result<promql::QueryResult> instant(std::string_view query, int64_t time_ms) const;
   Result<promql::QueryResult> range(std::string_view query, int64_t start_ms, int64_t end_ms,

@@ -61,17 +61,6 @@ uint64_t signature(const Labels& labels, std::span<const std::string> names, boo
   return model::prom::hashLabels(std::span<const LabelRef>(refs, n));
 }
 
-bool isValidLabelName(std::string_view name) {
-  if (name.empty()) return false;
-  for (size_t i = 0; i < name.size(); ++i) {
-    char c = name[i];
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
-              (i > 0 && c >= '0' && c <= '9');
-    if (!ok) return false;
-  }
-  return true;
-}
-
 Status mergeSameLabels(Matrix& m) {
   std::unordered_multimap<uint64_t, size_t> seen;
   seen.reserve(m.size());

@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "model/prometheus/labels.h"
 #include "query/promql/value.h"
 
 namespace periscope::query::promql {
@@ -25,7 +26,7 @@ void setLabel(Labels& labels, std::string_view name, std::string_view value);
 uint64_t signature(const Labels& labels, std::span<const std::string> names, bool keep);
 
 // Prometheus's legacy label-name syntax: [a-zA-Z_][a-zA-Z0-9_]*.
-bool isValidLabelName(std::string_view name);
+using model::prom::isValidLabelName;
 
 // Sorts series by labels and merges series with equal labels (rangeEval builds series by
 // label set); two points at the same step for one label set are an error.

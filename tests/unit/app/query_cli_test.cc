@@ -64,8 +64,7 @@ TEST(QueryCli, RendersVectorScalarAndMatrix) {
             "SERIES                         VALUE\n"
             "up{instance=\"a:1\", job=\"api\"}  1\n"
             "{service=\"checkout\"}           0.25\n");
-  EXPECT_EQ(renderResult(json::parse(R"({"resultType":"scalar","result":[1,"+Inf"]})")),
-            "+Inf\n");
+  EXPECT_EQ(renderResult(json::parse(R"({"resultType":"scalar","result":[1,"+Inf"]})")), "+Inf\n");
   EXPECT_EQ(renderResult(json::parse(R"({"resultType":"vector","result":[]})")), "(no series)\n");
   json matrix = json::parse(R"({"resultType":"matrix","result":[
     {"metric":{"__name__":"x"},"values":[[1,"0"],[2,"7"],[3,"NaN"],[4,"3.5"]]}]})");
@@ -83,9 +82,10 @@ TEST(QueryCli, SparklineResamplesToWidth) {
 }
 
 TEST(QueryCli, ServerErrorsAndUsage) {
-  CliRun r = runWith({"sum("}, ok(R"({"status":"error","errorType":"bad_data","error":"invalid )"
-                                R"(parameter \"query\": 1:5: parse error: unclosed left parenthesis"})",
-                                400));
+  CliRun r =
+      runWith({"sum("}, ok(R"({"status":"error","errorType":"bad_data","error":"invalid )"
+                           R"(parameter \"query\": 1:5: parse error: unclosed left parenthesis"})",
+                           400));
   EXPECT_EQ(r.code, 1);
   EXPECT_EQ(r.err,
             "periscope query: bad_data: invalid parameter \"query\": 1:5: parse error: unclosed "
@@ -97,9 +97,11 @@ TEST(QueryCli, ServerErrorsAndUsage) {
   EXPECT_EQ(r.code, 1);
   EXPECT_EQ(r.err, "periscope query: cannot reach http://127.0.0.1:16686: Connection refused\n");
   EXPECT_EQ(runWith({}, ok("")).code, 2);
-  EXPECT_EQ(runWith({"up", "--step", "15s"}, ok("")).err, "periscope query: --step needs --range\n");
-  EXPECT_EQ(runWith({"up", "--range", "soon"}, ok("")).err,
-            "periscope query: --range: \"soon\" is not a positive duration such as 30s, 5m or 1h\n");
+  EXPECT_EQ(runWith({"up", "--step", "15s"}, ok("")).err,
+            "periscope query: --step needs --range\n");
+  EXPECT_EQ(
+      runWith({"up", "--range", "soon"}, ok("")).err,
+      "periscope query: --range: \"soon\" is not a positive duration such as 30s, 5m or 1h\n");
   r = runWith({"--server", "http://h:1", "--json", "up"},
               ok(R"({"status":"success","data":{"resultType":"vector","result":[]}})"));
   EXPECT_EQ(r.code, 0);

@@ -32,7 +32,10 @@ const config::Schema<Config>& Config::schema() {
                  "How often the metrics are emitted (0 = after every batch of spans).")
           .field("database_name_attributes", &Config::database_name_attributes,
                  "Client-span attributes naming a database: such a span is a complete edge of "
-                 "connection_type database at once.");
+                 "connection_type database at once.")
+          .field("cache_loop", &Config::cache_loop,
+                 "Accepted for collector configs; no effect (stale series are removed at each "
+                 "flush).");
   return s;
 }
 

@@ -27,6 +27,7 @@ struct Config : component::Config {
   bool virtual_node_extra_label = false;
   config::Duration metrics_flush_interval = std::chrono::seconds(60);
   std::vector<std::string> database_name_attributes = {"db.name", "db.system"};
+  config::Duration cache_loop = std::chrono::minutes(1);  // accepted, no effect
 
   // Histogram bounds in seconds (the defaults unless configured).
   std::vector<double> bounds() const;

@@ -23,10 +23,27 @@ std::string_view connectionTypeName(ConnectionType t) {
 
 EdgeKey makeEdgeKey(std::string_view trace_id, std::string_view span_id) {
   EdgeKey key{};
+  if (trace_id.size() == 16 && span_id.size() == 8) {  // valid ids: fixed-size copies
+    std::memcpy(key.data(), trace_id.data(), 16);
+    std::memcpy(key.data() + 16, span_id.data(), 8);
+    return key;
+  }
   std::memcpy(key.data(), trace_id.data(), std::min<size_t>(trace_id.size(), 16));
   std::memcpy(key.data() + 16, span_id.data(), std::min<size_t>(span_id.size(), 8));
   return key;
 }
+
+namespace {
+
+bool sameKey(const EdgeKey& a, const EdgeKey& b) {
+  uint64_t x[3];
+  uint64_t y[3];
+  std::memcpy(x, a.data(), sizeof x);
+  std::memcpy(y, b.data(), sizeof y);
+  return ((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2])) == 0;
+}
+
+}  // namespace
 
 EdgeStore::EdgeStore(uint32_t max_items, uint64_t ttl_ns, size_t dims)
     : ttl_ns_(ttl_ns),
@@ -49,7 +66,7 @@ size_t EdgeStore::slotOf(const EdgeKey& key) const {
 
 size_t EdgeStore::findSlot(const EdgeKey& key) const {
   size_t s = slotOf(key);
-  while (slots_[s] != 0 && edges_[slots_[s] - 1].key != key) s = (s + 1) & mask_;
+  while (slots_[s] != 0 && !sameKey(edges_[slots_[s] - 1].key, key)) s = (s + 1) & mask_;
   return s;
 }
 

@@ -39,11 +39,11 @@ model::Metrics ServiceGraphConnector::buildLocked(uint64_t now) {
   };
   auto counter = [&](std::string_view name, const SeriesMap& map, bool failed_only) {
     size_t count = 0;
-    for (const auto& [key, s] : map) count += !failed_only || s.failed > 0;
+    for (const auto& s : map.series) count += s.live && (!failed_only || s.failed > 0);
     auto points = arena.allocArray<model::NumberDataPoint>(count);
     size_t i = 0;
-    for (const auto& [key, s] : map) {
-      if (failed_only && s.failed == 0) continue;
+    for (const auto& s : map.series) {
+      if (!s.live || (failed_only && s.failed == 0)) continue;
       auto& p = points[i++];
       p.attributes = labelsOf(s);
       p.start_time_unix_nano = start_time_;
@@ -61,9 +61,11 @@ model::Metrics ServiceGraphConnector::buildLocked(uint64_t now) {
   };
   const auto bounds = arena.copyArray<double>(bounds_);
   auto histogram = [&](std::string_view name, Histogram Series::*side) {
-    auto points = arena.allocArray<model::HistogramDataPoint>(requests_.size());
+    auto points = arena.allocArray<model::HistogramDataPoint>(requests_.series.size() -
+                                                              requests_.free.size());
     size_t i = 0;
-    for (const auto& [key, s] : requests_) {
+    for (const auto& s : requests_.series) {
+      if (!s.live) continue;
       const Histogram& h = s.*side;
       auto& p = points[i++];
       p.attributes = labelsOf(s);

@@ -5,6 +5,7 @@
 
 #include "common/logging.h"
 #include "components/connectors/attribute_copy.h"
+#include "components/connectors/bucket_index.h"
 
 namespace periscope::components::servicegraph {
 namespace {
@@ -23,17 +24,11 @@ bool isRoot(std::string_view parent_span_id) {
 }
 
 template <typename T>
-void appendRaw(std::string& key, T v) {
-  char buf[sizeof(T)];
-  std::memcpy(buf, &v, sizeof(T));
-  key.append(buf, sizeof(T));
+void appendRaw(connectors::KeyBuffer& key, T v) {
+  std::memcpy(key.extend(sizeof(T)), &v, sizeof(T));
 }
 
 }  // namespace
-
-size_t ServiceGraphConnector::KeyHash::operator()(std::string_view s) const {
-  return connectors::hashBytes(s);
-}
 
 ServiceGraphConnector::ServiceGraphConnector(const component::Settings& settings,
                                              const Config& config, pipeline::MetricsConsumer* next,
@@ -44,13 +39,14 @@ ServiceGraphConnector::ServiceGraphConnector(const component::Settings& settings
       next_(next),
       clock_(std::move(clock)),
       bounds_(config.bounds()),
+      database_names_(config.database_name_attributes),
+      peer_names_(config.virtual_node_peer_attributes),
       start_time_(clock_->nowUnixNanos()),
       store_(config.store.max_items, static_cast<uint64_t>(config.store.ttl.count()),
              config.dimensions.size()),
       user_(strings_.intern("user")),
       absent_dims_(config.dimensions.size(), kNone),
       root_dims_(config.dimensions.size(), kNone) {
-  key_.reserve(128);
   telemetry::Labels labels = {{"connector", settings.id.toString()}};
   total_edges_ = &registry.counter("otelcol_connector_servicegraph_total_edges",
                                    "Edges (span pairs) started in the store.", labels);
@@ -100,6 +96,8 @@ void ServiceGraphConnector::consume(model::Traces&& data, pipeline::Done done) {
       const auto* name = model::findAttribute(resource, "service.name");
       if (name == nullptr || name->type() != model::AnyValue::Type::kString) continue;
       const uint32_t service = strings_.intern(name->str());
+      // A database named on the resource applies to all its client spans: look it up once.
+      resource_database_ = database_names_.first(resource);
       for (const auto& ss : rs.scope_spans) {
         for (const auto& span : ss.spans) {
           const uint64_t ns = span.end_time_unix_nano > span.start_time_unix_nano
@@ -125,9 +123,15 @@ void ServiceGraphConnector::consume(model::Traces&& data, pipeline::Done done) {
         }
       }
     }
+    publishCountsLocked();
   }
   if (config_.metrics_flush_interval.count() == 0) flush();
   done(Status::ok());
+}
+
+uint32_t ServiceGraphConnector::internValue(const model::AnyValue& v) {
+  return v.type() == model::AnyValue::Type::kString ? strings_.intern(v.str())
+                                                    : strings_.intern(connectors::valueToString(v));
 }
 
 void ServiceGraphConnector::fillDims(std::span<uint32_t> out, model::Attributes span,
@@ -135,9 +139,7 @@ void ServiceGraphConnector::fillDims(std::span<uint32_t> out, model::Attributes 
   for (size_t i = 0; i < config_.dimensions.size(); ++i) {
     const auto* v = lookup(config_.dimensions[i], span, resource);
     if (v == nullptr) continue;
-    out[i] = v->type() == model::AnyValue::Type::kString
-                 ? strings_.intern(v->str())
-                 : strings_.intern(connectors::valueToString(*v));
+    out[i] = internValue(*v);
   }
 }
 
@@ -151,30 +153,26 @@ void ServiceGraphConnector::onClientSpan(const model::Span& span, uint32_t servi
     std::tie(edge, found) = store_.upsert(key, now);
   }
   if (edge == nullptr) {
-    dropped_spans_->add(1);
+    ++pending_.dropped_spans;
     seriesFor(dropped_, {service, kNone, type, VirtualSide::kNone}, {}, now).requests++;
     return;
   }
-  if (found == EdgeStore::Found::kNew) total_edges_->add(1);
+  if (found == EdgeStore::Found::kNew) ++pending_.total_edges;
   edge->client = service;
   edge->client_seconds = seconds;
   edge->type = type;
   edge->failed = edge->failed || span.status.code == model::StatusCode::kError;
   fillDims(store_.clientDims(edge), span.attributes, resource);
-  for (const auto& attr : config_.virtual_node_peer_attributes) {
-    if (const auto* v = model::findAttribute(span.attributes, attr)) {
-      edge->peer = strings_.intern(connectors::valueToString(*v));
-      break;
-    }
-  }
   // A database is rarely instrumented: the client span alone is the whole edge.
-  for (const auto& attr : config_.database_name_attributes) {
-    if (const auto* v = lookup(attr, span.attributes, resource)) {
-      edge->type = ConnectionType::kDatabase;
-      edge->server = strings_.intern(connectors::valueToString(*v));
-      edge->server_seconds = seconds;
-      break;
-    }
+  const model::AnyValue* database = database_names_.first(span.attributes);
+  if (database == nullptr) database = resource_database_;
+  if (database != nullptr) {
+    edge->type = ConnectionType::kDatabase;
+    edge->server = internValue(*database);
+    edge->server_seconds = seconds;
+  }
+  if (edge->server == kNone) {
+    if (const auto* peer = peer_names_.first(span.attributes)) edge->peer = internValue(*peer);
   }
   if (edge->complete()) {
     record(*edge, store_.clientDims(edge), store_.serverDims(edge), VirtualSide::kNone, now);
@@ -206,11 +204,11 @@ void ServiceGraphConnector::onServerSpan(const model::Span& span, uint32_t servi
     std::tie(edge, found) = store_.upsert(key, now);
   }
   if (edge == nullptr) {
-    dropped_spans_->add(1);
+    ++pending_.dropped_spans;
     seriesFor(dropped_, {kNone, service, type, VirtualSide::kNone}, {}, now).requests++;
     return;
   }
-  if (found == EdgeStore::Found::kNew) total_edges_->add(1);
+  if (found == EdgeStore::Found::kNew) ++pending_.total_edges;
   edge->server = service;
   edge->server_seconds = seconds;
   if (type != ConnectionType::kUnset || edge->type != ConnectionType::kDatabase) edge->type = type;
@@ -226,29 +224,55 @@ ServiceGraphConnector::Series& ServiceGraphConnector::seriesFor(SeriesMap& map,
                                                                 const SeriesLabels& labels,
                                                                 std::span<const uint32_t> dims,
                                                                 uint64_t now) {
+  // Most requests repeat a recent edge: a small direct-mapped cache of series skips building and
+  // hashing the key. A hit is verified against the series itself, so it is never wrong.
+  const size_t slot = (labels.client * 31 + labels.server * 7 + static_cast<size_t>(labels.type)) &
+                      (map.recent.size() - 1);
+  if (uint32_t cached = map.recent[slot]; cached < map.series.size()) {
+    Series& s = map.series[cached];
+    if (s.live && s.labels == labels &&
+        std::equal(s.dims.begin(), s.dims.end(), dims.begin(), dims.end())) {
+      s.last_updated = now;
+      return s;
+    }
+  }
   key_.clear();
   appendRaw(key_, labels.client);
   appendRaw(key_, labels.server);
   appendRaw(key_, labels.type);
   appendRaw(key_, labels.virtual_side);
   for (uint32_t d : dims) appendRaw(key_, d);
-  auto it = map.find(std::string_view(key_));
-  if (it == map.end()) {
-    it = map.emplace(key_, Series{}).first;
-    it->second.labels = labels;
-    it->second.dims.assign(dims.begin(), dims.end());
+  const uint64_t hash = connectors::hashBytes(key_.view());
+  uint32_t i = map.index.find(hash, key_.view(),
+                              [&](uint32_t n) -> std::string_view { return map.series[n].key; });
+  if (i == connectors::HashIndex::kNotFound) {
+    if (!map.free.empty()) {
+      i = map.free.back();
+      map.free.pop_back();
+    } else {
+      i = static_cast<uint32_t>(map.series.size());
+      map.series.emplace_back();
+    }
+    map.index.insert(hash, i);
+    Series& s = map.series[i];
+    s = Series{};
+    s.key = key_.view();
+    s.hash = hash;
+    s.live = true;
+    s.labels = labels;
+    s.dims.assign(dims.begin(), dims.end());
     if (&map == &requests_) {
-      it->second.server.buckets.assign(bounds_.size() + 1, 0);
-      it->second.client.buckets.assign(bounds_.size() + 1, 0);
+      s.server.buckets.assign(bounds_.size() + 1, 0);
+      s.client.buckets.assign(bounds_.size() + 1, 0);
     }
   }
-  it->second.last_updated = now;
-  return it->second;
+  map.series[i].last_updated = now;
+  map.recent[slot] = i;
+  return map.series[i];
 }
 
 void ServiceGraphConnector::observe(Histogram& h, double seconds) {
-  size_t i = static_cast<size_t>(std::lower_bound(bounds_.begin(), bounds_.end(), seconds) -
-                                 bounds_.begin());
+  const size_t i = connectors::bucketIndex(bounds_, seconds);
   ++h.buckets[i];
   ++h.count;
   h.sum += seconds;
@@ -272,7 +296,7 @@ void ServiceGraphConnector::record(const Edge& edge, std::span<const uint32_t> c
 }
 
 void ServiceGraphConnector::onExpired(const Edge& edge, uint64_t now) {
-  expired_edges_->add(1);
+  ++pending_.expired_edges;
   if (edge.client != kNone && edge.server == kNone) {
     if (!config_.virtual_node_peer_attributes.empty() && edge.peer != kNone) {
       // An uninstrumented server named by the client span (peer.service, db.system, …).
@@ -295,6 +319,15 @@ void ServiceGraphConnector::expireLocked(uint64_t now) {
 void ServiceGraphConnector::expire() {
   std::lock_guard lock(mu_);
   expireLocked(clock_->nowUnixNanos());
+  publishCountsLocked();
+}
+
+void ServiceGraphConnector::publishCountsLocked() {
+  // Self-metric counters are atomics: add once per batch, not once per span.
+  if (pending_.total_edges > 0) total_edges_->add(static_cast<double>(pending_.total_edges));
+  if (pending_.expired_edges > 0) expired_edges_->add(static_cast<double>(pending_.expired_edges));
+  if (pending_.dropped_spans > 0) dropped_spans_->add(static_cast<double>(pending_.dropped_spans));
+  pending_ = {};
 }
 
 void ServiceGraphConnector::flush() {
@@ -303,8 +336,13 @@ void ServiceGraphConnector::flush() {
     std::lock_guard lock(mu_);
     const uint64_t now = clock_->nowUnixNanos();
     for (SeriesMap* map : {&requests_, &unpaired_, &dropped_}) {
-      std::erase_if(*map,
-                    [&](const auto& kv) { return now - kv.second.last_updated >= kSeriesStaleNs; });
+      for (uint32_t i = 0; i < map->series.size(); ++i) {
+        Series& s = map->series[i];
+        if (!s.live || now - s.last_updated < kSeriesStaleNs) continue;
+        map->index.erase(s.hash, i);
+        s = Series{};
+        map->free.push_back(i);
+      }
     }
     batch = buildLocked(now);
   }

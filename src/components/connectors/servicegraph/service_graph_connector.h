@@ -7,15 +7,17 @@
 // ManualClock) and run on timers after start().
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <memory>
 #include <mutex>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "common/telemetry/metrics.h"
+#include "components/connectors/attribute_lookup.h"
 #include "components/connectors/connector_clock.h"
+#include "components/connectors/hash_index.h"
 #include "components/connectors/periodic_runner.h"
 #include "components/connectors/servicegraph/config.h"
 #include "components/connectors/servicegraph/edge_store.h"
@@ -52,6 +54,7 @@ class ServiceGraphConnector final : public pipeline::ConsumerComponent,
     uint32_t server = kNone;
     ConnectionType type = ConnectionType::kUnset;
     VirtualSide virtual_side = VirtualSide::kNone;
+    bool operator==(const SeriesLabels&) const = default;
   };
   struct Histogram {
     std::vector<uint64_t> buckets;
@@ -59,6 +62,9 @@ class ServiceGraphConnector final : public pipeline::ConsumerComponent,
     double sum = 0;
   };
   struct Series {
+    std::string key;  // labels and dims as bytes
+    uint64_t hash = 0;
+    bool live = false;
     SeriesLabels labels;
     std::vector<uint32_t> dims;  // client dims then server dims (request series only)
     uint64_t requests = 0;
@@ -67,16 +73,20 @@ class ServiceGraphConnector final : public pipeline::ConsumerComponent,
     Histogram client;
     uint64_t last_updated = 0;
   };
-  struct KeyHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const;
+  struct SeriesMap {
+    connectors::HashIndex index;
+    std::vector<Series> series;
+    std::vector<uint32_t> free;
+    std::array<uint32_t, 64> recent;  // direct-mapped cache of series indexes (seriesFor)
+    SeriesMap() { recent.fill(kNone); }
+    bool empty() const { return series.size() == free.size(); }
   };
-  using SeriesMap = std::unordered_map<std::string, Series, KeyHash, std::equal_to<>>;
 
   void onClientSpan(const model::Span& span, uint32_t service, model::Attributes resource,
                     ConnectionType type, double seconds, uint64_t now);
   void onServerSpan(const model::Span& span, uint32_t service, model::Attributes resource,
                     ConnectionType type, double seconds, uint64_t now);
+  uint32_t internValue(const model::AnyValue& v);
   void fillDims(std::span<uint32_t> out, model::Attributes span, model::Attributes resource);
   void record(const Edge& edge, std::span<const uint32_t> client_dims,
               std::span<const uint32_t> server_dims, VirtualSide side, uint64_t now);
@@ -85,6 +95,7 @@ class ServiceGraphConnector final : public pipeline::ConsumerComponent,
                     uint64_t now);
   void observe(Histogram& h, double seconds);
   void expireLocked(uint64_t now);
+  void publishCountsLocked();
   model::Metrics buildLocked(uint64_t now);
   void send(model::Metrics&& batch);
 
@@ -93,18 +104,28 @@ class ServiceGraphConnector final : public pipeline::ConsumerComponent,
   pipeline::MetricsConsumer* next_;
   std::shared_ptr<const connectors::Clock> clock_;
   std::vector<double> bounds_;
+  connectors::AttributeLookup database_names_;
+  connectors::AttributeLookup peer_names_;
   uint64_t start_time_;
 
   mutable std::mutex mu_;
   EdgeStore store_;
   StringInterner strings_;
   uint32_t user_;                      // "user": the client of a root server span
-  std::string key_;                    // scratch series key
+  connectors::KeyBuffer key_;          // scratch series key
   std::vector<uint32_t> absent_dims_;  // one kNone per dimension
-  std::vector<uint32_t> root_dims_;    // scratch dimensions of a root server span
+  std::vector<uint32_t> root_dims_;
+  const model::AnyValue* resource_database_ =
+      nullptr;  // of the resource being consumed    // scratch dimensions of a root server span
   SeriesMap requests_;
   SeriesMap unpaired_;
   SeriesMap dropped_;
+
+  struct {
+    uint64_t total_edges = 0;
+    uint64_t expired_edges = 0;
+    uint64_t dropped_spans = 0;
+  } pending_;  // self-metric increments not yet published
 
   connectors::PeriodicRunner expiry_runner_;
   connectors::PeriodicRunner flush_runner_;

@@ -4,12 +4,11 @@
 #pragma once
 
 #include <cstdint>
-#include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
+#include "components/connectors/hash_index.h"
 #include "components/connectors/key_hash.h"
 
 namespace periscope::components::servicegraph {
@@ -17,22 +16,21 @@ namespace periscope::components::servicegraph {
 class StringInterner {
  public:
   uint32_t intern(std::string_view s) {
-    if (auto it = ids_.find(s); it != ids_.end()) return it->second;
-    auto id = static_cast<uint32_t>(strings_.size());
-    strings_.push_back(std::make_unique<std::string>(s));
-    ids_.emplace(*strings_.back(), id);
+    const uint64_t hash = connectors::hashBytes(s);
+    uint32_t id =
+        index_.find(hash, s, [this](uint32_t i) -> std::string_view { return strings_[i]; });
+    if (id != connectors::HashIndex::kNotFound) return id;
+    id = static_cast<uint32_t>(strings_.size());
+    strings_.emplace_back(s);
+    index_.insert(hash, id);
     return id;
   }
-  std::string_view get(uint32_t id) const { return *strings_[id]; }
+  std::string_view get(uint32_t id) const { return strings_[id]; }
   size_t size() const { return strings_.size(); }
 
  private:
-  struct Hash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return connectors::hashBytes(s); }
-  };
-  std::unordered_map<std::string_view, uint32_t, Hash, std::equal_to<>> ids_;
-  std::vector<std::unique_ptr<std::string>> strings_;
+  connectors::HashIndex index_;
+  std::vector<std::string> strings_;
 };
 
 }  // namespace periscope::components::servicegraph

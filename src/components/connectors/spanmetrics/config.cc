@@ -45,8 +45,9 @@ const config::Schema<ExemplarsConfig>& ExemplarsConfig::schema() {
       config::Schema<ExemplarsConfig>()
           .field("enabled", &ExemplarsConfig::enabled,
                  "Attach spans (trace and span id, duration) as exemplars to the data points.")
-          .field("max_per_data_point", &ExemplarsConfig::max_per_data_point,
-                 "Most exemplars kept per data point between flushes (0 = no limit).");
+          .field(
+              "max_per_data_point", &ExemplarsConfig::max_per_data_point,
+              "Most exemplars kept per data point between flushes (0 = no limit: one per span).");
   return s;
 }
 
@@ -83,7 +84,14 @@ const config::Schema<Config>& Config::schema() {
           .field("events", &Config::events, "Counter of span events.")
           .field("aggregation_cardinality_limit", &Config::aggregation_cardinality_limit,
                  "Most series kept; spans of further series go to one series per resource with "
-                 "otel.metric.overflow=true (0 = no limit).");
+                 "otel.metric.overflow=true (0 = no limit).")
+          .field("dimensions_cache_size", &Config::dimensions_cache_size,
+                 "Accepted for collector configs; no effect (series live until they expire).")
+          .field("resource_metrics_cache_size", &Config::resource_metrics_cache_size,
+                 "Accepted for collector configs; no effect.")
+          .field("metric_timestamp_cache_size", &Config::metric_timestamp_cache_size,
+                 "Accepted for collector configs; no effect (delta points start at the previous "
+                 "flush).");
   return s;
 }
 

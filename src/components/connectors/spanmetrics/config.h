@@ -38,7 +38,7 @@ struct HistogramConfig {
 
 struct ExemplarsConfig {
   bool enabled = false;
-  uint32_t max_per_data_point = 0;  // 0 = no limit (between two flushes)
+  uint32_t max_per_data_point = 5;  // per flush interval; 0 = no limit
   static const config::Schema<ExemplarsConfig>& schema();
 };
 
@@ -60,6 +60,10 @@ struct Config : component::Config {
   ExemplarsConfig exemplars;
   EventsConfig events;
   uint32_t aggregation_cardinality_limit = 0;  // 0 = no limit
+  // Collector keys accepted so that its configs load; they have no effect here.
+  uint32_t dimensions_cache_size = 1000;
+  uint32_t resource_metrics_cache_size = 1000;
+  uint32_t metric_timestamp_cache_size = 10000;
 
   bool delta() const { return aggregation_temporality == "AGGREGATION_TEMPORALITY_DELTA"; }
   // Explicit bounds in the histogram unit (the defaults unless configured).

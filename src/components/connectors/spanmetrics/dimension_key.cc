@@ -17,10 +17,8 @@ enum Tag : char {
 };
 
 template <typename T>
-void appendRaw(std::string& key, T v) {
-  char buf[sizeof(T)];
-  std::memcpy(buf, &v, sizeof(T));
-  key.append(buf, sizeof(T));
+void appendRaw(connectors::KeyBuffer& key, T v) {
+  std::memcpy(key.extend(sizeof(T)), &v, sizeof(T));
 }
 
 template <typename T>
@@ -37,41 +35,31 @@ T readRaw(std::string_view& in) {
 
 }  // namespace
 
-void KeyWriter::resource(std::string& key, uint32_t resource_index) {
+void KeyWriter::resource(Buffer& key, uint32_t resource_index) {
   appendRaw(key, resource_index);
 }
 
-void KeyWriter::missing(std::string& key) {
-  key.push_back(kMissing);
+void KeyWriter::overflow(Buffer& key) {
+  *key.extend(1) = kOverflow;
 }
 
-void KeyWriter::overflow(std::string& key) {
-  key.push_back(kOverflow);
-}
-
-void KeyWriter::string(std::string& key, std::string_view s) {
-  key.push_back(kString);
-  appendRaw(key, static_cast<uint32_t>(s.size()));
-  key.append(s);
-}
-
-void KeyWriter::value(std::string& key, const model::AnyValue& v) {
+void KeyWriter::value(Buffer& key, const model::AnyValue& v) {
   using T = model::AnyValue::Type;
   switch (v.type()) {
     case T::kString:
       string(key, v.str());
       return;
     case T::kInt:
-      key.push_back(kInt);
+      *key.extend(1) = kInt;
       appendRaw(key, v.intValue());
       return;
     case T::kDouble:
-      key.push_back(kDouble);
+      *key.extend(1) = kDouble;
       appendRaw(key, v.doubleValue());
       return;
     case T::kBool:
-      key.push_back(kBool);
-      key.push_back(v.boolValue() ? 1 : 0);
+      *key.extend(1) = kBool;
+      *key.extend(1) = v.boolValue() ? 1 : 0;
       return;
     case T::kAbsent:
     case T::kEmpty:

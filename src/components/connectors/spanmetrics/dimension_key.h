@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <span>
 #include <string>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "common/arena.h"
+#include "components/connectors/hash_index.h"
 #include "model/any_value.h"
 
 namespace periscope::components::spanmetrics {
@@ -34,12 +36,19 @@ struct DimensionSpec {
 // Appends to `key`; every value is self-delimiting, so concatenations never collide.
 class KeyWriter {
  public:
-  static void resource(std::string& key, uint32_t resource_index);
-  static void missing(std::string& key);
-  static void string(std::string& key, std::string_view s);
-  static void value(std::string& key, const model::AnyValue& v);
+  using Buffer = connectors::KeyBuffer;
+  static void resource(Buffer& key, uint32_t resource_index);
+  static void missing(Buffer& key) { *key.extend(1) = 0; }
+  static void string(Buffer& key, std::string_view s) {
+    char* p = key.extend(1 + sizeof(uint32_t) + s.size());
+    const auto len = static_cast<uint32_t>(s.size());
+    p[0] = 's';
+    std::memcpy(p + 1, &len, sizeof len);
+    if (!s.empty()) std::memcpy(p + 1 + sizeof len, s.data(), s.size());
+  }
+  static void value(Buffer& key, const model::AnyValue& v);
   // The marker of a resource's overflow series (decodes to otel.metric.overflow=true).
-  static void overflow(std::string& key);
+  static void overflow(Buffer& key);
 };
 
 // The resource index a key starts with.

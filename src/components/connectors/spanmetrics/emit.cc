@@ -73,7 +73,7 @@ model::Metrics SpanMetricsConnector::buildLocked(uint64_t now) {
       }
       for (size_t i = 0; i < span_ids.size(); ++i) {
         const Series& s = spans_.series[span_ids[i]];
-        const model::Attributes attrs = decodeKey(*s.key, names, arena);
+        const model::Attributes attrs = decodeKey(s.key, names, arena);
         const auto exemplars = exemplarsIn(arena, s.exemplars);
         auto& c = calls[i];
         c.attributes = attrs;
@@ -132,7 +132,7 @@ model::Metrics SpanMetricsConnector::buildLocked(uint64_t now) {
       for (size_t i = 0; i < event_ids.size(); ++i) {
         const Series& s = events_.series[event_ids[i]];
         auto& p = points[i];
-        p.attributes = decodeKey(*s.key, event_names, arena);
+        p.attributes = decodeKey(s.key, event_names, arena);
         p.start_time_unix_nano = startOf(s);
         p.time_unix_nano = now;
         p.value_type = model::NumberValue::kInt;

@@ -22,7 +22,8 @@ struct ExemplarRecord {
 };
 
 struct Series {
-  const std::string* key = nullptr;  // the series table's key (stable while the series lives)
+  std::string key;  // the dimension values (dimension_key.h)
+  uint64_t hash = 0;
   uint32_t resource = 0;
   bool live = false;
   bool overflow = false;

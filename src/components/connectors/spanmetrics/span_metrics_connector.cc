@@ -4,6 +4,7 @@
 
 #include "common/logging.h"
 #include "components/connectors/attribute_copy.h"
+#include "components/connectors/bucket_index.h"
 
 namespace periscope::components::spanmetrics {
 namespace {
@@ -15,6 +16,12 @@ std::string metricName(const std::string& ns, std::string_view name) {
 std::vector<DimensionSpec> toSpecs(const std::vector<Dimension>& dims) {
   std::vector<DimensionSpec> out;
   for (const auto& d : dims) out.push_back({d.name, DimensionSource::kAttribute, d.default_value});
+  return out;
+}
+
+std::vector<std::string> namesOf(const std::vector<Dimension>& dims) {
+  std::vector<std::string> out;
+  for (const auto& d : dims) out.push_back(d.name);
   return out;
 }
 
@@ -36,6 +43,7 @@ SpanMetricsConnector::SpanMetricsConnector(const component::Settings& settings,
       next_(next),
       clock_(std::move(clock)),
       event_dimensions_(toSpecs(config.events.dimensions)),
+      attribute_names_(namesOf(config.dimensions)),
       resource_key_attributes_(config.resource_metrics_key_attributes),
       bounds_(config.explicitBounds()),
       exponential_(config.histogram.exponential.has_value()),
@@ -57,8 +65,8 @@ SpanMetricsConnector::SpanMetricsConnector(const component::Settings& settings,
   }
   for (auto& d : toSpecs(config.dimensions)) dimensions_.push_back(std::move(d));
   std::sort(resource_key_attributes_.begin(), resource_key_attributes_.end());
-  key_.reserve(256);
-  resource_key_.reserve(256);
+  span_values_.resize(config.dimensions.size());
+  resource_values_.resize(config.dimensions.size());
   last_flush_ = clock_->nowUnixNanos();
   telemetry::Labels labels = {{"connector", settings.id.toString()}};
   overflowed_spans_ = &registry.counter("periscope_connector_spanmetrics_overflow_spans",
@@ -113,9 +121,11 @@ uint32_t SpanMetricsConnector::resourceIndex(model::Attributes attrs) {
     KeyWriter::string(resource_key_, kv->key);
     KeyWriter::value(resource_key_, kv->value);
   }
-  if (auto it = resource_map_.find(std::string_view(resource_key_)); it != resource_map_.end()) {
-    return it->second;
-  }
+  const uint64_t hash = connectors::hashBytes(resource_key_.view());
+  const uint32_t found =
+      resource_index_.find(hash, resource_key_.view(),
+                           [&](uint32_t i) -> std::string_view { return resources_[i].key; });
+  if (found != connectors::HashIndex::kNotFound) return found;
   uint32_t index;
   if (!free_resources_.empty()) {
     index = free_resources_.back();
@@ -133,14 +143,18 @@ uint32_t SpanMetricsConnector::resourceIndex(model::Attributes attrs) {
   }
   entry.attributes = out;
   entry.series = 0;
-  auto it = resource_map_.emplace(resource_key_, index).first;
-  entry.key = &it->first;
+  entry.key = resource_key_.view();
+  entry.hash = hash;
+  resource_index_.insert(hash, index);
   return index;
 }
 
-void SpanMetricsConnector::appendSpanDimensions(const model::Span& span,
-                                                model::Attributes resource_attrs,
-                                                std::string_view service) {
+void SpanMetricsConnector::appendSpanDimensions(const model::Span& span, std::string_view service) {
+  // One pass over the span's attributes for all configured dimensions; the resource's values
+  // were looked up once for its ResourceSpans.
+  std::fill(span_values_.begin(), span_values_.end(), nullptr);
+  attribute_names_.find(span.attributes, span_values_);
+  size_t attribute = 0;
   for (const auto& d : dimensions_) {
     switch (d.source) {
       case DimensionSource::kServiceName:
@@ -156,13 +170,15 @@ void SpanMetricsConnector::appendSpanDimensions(const model::Span& span,
         KeyWriter::string(key_, statusCodeName(static_cast<int32_t>(span.status.code)));
         break;
       case DimensionSource::kAttribute:
-        if (const auto* v = lookup(d.name, span.attributes, resource_attrs)) {
+        if (const auto* v =
+                span_values_[attribute] ? span_values_[attribute] : resource_values_[attribute]) {
           KeyWriter::value(key_, *v);
         } else if (d.default_value) {
           KeyWriter::string(key_, *d.default_value);
         } else {
           KeyWriter::missing(key_);
         }
+        ++attribute;
         break;
     }
   }
@@ -170,18 +186,21 @@ void SpanMetricsConnector::appendSpanDimensions(const model::Span& span,
 
 Series& SpanMetricsConnector::findOrCreate(Table& table, uint32_t resource, uint64_t now,
                                            bool with_histogram) {
-  auto it = table.map.find(std::string_view(key_));
+  auto keyOf = [&](uint32_t i) -> std::string_view { return table.series[i].key; };
+  uint64_t hash = connectors::hashBytes(key_.view());
+  uint32_t found = table.index.find(hash, key_.view(), keyOf);
   bool overflow = false;
-  if (it == table.map.end() && config_.aggregation_cardinality_limit > 0 &&
+  if (found == connectors::HashIndex::kNotFound && config_.aggregation_cardinality_limit > 0 &&
       table.live >= config_.aggregation_cardinality_limit) {
     // Past the limit: the span still counts, in its resource's overflow series.
     overflow = true;
-    key_.resize(sizeof(uint32_t));
+    key_.truncate(sizeof(uint32_t));
     KeyWriter::overflow(key_);
-    it = table.map.find(std::string_view(key_));
-    overflowed_spans_->add(1);
+    hash = connectors::hashBytes(key_.view());
+    found = table.index.find(hash, key_.view(), keyOf);
+    ++pending_overflow_;
   }
-  if (it != table.map.end()) return table.series[it->second];
+  if (found != connectors::HashIndex::kNotFound) return table.series[found];
 
   uint32_t index;
   if (!table.free.empty()) {
@@ -191,10 +210,11 @@ Series& SpanMetricsConnector::findOrCreate(Table& table, uint32_t resource, uint
     index = static_cast<uint32_t>(table.series.size());
     table.series.emplace_back();
   }
-  auto pos = table.map.emplace(key_, index).first;
+  table.index.insert(hash, index);
   Series& s = table.series[index];
   s = Series{};
-  s.key = &pos->first;
+  s.key = key_.view();
+  s.hash = hash;
   s.resource = resource;
   s.live = true;
   s.overflow = overflow;
@@ -218,9 +238,7 @@ void SpanMetricsConnector::recordDuration(Series& s, double value) {
     return;
   }
   if (s.buckets.empty()) return;
-  // Upper bounds are inclusive: the first bound >= value.
-  size_t i = static_cast<size_t>(std::lower_bound(bounds_.begin(), bounds_.end(), value) -
-                                 bounds_.begin());
+  const size_t i = connectors::bucketIndex(bounds_, value);
   ++s.buckets[i];
   ++s.count;
   s.sum += value;
@@ -251,6 +269,8 @@ void SpanMetricsConnector::consume(model::Traces&& data, pipeline::Done done) {
       // As in the collector: spans of a resource without service.name are not counted.
       if (service == nullptr || service->type() != model::AnyValue::Type::kString) continue;
       const uint32_t resource = resourceIndex(resource_attrs);
+      std::fill(resource_values_.begin(), resource_values_.end(), nullptr);
+      attribute_names_.find(resource_attrs, resource_values_);
       for (const auto& ss : rs.scope_spans) {
         for (const auto& span : ss.spans) {
           const uint64_t ns = span.end_time_unix_nano > span.start_time_unix_nano
@@ -259,7 +279,7 @@ void SpanMetricsConnector::consume(model::Traces&& data, pipeline::Done done) {
           const double duration = static_cast<double>(ns) / ns_per_unit_;
           key_.clear();
           KeyWriter::resource(key_, resource);
-          appendSpanDimensions(span, resource_attrs, service->str());
+          appendSpanDimensions(span, service->str());
           const size_t span_key_size = key_.size();
           Series& s = findOrCreate(spans_, resource, now, true);
           ++s.calls;
@@ -268,7 +288,7 @@ void SpanMetricsConnector::consume(model::Traces&& data, pipeline::Done done) {
           addExemplar(s, span, duration);
           if (!config_.events.enabled) continue;
           for (const auto& event : span.events) {
-            key_.resize(span_key_size);
+            key_.truncate(span_key_size);
             for (const auto& d : event_dimensions_) {
               if (const auto* v = lookup(d.name, event.attributes, resource_attrs)) {
                 KeyWriter::value(key_, *v);
@@ -286,6 +306,11 @@ void SpanMetricsConnector::consume(model::Traces&& data, pipeline::Done done) {
         }
       }
     }
+    if (pending_overflow_ > 0) {
+      // Self-metric counters are atomics: add once per batch, not once per span.
+      overflowed_spans_->add(static_cast<double>(pending_overflow_));
+      pending_overflow_ = 0;
+    }
   }
   done(Status::ok());
 }
@@ -295,12 +320,12 @@ void SpanMetricsConnector::erase(Table& table, uint32_t index) {
   if (!s.live) return;
   if (!s.overflow) --table.live;
   uint32_t resource = s.resource;
-  table.map.erase(table.map.find(std::string_view(*s.key)));
+  table.index.erase(s.hash, index);
   s = Series{};
   table.free.push_back(index);
   auto& r = resources_[resource];
   if (--r.series == 0) {
-    resource_map_.erase(resource_map_.find(std::string_view(*r.key)));
+    resource_index_.erase(r.hash, resource);
     r = ResourceEntry{};
     free_resources_.push_back(resource);
   }
@@ -328,6 +353,14 @@ void SpanMetricsConnector::resetAfterFlushLocked(uint64_t now) {
         t->series[i].exemplars.clear();
       }
     }
+  }
+  // Resources whose spans all went uncounted (or that had no spans) hold no series: drop them.
+  for (uint32_t r = 0; r < resources_.size(); ++r) {
+    auto& entry = resources_[r];
+    if (entry.arena == nullptr || entry.series > 0) continue;
+    resource_index_.erase(entry.hash, r);
+    entry = ResourceEntry{};
+    free_resources_.push_back(r);
   }
 }
 

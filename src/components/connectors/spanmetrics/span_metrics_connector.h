@@ -9,11 +9,12 @@
 #include <memory>
 #include <mutex>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "common/telemetry/metrics.h"
+#include "components/connectors/attribute_lookup.h"
 #include "components/connectors/connector_clock.h"
+#include "components/connectors/hash_index.h"
 #include "components/connectors/key_hash.h"
 #include "components/connectors/periodic_runner.h"
 #include "components/connectors/spanmetrics/config.h"
@@ -42,28 +43,23 @@ class SpanMetricsConnector final : public pipeline::ConsumerComponent,
   size_t seriesCount() const;
 
  private:
-  struct KeyHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return connectors::hashBytes(s); }
-  };
-  using SeriesMap = std::unordered_map<std::string, uint32_t, KeyHash, std::equal_to<>>;
   struct ResourceEntry {
     std::unique_ptr<Arena> arena;
     model::Attributes attributes;
-    const std::string* key = nullptr;
+    std::string key;
+    uint64_t hash = 0;
     uint32_t series = 0;  // live series (calls and events) that reference this resource
   };
   // One table per metric family (span series, event series).
   struct Table {
-    SeriesMap map;
+    connectors::HashIndex index;
     std::vector<Series> series;
     std::vector<uint32_t> free;
     size_t live = 0;
   };
 
   uint32_t resourceIndex(model::Attributes attrs);
-  void appendSpanDimensions(const model::Span& span, model::Attributes resource_attrs,
-                            std::string_view service);
+  void appendSpanDimensions(const model::Span& span, std::string_view service);
   Series& findOrCreate(Table& table, uint32_t resource, uint64_t now, bool with_histogram);
   void recordDuration(Series& s, double value);
   void addExemplar(Series& s, const model::Span& span, double value);
@@ -78,6 +74,7 @@ class SpanMetricsConnector final : public pipeline::ConsumerComponent,
   std::shared_ptr<const connectors::Clock> clock_;
   std::vector<DimensionSpec> dimensions_;
   std::vector<DimensionSpec> event_dimensions_;
+  connectors::AttributeLookup attribute_names_;  // the configured `dimensions`, in order
   std::vector<std::string> resource_key_attributes_;
   std::vector<double> bounds_;
   bool exponential_ = false;
@@ -85,10 +82,12 @@ class SpanMetricsConnector final : public pipeline::ConsumerComponent,
   std::string calls_name_, duration_name_, events_name_;
 
   mutable std::mutex mu_;
-  std::string key_;           // scratch series key, reused for every span
-  std::string resource_key_;  // scratch resource key
+  connectors::KeyBuffer key_;           // scratch series key, reused for every span
+  connectors::KeyBuffer resource_key_;  // scratch resource key
   std::vector<const model::KeyValue*> resource_scratch_;
-  SeriesMap resource_map_;
+  std::vector<const model::AnyValue*> span_values_;      // per configured dimension
+  std::vector<const model::AnyValue*> resource_values_;  // of the resource being consumed
+  connectors::HashIndex resource_index_;
   std::vector<ResourceEntry> resources_;
   std::vector<uint32_t> free_resources_;
   Table spans_;
@@ -97,6 +96,7 @@ class SpanMetricsConnector final : public pipeline::ConsumerComponent,
 
   connectors::PeriodicRunner runner_;
   std::atomic<bool> shut_down_{false};
+  uint64_t pending_overflow_ = 0;  // overflowed spans of the batch being consumed
   telemetry::Counter* overflowed_spans_;
   telemetry::Counter* flush_errors_;
 };

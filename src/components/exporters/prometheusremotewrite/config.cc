@@ -1,5 +1,7 @@
 #include "components/exporters/prometheusremotewrite/config.h"
 
+#include "model/prometheus/labels.h"
+
 namespace periscope::components::prometheusremotewrite_exporter {
 
 const config::Schema<EnabledFlag>& EnabledFlag::schema() {
@@ -86,28 +88,13 @@ const config::Schema<Config>& Config::schema() {
   return s;
 }
 
-namespace {
-
-bool validLabelName(std::string_view name) {
-  if (name.empty()) return false;
-  for (size_t i = 0; i < name.size(); ++i) {
-    char c = name[i];
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
-              (i > 0 && c >= '0' && c <= '9');
-    if (!ok) return false;
-  }
-  return true;
-}
-
-}  // namespace
-
 Status Config::validate() const {
   if (endpoint.empty()) return invalidArgument("endpoint must be set");
   if (endpoint.rfind("http://", 0) != 0 && endpoint.rfind("https://", 0) != 0) {
     return invalidArgument("endpoint \"" + endpoint + "\" must start with http:// or https://");
   }
   for (const auto& [name, value] : external_labels) {
-    if (!validLabelName(name)) {
+    if (!model::prom::isValidLabelName(name)) {
       return invalidArgument("external_labels: invalid label name \"" + name + "\"");
     }
     if (value.empty()) {

@@ -81,8 +81,8 @@ Result<T*> open(const std::function<Result<T*>()>& provider, const component::Se
                 std::string_view what) {
   if (!provider)
     return Status(StatusCode::kFailedPrecondition, "exporter " + settings.id.toString() +
-                                                       " needs the embedded " +
-                                                       std::string(what) + " store");
+                                                       " needs the embedded " + std::string(what) +
+                                                       " store");
   return provider();
 }
 

@@ -2,6 +2,7 @@
 
 #include "components/connectors/servicegraph/factory.h"
 #include "components/connectors/servicegraph/service_graph_connector.h"
+#include "support/null_host.h"
 #include "unit/components/connectors/connector_fixture.h"
 
 namespace periscope::components::servicegraph {
@@ -300,6 +301,20 @@ TEST(ServiceGraph, ZeroFlushIntervalFlushesAfterEveryBatch) {
   TraceBuilder s;
   s.resource({{"service.name", "b"}}).span(server(1, 11, 1, kMs));
   f.send(s);
+  ASSERT_EQ(f.sink.batches.size(), 1u);
+  EXPECT_EQ(testing::numberPoint(f.sink.batches[0], kTotal, edge("a", "b"))->as_int, 1);
+}
+
+TEST(ServiceGraph, StartsTimersAndFlushesOnceAtShutdown) {
+  Fixture f;
+  testing::NullHost host;
+  ASSERT_TRUE(f.connector->start(host).isOk());  // timers of 2s and 1m: they never fire here
+  TraceBuilder b;
+  b.resource({{"service.name", "a"}}).span(client(1, 1, kMs));
+  b.resource({{"service.name", "b"}}).span(server(1, 11, 1, kMs));
+  f.send(b);
+  EXPECT_TRUE(f.connector->shutdown(std::chrono::steady_clock::now()).isOk());
+  EXPECT_TRUE(f.connector->shutdown(std::chrono::steady_clock::now()).isOk());
   ASSERT_EQ(f.sink.batches.size(), 1u);
   EXPECT_EQ(testing::numberPoint(f.sink.batches[0], kTotal, edge("a", "b"))->as_int, 1);
 }

@@ -2,6 +2,7 @@
 
 #include "components/connectors/spanmetrics/factory.h"
 #include "components/connectors/spanmetrics/span_metrics_connector.h"
+#include "support/null_host.h"
 #include "unit/components/connectors/connector_fixture.h"
 
 namespace periscope::components::spanmetrics {
@@ -422,10 +423,18 @@ TEST(SpanMetrics, ResourcesMergeOnTheKeyAttributesAndNeedAServiceName) {
   EXPECT_EQ(testing::labelsOf(m.resources()[0].resource.attributes),
             (Labels{{"service.name", "s"}}));
   EXPECT_EQ(testing::sumOfInts(m, kCalls), 2);
+  // A resource seen without spans leaves nothing behind after a flush.
+  TraceBuilder empty;
+  empty.resource({{"service.name", "idle"}});
+  f.send(empty);
+  EXPECT_EQ(f.flush().resources().size(), 1u);
+  EXPECT_EQ(f.connector->seriesCount(), 1u);
 }
 
 TEST(SpanMetrics, NothingIsSentWithoutSeriesAndShutdownFlushesOnce) {
   Fixture f;
+  testing::NullHost host;
+  ASSERT_TRUE(f.component->start(host).isOk());  // the flush timer (1m) never fires here
   f.connector->flush();
   EXPECT_TRUE(f.sink.batches.empty());
   TraceBuilder b;
