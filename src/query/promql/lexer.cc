@@ -482,46 +482,14 @@ std::string quoteRune(int32_t rune) {
   if (rune < 0 || rune > 0x10FFFF || (rune >= 0xD800 && rune < 0xE000)) rune = kRuneError;
   uint32_t r = static_cast<uint32_t>(rune);
   std::string out = "'";
-  switch (r) {
-    case '\'':
-      out += "\\'";
-      break;
-    case '\\':
-      out += "\\\\";
-      break;
-    case '\a':
-      out += "\\a";
-      break;
-    case '\b':
-      out += "\\b";
-      break;
-    case '\f':
-      out += "\\f";
-      break;
-    case '\n':
-      out += "\\n";
-      break;
-    case '\r':
-      out += "\\r";
-      break;
-    case '\t':
-      out += "\\t";
-      break;
-    case '\v':
-      out += "\\v";
-      break;
-    default:
-      if (isPrintable(r)) {
-        appendUtf8(out, r);
-      } else if (r < 0x20 || r == 0x7F) {
-        out += "\\x";
-        out += kHex[r >> 4];
-        out += kHex[r & 0xF];
-      } else {
-        int digits = r < 0x10000 ? 4 : 8;
-        out += r < 0x10000 ? "\\u" : "\\U";
-        for (int i = digits - 1; i >= 0; --i) out += kHex[(r >> (4 * i)) & 0xF];
-      }
+  if (appendShortEscape(out, r, '\'')) {
+    // done
+  } else if (isPrintable(r)) {
+    appendUtf8(out, r);
+  } else {  // Go's \uXXXX / \UXXXXXXXX
+    int digits = r < 0x10000 ? 4 : 8;
+    out += r < 0x10000 ? "\\u" : "\\U";
+    for (int i = digits - 1; i >= 0; --i) out += kHex[(r >> (4 * i)) & 0xF];
   }
   out += "'";
   return out;

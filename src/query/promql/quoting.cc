@@ -65,6 +65,28 @@ bool isPrintable(uint32_t cp) {
   return cp <= 0x10FFFF;
 }
 
+bool appendShortEscape(std::string& out, uint32_t cp, char quote_char) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  if (cp == static_cast<uint32_t>(quote_char) || cp == '\\') {
+    out += '\\';
+    out += static_cast<char>(cp);
+    return true;
+  }
+  static constexpr char kLetters[] = "abtnvfr";  // \a (7) … \r (13), as in Go
+  if (cp >= '\a' && cp <= '\r') {
+    out += '\\';
+    out += kLetters[cp - '\a'];
+    return true;
+  }
+  if (cp < 0x20 || cp == 0x7F) {
+    out += "\\x";
+    out += kHex[cp >> 4];
+    out += kHex[cp & 0xF];
+    return true;
+  }
+  return false;
+}
+
 std::string quote(std::string_view value) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out = "\"";
@@ -81,43 +103,7 @@ std::string quote(std::string_view value) {
       ++i;
       continue;
     }
-    switch (cp) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\a':
-        out += "\\a";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\v':
-        out += "\\v";
-        break;
-      default:
-        if (cp < 0x20 || cp == 0x7F) {
-          out += "\\x";
-          out += kHex[cp >> 4];
-          out += kHex[cp & 0xF];
-        } else {
-          out.append(value.substr(start, i - start));
-        }
-    }
+    if (!appendShortEscape(out, cp, '"')) out.append(value.substr(start, i - start));
   }
   out += '"';
   return out;

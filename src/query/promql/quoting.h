@@ -19,6 +19,10 @@ void appendUtf8(std::string& out, uint32_t code_point);
 // private use, surrogates), not every unassigned code point.
 bool isPrintable(uint32_t code_point);
 
+// Appends Go's escape for `code_point` if it has a short one: the quote character, backslash,
+// \a \b \f \n \r \t \v, and other ASCII controls as \xNN. False (nothing appended) otherwise.
+bool appendShortEscape(std::string& out, uint32_t code_point, char quote_char);
+
 // `"…"` with \\, \", control characters and bytes that are not UTF-8 escaped.
 std::string quote(std::string_view value);
 
