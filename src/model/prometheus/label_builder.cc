@@ -162,12 +162,19 @@ void LabelBuilder::addAttributes(Attributes attrs, uint8_t priority, std::vector
   }
 }
 
+bool LabelBuilder::entryLess(const Entry& a, const Entry& b) {
+  if (a.name != b.name) return a.name < b.name;
+  if (a.priority != b.priority) return a.priority < b.priority;
+  return a.key < b.key;
+}
+
 void LabelBuilder::merge(std::vector<Entry>& entries, std::vector<LabelRef>& out, Pool& pool) {
-  std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
-    if (a.name != b.name) return a.name < b.name;
-    if (a.priority != b.priority) return a.priority < b.priority;
-    return a.key < b.key;
-  });
+  std::sort(entries.begin(), entries.end(), entryLess);
+  mergeSorted(entries, out, pool);
+}
+
+void LabelBuilder::mergeSorted(const std::vector<Entry>& entries, std::vector<LabelRef>& out,
+                               Pool& pool) {
   out.clear();
   for (size_t i = 0; i < entries.size();) {
     size_t j = i + 1;
@@ -194,6 +201,7 @@ void LabelBuilder::merge(std::vector<Entry>& entries, std::vector<LabelRef>& out
 }
 
 void LabelBuilder::beginResource(Attributes resource, bool copy_all) {
+  fixed_dirty_ = true;
   resource_pool_.used = 0;
   resource_entries_.clear();
   if (copy_all) addAttributes(resource, kResourceAttr, resource_entries_, resource_pool_, false);
@@ -228,6 +236,7 @@ void LabelBuilder::beginResource(Attributes resource, bool copy_all) {
 }
 
 void LabelBuilder::beginScope(std::string_view name, std::string_view version) {
+  fixed_dirty_ = true;
   scope_entries_.clear();
   if (!name.empty()) scope_entries_.push_back({"otel_scope_name", name, {}, kScope});
   if (!version.empty()) scope_entries_.push_back({"otel_scope_version", version, {}, kScope});
@@ -236,12 +245,29 @@ void LabelBuilder::beginScope(std::string_view name, std::string_view version) {
 std::span<const LabelRef> LabelBuilder::point(Attributes attrs, std::string_view metric_name,
                                               std::string_view extra) {
   point_pool_.used = 0;
-  entries_.assign(resource_entries_.begin(), resource_entries_.end());
-  entries_.insert(entries_.end(), scope_entries_.begin(), scope_entries_.end());
-  addAttributes(attrs, kPointAttr, entries_, point_pool_, false);
-  entries_.push_back({kMetricNameLabel, metric_name, {}, kReserved});
-  if (!extra.empty()) entries_.push_back({extra, {}, {}, kReserved});
-  merge(entries_, out_, point_pool_);
+  if (fixed_dirty_) {
+    fixed_sorted_.assign(resource_entries_.begin(), resource_entries_.end());
+    fixed_sorted_.insert(fixed_sorted_.end(), scope_entries_.begin(), scope_entries_.end());
+    std::sort(fixed_sorted_.begin(), fixed_sorted_.end(), entryLess);
+    fixed_dirty_ = false;
+  }
+  attr_entries_.clear();
+  addAttributes(attrs, kPointAttr, attr_entries_, point_pool_, false);
+  if (!std::is_sorted(attr_entries_.begin(), attr_entries_.end(), entryLess))
+    std::sort(attr_entries_.begin(), attr_entries_.end(), entryLess);
+  reserved_.clear();
+  reserved_.push_back({kMetricNameLabel, metric_name, {}, kReserved});
+  if (!extra.empty()) {
+    reserved_.push_back({extra, {}, {}, kReserved});
+    if (entryLess(reserved_[1], reserved_[0])) std::swap(reserved_[0], reserved_[1]);
+  }
+  merged_two_.resize(fixed_sorted_.size() + attr_entries_.size());
+  std::merge(fixed_sorted_.begin(), fixed_sorted_.end(), attr_entries_.begin(), attr_entries_.end(),
+             merged_two_.begin(), entryLess);
+  entries_.resize(merged_two_.size() + reserved_.size());
+  std::merge(merged_two_.begin(), merged_two_.end(), reserved_.begin(), reserved_.end(),
+             entries_.begin(), entryLess);
+  mergeSorted(entries_, out_, point_pool_);
   return out_;
 }
 

@@ -1,8 +1,9 @@
 // LabelBuilder: the Prometheus label set of each OTLP data point (internal to the Translator).
 // Resource and scope parts are prepared once per resource/scope; per point the attributes are
-// sanitised, merged and sorted into a reused vector whose `__name__` and extra (`le`,
-// `quantile`) values can be swapped per sample. Built strings live in pooled std::strings that
-// keep their capacity, so steady-state use does not allocate. Single-threaded.
+// sanitised and merged (three sorted runs merged in O(n); the attributes are sorted only when
+// they do not arrive sorted, as remote write's do) into a reused vector whose `__name__` and extra
+// (`le`, `quantile`) values can be swapped per sample. Built strings live in pooled std::strings
+// that keep their capacity, so steady-state use does not allocate. Single-threaded.
 #pragma once
 
 #include <deque>
@@ -58,12 +59,20 @@ class LabelBuilder {
 
   void addAttributes(Attributes attrs, uint8_t priority, std::vector<Entry>& to, Pool& pool,
                      bool skip_identity);
+  static bool entryLess(const Entry& a, const Entry& b);
   // Sorts and merges `entries` into `out`: the highest priority wins, equal priorities are
   // joined with ';' (ordered by original key); empty values are dropped.
   void merge(std::vector<Entry>& entries, std::vector<LabelRef>& out, Pool& pool);
+  // merge() of entries already in entryLess order.
+  void mergeSorted(const std::vector<Entry>& entries, std::vector<LabelRef>& out, Pool& pool);
 
   Pool resource_pool_, point_pool_;
   std::vector<Entry> resource_entries_, scope_entries_, entries_;
+  // Per point the three sorted parts — resource + scope entries (sorted once per scope), the
+  // point's attributes (sorted as remote write sends them, else sorted here) and the reserved
+  // labels — are merged in O(n) instead of sorting the whole set.
+  std::vector<Entry> fixed_sorted_, attr_entries_, reserved_, merged_two_;
+  bool fixed_dirty_ = true;
   std::vector<LabelRef> out_, target_info_;
   std::vector<Entry> target_entries_;
   size_t name_index_ = 0, extra_index_ = 0;

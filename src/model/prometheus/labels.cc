@@ -8,6 +8,20 @@ namespace {
 constexpr uint64_t kPrime1 = 0x9E3779B185EBCA87ull;
 constexpr uint64_t kPrime2 = 0xC2B2AE3D27D4EB4Full;
 
+// The n < 8 bytes at p as a little-endian word (as a memcpy into a zeroed u64 on x86/ARM), with
+// fixed-size loads instead of a variable-length memcpy call: labels are mostly short.
+uint64_t loadTail(const unsigned char* p, size_t n) {
+  if (n >= 4) {
+    uint32_t lo, hi;
+    std::memcpy(&lo, p, 4);
+    std::memcpy(&hi, p + n - 4, 4);  // overlaps lo by 8 - n bytes: the same bits
+    return lo | (static_cast<uint64_t>(hi) << (8 * (n - 4)));
+  }
+  if (n == 0) return 0;
+  return p[0] | (static_cast<uint64_t>(p[n / 2]) << (8 * (n / 2))) |
+         (static_cast<uint64_t>(p[n - 1]) << (8 * (n - 1)));
+}
+
 uint64_t mix(uint64_t h, std::string_view s) {
   size_t i = 0;
   for (; i + 8 <= s.size(); i += 8) {
@@ -16,8 +30,7 @@ uint64_t mix(uint64_t h, std::string_view s) {
     h ^= w * kPrime2;
     h = std::rotl(h, 31) * kPrime1;
   }
-  uint64_t tail = 0;
-  std::memcpy(&tail, s.data() + i, s.size() - i);
+  uint64_t tail = loadTail(reinterpret_cast<const unsigned char*>(s.data()) + i, s.size() - i);
   h ^= (tail ^ s.size()) * kPrime2;
   h = std::rotl(h, 27) * kPrime1;
   // 0xff separates name from value so ("ab","c") and ("a","bc") differ.

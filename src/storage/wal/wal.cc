@@ -237,6 +237,28 @@ Status Wal::reopen() {
   return Status::ok();
 }
 
+Status Wal::rotate() {
+  std::lock_guard io(io_mu_);
+  {
+    std::lock_guard lock(mu_);
+    if (!failed_.isOk()) return failed_;
+  }
+  if (!file_ || file_->size() <= kWalSegmentHeaderBytes) return Status::ok();
+  if (options_.sync != WalSyncPolicy::kNever) {
+    if (Status s = file_->sync(); !s.isOk()) return fail(s);
+    unsynced_ = false;
+  }
+  std::unique_ptr<WritableFile> previous = std::move(file_);
+  uint64_t previous_good = good_size_;
+  if (Status s = createSegment(current_seq_.load() + 1); !s.isOk()) {
+    file_ = std::move(previous);
+    good_size_ = previous_good;
+    return s;
+  }
+  (void)previous->close();
+  return Status::ok();
+}
+
 Status Wal::truncateBefore(uint64_t segment_seq) {
   std::lock_guard io(io_mu_);
   auto names = fs_.listDir(dir_);

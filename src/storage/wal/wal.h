@@ -87,6 +87,10 @@ class Wal {
   // Leaves the failed state: cuts the current segment back to its last good size and starts a
   // fresh segment. OK and a no-op when not failed.
   Status reopen();
+  // Closes the current segment (synced unless kNever) and starts the next, so a caller that
+  // has everything written so far elsewhere can truncateBefore() the new one. A no-op on a
+  // segment without records; on failure the current segment stays in use.
+  Status rotate();
   // Deletes whole segments with seq < segment_seq (never the current one).
   Status truncateBefore(uint64_t segment_seq);
 

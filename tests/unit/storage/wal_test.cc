@@ -176,6 +176,28 @@ TEST_F(WalTest, TruncateBeforeDeletesWholeOlderSegments) {
   EXPECT_LT(reopened.records.size(), 20u);
 }
 
+TEST_F(WalTest, RotateStartsANewSegmentSoTruncateBeforeLeavesOnlyIt) {
+  WalOptions options;
+  options.group_commit_window = 0us;
+  auto opened = openCollect(posix_, walDir(), options);
+  ASSERT_TRUE(opened.wal);
+  uint64_t first = opened.wal->currentSegment();
+  ASSERT_TRUE(opened.wal->rotate().isOk());  // nothing written yet: stays
+  EXPECT_EQ(opened.wal->currentSegment(), first);
+  ASSERT_TRUE(opened.wal->appendSync("before").isOk());
+  ASSERT_TRUE(opened.wal->rotate().isOk());
+  uint64_t second = opened.wal->currentSegment();
+  EXPECT_EQ(second, first + 1);
+  ASSERT_TRUE(opened.wal->appendSync("after").isOk());
+  ASSERT_TRUE(opened.wal->truncateBefore(second).isOk());
+  auto names = posix_.listDir(walDir());
+  ASSERT_TRUE(names.isOk());
+  EXPECT_EQ(*names, std::vector<std::string>{walSegmentName(second)});
+  opened.wal.reset();
+  auto reopened = openCollect(posix_, walDir(), options);
+  EXPECT_EQ(reopened.records, std::vector<std::string>{"after"});
+}
+
 TEST_F(WalTest, RejectsEmptyAndOversizedRecords) {
   WalOptions options;
   options.max_record_bytes = 10;

@@ -1,5 +1,6 @@
 #include "components/receivers/prometheusremotewrite/to_metrics.h"
 
+#include <cstdint>
 #include <unordered_map>
 #include <vector>
 
@@ -55,6 +56,7 @@ Status validate(size_t index, const RemoteSeries& s, SeriesKeys& keys) {
     const LabelRef& l = s.labels[i];
     if (l.name.empty()) return invalidArgument(describe(index, s.labels) + ": empty label name");
     if (i > 0 && sorted && s.labels[i - 1].name >= l.name) sorted = false;
+    if (!isGroupingLabel(l.name)) continue;  // most labels: one byte compared
     if (l.name == model::prom::kMetricNameLabel)
       keys.name = l.value;
     else if (l.name == kJob)
@@ -247,6 +249,8 @@ class Builder {
         resource_index;
     std::unordered_map<std::pair<uint32_t, std::string_view>, uint32_t, PairHash>
         metric_index;  // (scope id, metric name) → metric id
+    // Neighbouring series usually share target and metric: the last ids are tried first.
+    uint32_t last_resource = UINT32_MAX, last_scope = UINT32_MAX, last_metric = UINT32_MAX;
     for (size_t i = 0; i < request_.series.size(); ++i) {
       const RemoteSeries& s = request_.series[i];
       SeriesKeys keys;
@@ -254,22 +258,32 @@ class Builder {
       if (s.native_histograms > 0) {
         drop(s.native_histograms, describe(i, s.labels) + ": native histograms are not supported");
       }
-      auto [rit, new_resource] =
-          resource_index.try_emplace({keys.job, keys.instance}, resources_.size());
-      if (new_resource) resources_.push_back({keys.job, keys.instance, -1, {}});
-      ResourceGroup& resource = resources_[rit->second];
+      if (last_resource == UINT32_MAX || resources_[last_resource].job != keys.job ||
+          resources_[last_resource].instance != keys.instance) {
+        auto [rit, new_resource] =
+            resource_index.try_emplace({keys.job, keys.instance}, resources_.size());
+        if (new_resource) resources_.push_back({keys.job, keys.instance, -1, {}});
+        last_resource = rit->second;
+        last_metric = UINT32_MAX;
+      }
+      ResourceGroup& resource = resources_[last_resource];
       if (keys.name == kTargetInfo) {
         resource.target_info = static_cast<int64_t>(i);
         continue;
       }
       uint32_t scope_id = scopeOf(resource, keys.scope_name, keys.scope_version);
-      auto [mit, new_metric] =
-          metric_index.try_emplace({scope_id, keys.name}, static_cast<uint32_t>(metrics_.size()));
-      if (new_metric) {
-        metrics_.push_back({keys.name, {}, 0});
-        scopes_[scope_id].metrics.push_back(mit->second);
+      if (last_metric == UINT32_MAX || scope_id != last_scope ||
+          metrics_[last_metric].name != keys.name) {
+        auto [mit, new_metric] =
+            metric_index.try_emplace({scope_id, keys.name}, static_cast<uint32_t>(metrics_.size()));
+        if (new_metric) {
+          metrics_.push_back({keys.name, {}, 0});
+          scopes_[scope_id].metrics.push_back(mit->second);
+        }
+        last_metric = mit->second;
+        last_scope = scope_id;
       }
-      MetricGroup& metric = metrics_[mit->second];
+      MetricGroup& metric = metrics_[last_metric];
       metric.series.push_back(static_cast<uint32_t>(i));
       for (const auto& sample : s.samples) {
         if (keep(sample, i, s)) ++metric.points;

@@ -20,21 +20,21 @@ Status damaged(std::string what) {
   return Status(StatusCode::kDataLoss, "metrics block damaged: " + what);
 }
 
-std::string compress(std::string_view raw, int level) {
+}  // namespace
+
+std::string zstdCompress(std::string_view raw, int level) {
   std::string out(ZSTD_compressBound(raw.size()), '\0');
   size_t n = ZSTD_compress(out.data(), out.size(), raw.data(), raw.size(), level);
   out.resize(ZSTD_isError(n) ? 0 : n);
   return out;
 }
 
-Result<std::string> decompress(std::string_view z, uint32_t raw_size) {
+Result<std::string> zstdDecompress(std::string_view z, size_t raw_size) {
   std::string out(raw_size, '\0');
   size_t n = ZSTD_decompress(out.data(), out.size(), z.data(), z.size());
   if (ZSTD_isError(n) || n != raw_size) return damaged("zstd frame does not decode");
   return out;
 }
-
-}  // namespace
 
 BlockBuilder::BlockBuilder(int zstd_level, size_t page_bytes)
     : level_(zstd_level), page_bytes_(page_bytes) {
@@ -45,7 +45,7 @@ BlockBuilder::BlockBuilder(int zstd_level, size_t page_bytes)
 
 void BlockBuilder::sealPage() {
   if (page_.empty()) return;
-  std::string z = compress(page_, level_);
+  std::string z = zstdCompress(page_, level_);
   BlockPage p{file_.size(), static_cast<uint32_t>(z.size()), static_cast<uint32_t>(page_.size())};
   ByteWriter w(file_);
   w.u32(crc32c(z));
@@ -95,7 +95,7 @@ std::string BlockBuilder::finish() {
     w.svarint(s.mint);
     w.varint(static_cast<uint64_t>(s.maxt - s.mint));
   }
-  std::string z = compress(raw, level_);
+  std::string z = zstdCompress(raw, level_);
   uint64_t index_offset = file_.size();
   file_ += z;
   ByteWriter f(file_);
@@ -124,7 +124,7 @@ Result<BlockFooter> decodeBlockFooter(std::string_view footer, uint64_t file_siz
 
 Result<BlockIndex> decodeBlockIndex(std::string_view compressed, const BlockFooter& footer) {
   if (crc32c(compressed) != footer.index_crc) return damaged("index checksum mismatch");
-  auto raw = decompress(compressed, footer.index_raw);
+  auto raw = zstdDecompress(compressed, footer.index_raw);
   if (!raw.isOk()) return raw.status();
   ByteReader r(*raw);
   BlockIndex idx;
@@ -178,7 +178,7 @@ Result<std::string> decodeBlockPage(std::string_view bytes, const BlockPage& pag
   uint32_t crc = r.u32();
   std::string_view z = r.raw(page.compressed);
   if (r.fail() || crc32c(z) != crc) return damaged("page checksum mismatch");
-  return decompress(z, page.raw);
+  return zstdDecompress(z, page.raw);
 }
 
 }  // namespace periscope::storage::metrics

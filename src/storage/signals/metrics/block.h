@@ -84,6 +84,9 @@ struct BlockFooter {
 };
 Result<BlockFooter> decodeBlockFooter(std::string_view footer, uint64_t file_size);
 Result<BlockIndex> decodeBlockIndex(std::string_view compressed, const BlockFooter& footer);
+// One zstd frame of `raw` (empty if zstd fails); its inverse checks the size it was told.
+std::string zstdCompress(std::string_view raw, int level);
+Result<std::string> zstdDecompress(std::string_view z, size_t raw_size);
 // One page (`bytes` = crc + zstd) decompressed.
 Result<std::string> decodeBlockPage(std::string_view bytes, const BlockPage& page);
 

@@ -18,7 +18,9 @@ namespace {
 
 constexpr uint8_t kRecordSamples = 1;
 constexpr std::string_view kCheckpoint = "checkpoint";
-constexpr std::string_view kCheckpointMagic = "PSCMCKP1";
+// "PSCMCKP2" | u64 raw size | zstd(u64 wal_seq | u64 block_seq | series | metadata) | u32 crc32c
+// of all before it. Series labels repeat heavily across series: zstd takes them to a fraction.
+constexpr std::string_view kCheckpointMagic = "PSCMCKP2";
 
 int64_t wallClockMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -376,11 +378,16 @@ Status MetricsStore::readCheckpoint(uint64_t& wal_seq, uint64_t& block_seq) {
                                              " is damaged; refusing to guess which series ids "
                                              "and WAL records it covered");
   };
-  if (all.size() < kCheckpointMagic.size() + 4) return damaged();
+  if (all.size() < kCheckpointMagic.size() + 12) return damaged();
   ByteReader tail(all.substr(all.size() - 4));
   if (crc32c(all.substr(0, all.size() - 4)) != tail.u32()) return damaged();
-  ByteReader r(all.substr(0, all.size() - 4));
-  if (r.raw(kCheckpointMagic.size()) != kCheckpointMagic) return damaged();
+  ByteReader head(all.substr(0, kCheckpointMagic.size() + 8));
+  if (head.raw(kCheckpointMagic.size()) != kCheckpointMagic) return damaged();
+  auto body = zstdDecompress(
+      all.substr(kCheckpointMagic.size() + 8, all.size() - kCheckpointMagic.size() - 12),
+      head.u64());
+  if (!body.isOk()) return damaged();
+  ByteReader r(*body);
   wal_seq = r.u64();
   block_seq = r.u64();
   uint64_t n_series = r.varint();
@@ -411,9 +418,8 @@ Status MetricsStore::readCheckpoint(uint64_t& wal_seq, uint64_t& block_seq) {
 }
 
 Status MetricsStore::writeCheckpoint(uint64_t wal_seq) {
-  std::string bytes;
-  ByteWriter w(bytes);
-  w.raw(kCheckpointMagic);
+  std::string body;
+  ByteWriter w(body);
   w.u64(wal_seq);
   {
     std::shared_lock lock(mu_);
@@ -429,7 +435,14 @@ Status MetricsStore::writeCheckpoint(uint64_t wal_seq) {
     w.varint(metadata_.size());
     for (const auto& [family, md] : metadata_) writeMetadata(w, md);
   }
-  w.u32(crc32c(bytes));
+  std::string z = zstdCompress(body, options_.block_zstd_level);
+  if (z.empty()) return Status(StatusCode::kInternal, "metrics checkpoint: zstd failed");
+  std::string bytes;
+  ByteWriter out(bytes);
+  out.raw(kCheckpointMagic);
+  out.u64(body.size());
+  out.raw(z);
+  out.u32(crc32c(bytes));
   std::string path = options_.dir + "/" + std::string(kCheckpoint);
   std::string tmp = path + ".tmp";
   (void)fs_.remove(tmp);

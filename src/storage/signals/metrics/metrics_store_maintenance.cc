@@ -50,6 +50,17 @@ Status MetricsStore::flushHead() {
   std::lock_guard flush_lock(flush_mu_);
   uint64_t wal_seq = 0, seq = 0;
   {
+    std::shared_lock lock(mu_);
+    if (head_->touched.empty()) return Status::ok();
+  }
+  // A fresh segment for what arrives from now on: the segments before it hold only samples
+  // this flush puts in the block, so the truncation below deletes them all. If rotating
+  // fails, the current segment is kept until a later flush (its records replay as duplicates).
+  if (Status st = wal_->rotate(); !st.isOk()) {
+    log::warn("store", "metrics WAL could not start a new segment before a flush",
+              {{"error", std::string(st.message())}});
+  }
+  {
     std::unique_lock lock(mu_);
     Head& h = *head_;
     if (h.touched.empty()) return Status::ok();

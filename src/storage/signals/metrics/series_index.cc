@@ -3,17 +3,21 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <cstring>
 #include <memory>
 
 namespace periscope::storage::metrics {
 namespace {
 
-bool sameLabels(std::span<const LabelRef> a, const Labels& b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (a[i].name != b[i].name || a[i].value != b[i].value) return false;
-  }
-  return true;
+uint32_t loadU32(const char* p) {
+  uint32_t v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
+void appendU32(std::string& out, size_t v) {
+  auto u = static_cast<uint32_t>(v);
+  out.append(reinterpret_cast<const char*>(&u), sizeof u);
 }
 
 std::vector<LabelRef> refs(const Labels& labels) {
@@ -67,14 +71,42 @@ class CompiledMatcher {
 
 }  // namespace
 
-SeriesId SeriesIndex::find(std::span<const LabelRef> labels, uint64_t hash) const {
-  auto it = by_hash_.find(hash);
-  if (it == by_hash_.end()) return kNoSeries;
-  if (sameLabels(labels, labels_[it->second])) return it->second;
-  for (const auto& [h, id] : collisions_) {
-    if (h == hash && sameLabels(labels, labels_[id])) return id;
+bool SeriesIndex::keyEquals(SeriesId id, std::span<const LabelRef> labels) const {
+  const ArenaKey& k = keys_[id];
+  if (k.count != labels.size()) return false;
+  const char* p = arena_.data() + k.offset;
+  for (const LabelRef& l : labels) {
+    if (loadU32(p) != l.name.size() || loadU32(p + 4) != l.value.size()) return false;
+    p += 8;
+    if (std::memcmp(p, l.name.data(), l.name.size()) != 0) return false;
+    p += l.name.size();
+    if (std::memcmp(p, l.value.data(), l.value.size()) != 0) return false;
+    p += l.value.size();
   }
-  return kNoSeries;
+  return true;
+}
+
+SeriesId SeriesIndex::find(std::span<const LabelRef> labels, uint64_t hash) const {
+  if (slots_.empty()) return kNoSeries;
+  const size_t mask = slots_.size() - 1;
+  for (size_t i = slotOf(hash);; i = (i + 1) & mask) {
+    const Slot& s = slots_[i];
+    if (s.id == kNoSeries) return kNoSeries;
+    if (s.hash == hash && keyEquals(s.id, labels)) return s.id;
+  }
+}
+
+void SeriesIndex::grow() {
+  std::vector<Slot> old = std::move(slots_);
+  shift_ = old.empty() ? 54 : shift_ - 1;  // 1024 slots to start, then doubling
+  slots_.assign(size_t{1} << (64 - shift_), Slot{});
+  const size_t mask = slots_.size() - 1;
+  for (const Slot& s : old) {
+    if (s.id == kNoSeries) continue;
+    size_t i = slotOf(s.hash);
+    while (slots_[i].id != kNoSeries) i = (i + 1) & mask;
+    slots_[i] = s;
+  }
 }
 
 SeriesId SeriesIndex::find(const Labels& labels) const {
@@ -86,10 +118,25 @@ SeriesId SeriesIndex::add(std::span<const LabelRef> labels, uint64_t hash, Serie
   if (id == kNoSeries) id = static_cast<SeriesId>(labels_.size());
   if (id < labels_.size() && !labels_[id].empty()) return kNoSeries;
   if (id >= labels_.size()) labels_.resize(id + 1);
+  if (id >= keys_.size()) keys_.resize(id + 1);
   Labels& owned = labels_[id];
   owned.reserve(labels.size());
-  for (const LabelRef& l : labels) owned.push_back({std::string(l.name), std::string(l.value)});
-  if (!by_hash_.try_emplace(hash, id).second) collisions_.emplace_back(hash, id);
+  ArenaKey& key = keys_[id];
+  key.offset = arena_.size();
+  key.count = labels.size();
+  for (const LabelRef& l : labels) {
+    owned.push_back({std::string(l.name), std::string(l.value)});
+    appendU32(arena_, l.name.size());
+    appendU32(arena_, l.value.size());
+    arena_.append(l.name);
+    arena_.append(l.value);
+  }
+  if ((used_ + 1) * 2 > slots_.size()) grow();
+  const size_t mask = slots_.size() - 1;
+  size_t slot = slotOf(hash);
+  while (slots_[slot].id != kNoSeries) slot = (slot + 1) & mask;
+  slots_[slot] = {hash, id};
+  ++used_;
   for (const Label& l : owned) {
     auto name_it = postings_.find(l.name);
     if (name_it == postings_.end()) name_it = postings_.emplace(l.name, ValuePostings{}).first;

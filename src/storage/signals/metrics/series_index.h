@@ -1,5 +1,7 @@
 // SeriesIndex: every series the metrics store knows (head and blocks) — id ↔ labels by the
-// stable labels hash (with a full compare, so a hash collision only costs a slower lookup),
+// stable labels hash in an open-addressing table (power-of-two size, linear probing; a hash
+// collision only costs another probe), each series' labels also kept in one arena so the
+// per-sample check is a walk over contiguous bytes, no per-label string objects;
 // postings (label name → value → ascending series ids) for matcher selection, and series
 // counts per metric name for the cardinality limit. Not thread-safe: the store's lock guards it.
 #pragma once
@@ -10,7 +12,6 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -46,9 +47,26 @@ class SeriesIndex {
   const std::map<std::string, ValuePostings, std::less<>>& postings() const { return postings_; }
 
  private:
+  struct Slot {
+    uint64_t hash = 0;
+    SeriesId id = kNoSeries;  // kNoSeries: empty
+  };
+  // Where a series' labels lie in arena_: per label u32 name length, u32 value length, name,
+  // value.
+  struct ArenaKey {
+    uint64_t offset = 0;
+    uint64_t count = 0;
+  };
+  bool keyEquals(SeriesId id, std::span<const LabelRef> labels) const;
+  size_t slotOf(uint64_t hash) const { return (hash * 0x9E3779B97F4A7C15ull) >> shift_; }
+  void grow();
+
   std::vector<Labels> labels_;
-  std::unordered_map<uint64_t, SeriesId> by_hash_;
-  std::vector<std::pair<uint64_t, SeriesId>> collisions_;  // later series whose hash was taken
+  std::vector<ArenaKey> keys_;  // by id
+  std::string arena_;
+  std::vector<Slot> slots_;  // size 2^(64 - shift_), at most half full
+  int shift_ = 64;
+  size_t used_ = 0;
   std::map<std::string, ValuePostings, std::less<>> postings_;
   std::map<std::string, size_t, std::less<>> per_metric_;
 };

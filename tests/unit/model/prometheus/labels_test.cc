@@ -17,6 +17,15 @@ TEST(Labels, HashIsStableAcrossBuildsAndPlatforms) {
   EXPECT_EQ(hashLabels(Labels{}), 0xb4ca3af07ad86bffull);
 }
 
+TEST(Labels, HashIsPinnedForEveryTailLength) {
+  // Names of 0..16 bytes and values of 17..1: every length mod 8 in both positions.
+  std::string all = "abcdefghijklmnopq";
+  std::vector<LabelRef> refs;
+  for (size_t n = 0; n <= 16; ++n)
+    refs.push_back({std::string_view(all).substr(0, n), std::string_view(all).substr(n)});
+  EXPECT_EQ(hashLabels(refs), 0x7f548d7f7c0a2f9dull);
+}
+
 TEST(Labels, ViewAndOwningFormsHashAlike) {
   Labels l{{"__name__", "up"}, {"instance", "a:9100"}, {"long_label_name_over_8", "value"}};
   std::vector<LabelRef> refs;
