@@ -7,16 +7,16 @@
 #include "components/exporters/nop/nop_exporter.h"
 #include "components/exporters/otlp/otlp_exporter.h"
 #include "components/exporters/otlphttp/otlphttp_exporter.h"
-#include "components/exporters/prometheusremotewrite/prometheusremotewrite_exporter.h"
 #include "components/exporters/prometheus/prometheus_exporter.h"
+#include "components/exporters/prometheusremotewrite/prometheusremotewrite_exporter.h"
 #include "components/exporters/store/store_exporter.h"
 #include "components/extensions/file_storage/file_storage.h"
 #include "components/extensions/health_check/health_check.h"
 #include "components/processors/batch/factory.h"
 #include "components/processors/memory_limiter/factory.h"
 #include "components/receivers/otlp/factory.h"
-#include "components/receivers/prometheusremotewrite/factory.h"
 #include "components/receivers/prometheus/factory.h"
+#include "components/receivers/prometheusremotewrite/factory.h"
 
 namespace periscope::components {
 

@@ -45,8 +45,8 @@ Result<Action> parseAction(const std::string& a) {
 bool match(const re2::RE2& re, std::string_view text, std::vector<std::string_view>& groups) {
   thread_local std::vector<re2::StringPiece> pieces;
   pieces.assign(static_cast<size_t>(re.NumberOfCapturingGroups()) + 1, {});
-  if (!re.Match(re2::StringPiece(text.data(), text.size()), 0, text.size(),
-                re2::RE2::ANCHOR_BOTH, pieces.data(), static_cast<int>(pieces.size())))
+  if (!re.Match(re2::StringPiece(text.data(), text.size()), 0, text.size(), re2::RE2::ANCHOR_BOTH,
+                pieces.data(), static_cast<int>(pieces.size())))
     return false;
   groups.clear();
   for (const re2::StringPiece& p : pieces) groups.emplace_back(p.data(), p.size());
