@@ -267,16 +267,12 @@ http::Response runQuery(std::string_view query, const std::function<Result<Query
   return success(renderResult(*result), result->warnings);
 }
 
+// Errors of series/label lookups: a bad selector names the `match[]` parameter, as Prometheus
+// does, except its own "no match[] parameter provided".
 http::Response lookupError(const Status& st, std::string_view param) {
-  if (st.code() == StatusCode::kInvalidArgument) {
-    std::string_view m = st.message();
-    if (m.starts_with("no match[]") || m.starts_with("match[] must")) {
-      if (m.starts_with("match[] must")) return badData(invalidParam(param, m));
-      return badData(m);
-    }
-    return badData(invalidParam(param, m));
-  }
-  return queryError(st);
+  if (st.code() != StatusCode::kInvalidArgument) return queryError(st);
+  if (st.message().starts_with("no match[]")) return badData(st.message());
+  return badData(invalidParam(param, st.message()));
 }
 
 http::Response stringList(const std::vector<std::string>& values) {
@@ -402,6 +398,7 @@ void registerPrometheusV1(Router& router, const query::MetricsService& metrics,
   };
   auto values = [&metrics](const ApiRequest& req) {
     Form form(req);
+    if (!form.error().empty()) return badData(form.error());
     std::string name(req.pathParam("name"));
     if (!model::prom::isValidLabelName(name))
       return badData("invalid label name: \"" + name + "\"");
@@ -414,6 +411,7 @@ void registerPrometheusV1(Router& router, const query::MetricsService& metrics,
   };
   auto metadata = [&metrics](const ApiRequest& req) {
     Form form(req);
+    if (!form.error().empty()) return badData(form.error());
     size_t limit = 0;
     if (form.has("limit")) {
       auto n = parseInt64(form.value("limit"));
