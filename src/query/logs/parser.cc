@@ -346,6 +346,10 @@ class Parser {
       }
       c.is_number = true;
       c.number = std::strtod(std::string(value.text).c_str(), nullptr);
+      if (!std::isfinite(c.number)) {
+        fail(value.pos, "number " + std::string(value.text) + " out of range");
+        return kNoNode;
+      }
     } else if (value.kind == TokenKind::kString) {
       if (isOrderingOp(c.op)) {
         fail(value.pos, "operator \"" + op_text + "\" needs a number, got " + describeToken(value));

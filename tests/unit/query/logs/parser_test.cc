@@ -145,6 +145,7 @@ constexpr Case kInvalid[] = {
     {R"({a="b"} | x = y)",
      "1:15: parse error: unexpected identifier \"y\", expected a string or number"},
     {R"({a="b"} | x = 1 and)", "1:20: parse error: unexpected end of input, expected a field name"},
+    {R"({a="b"} | x > 1e400)", "1:15: parse error: number 1e400 out of range"},
     {R"({a="b"} | limit 0)", "1:17: parse error: limit must be a positive integer, got 0"},
     {R"({a="b"} | limit 10 | limit 5)", "1:22: parse error: limit given twice"},
     {R"({a="b"} | direction sideways)",
