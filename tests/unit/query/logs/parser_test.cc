@@ -152,6 +152,9 @@ constexpr Case kInvalid[] = {
      "1:21: parse error: unexpected identifier \"sideways\", expected forward or backward"},
     {R"(rate({a="b"} | limit 5 [1m]))",
      "1:16: parse error: limit is not allowed in a metric query"},
+    // The examples of docs/logs.md.
+    {R"({service.name="checkout"} | | x="y")",
+     "1:29: parse error: unexpected \"|\", expected a field name or json, limit, direction"},
     {"{a=\"b\"}\n  |= 5", "2:6: parse error: unexpected number 5, expected a string"},
 };
 
@@ -218,6 +221,27 @@ TEST(LogQueryParserTest, HostileRegexIsAcceptedAndMatchesInLinearTime) {
   const std::string& line_pattern = std::get<LineFilter>(q.stages[1]).value;
   ASSERT_EQ(line_pattern, "(a+)+$");
   EXPECT_FALSE(RE2::PartialMatch(input, RE2(line_pattern)));
+}
+
+TEST(LogQueryParserTest, DocumentedExamplesParse) {
+  constexpr std::string_view kExamples[] = {
+      R"({service.name="checkout", severity>="WARN"} |= "timeout" | json | http.status_code >= 500)",
+      R"({severity>="warn"})",
+      R"({severity>17})",
+      R"({a="b"} | json user.id, level)",
+      R"({a="b"} | a = "x" and b > 1 or c = "y")",
+      R"({a="b"} |~ `\d{3}`)",
+      R"(count_over_time({service.name="checkout"} |= "error" [5m]))",
+      R"(rate({severity>="ERROR"} [1m]))",
+      R"(bytes_over_time({k8s.namespace.name="prod"} [1h]))",
+      R"(bytes_rate({service.name="checkout"} [5m]))",
+      R"(sum by (service.name) (rate({severity>="ERROR"} [5m])))",
+      R"(topk(5, sum without (k8s.pod.name) (count_over_time({a="b"} | json | status >= 500 [10m]))))",
+  };
+  for (std::string_view q : kExamples) {
+    Result<Expr> e = parse(q);
+    EXPECT_TRUE(e.isOk()) << q << ": " << e.status().message();
+  }
 }
 
 TEST(LogQueryParserTest, DeepNestingIsAnErrorNotACrash) {
