@@ -69,6 +69,7 @@ constexpr Case kValid[] = {
     {R"({a="b"} | direction backward)", R"({a="b"} | direction backward)"},
     {"{a=\"tab\\there \\u00e9 \\x41 \\101 \\\"q\\\"\"}", "{a=\"tab\\there é A A \\\"q\\\"\"}"},
     {"{a=`multi\nline`}", R"({a="multi\nline"})"},
+    {R"({a="\xff\x00"})", R"({a="\xff\x00"})"},  // not UTF-8: kept as bytes, printed escaped
     {R"(count_over_time({a="b"}[5m]))", R"(count_over_time({a="b"} [5m]))"},
     {R"(rate({a="b"} |= "error" | json | level="error" [1h30m]))",
      R"(rate({a="b"} |= "error" | json | level = "error" [1h30m]))"},
@@ -155,6 +156,8 @@ constexpr Case kInvalid[] = {
     // The examples of docs/logs.md.
     {R"({service.name="checkout"} | | x="y")",
      "1:29: parse error: unexpected \"|\", expected a field name or json, limit, direction"},
+    {"{a=`x\ny`} | | x",
+     "2:7: parse error: unexpected \"|\", expected a field name or json, limit, direction"},
     {"{a=\"b\"}\n  |= 5", "2:6: parse error: unexpected number 5, expected a string"},
 };
 
