@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "model/any_value_json.h"
 #include "model/otlp/json_bytes.h"
 #include "model/prometheus/translate.h"
 
@@ -29,67 +30,6 @@ bool isCleanLabelName(std::string_view name) {
     if (name[i] == '_' && i > 0 && name[i - 1] == '_') return false;
   }
   return true;
-}
-
-void appendJsonString(std::string_view s, std::string& out) {
-  out += '"';
-  for (char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      static constexpr char kHex[] = "0123456789abcdef";
-      out += "\\u00";
-      out += kHex[(c >> 4) & 0xf];
-      out += kHex[c & 0xf];
-    } else {
-      out += c;
-    }
-  }
-  out += '"';
-}
-
-void appendJson(const AnyValue& v, std::string& out) {
-  switch (v.type()) {
-    case AnyValue::Type::kString:
-      appendJsonString(v.str(), out);
-      return;
-    case AnyValue::Type::kBytes:
-      out += '"';
-      otlp::appendBase64(v.str(), out);
-      out += '"';
-      return;
-    case AnyValue::Type::kArray: {
-      out += '[';
-      bool first = true;
-      for (const AnyValue& e : v.arrayValues()) {
-        if (!first) out += ',';
-        first = false;
-        appendJson(e, out);
-      }
-      out += ']';
-      return;
-    }
-    case AnyValue::Type::kKvList: {
-      out += '{';
-      bool first = true;
-      for (const KeyValue& kv : v.kvlistValues()) {
-        if (!first) out += ',';
-        first = false;
-        appendJsonString(kv.key, out);
-        out += ':';
-        appendJson(kv.value, out);
-      }
-      out += '}';
-      return;
-    }
-    case AnyValue::Type::kAbsent:
-    case AnyValue::Type::kEmpty:
-      out += "null";
-      return;
-    default:
-      appendAttributeText(v, out);
-  }
 }
 
 }  // namespace
@@ -126,7 +66,7 @@ void appendAttributeText(const AnyValue& v, std::string& out) {
       return;
     case AnyValue::Type::kArray:
     case AnyValue::Type::kKvList:
-      appendJson(v, out);
+      appendCompactJson(v, out);
       return;
     case AnyValue::Type::kAbsent:
     case AnyValue::Type::kEmpty:
