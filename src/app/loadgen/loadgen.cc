@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "app/http_client.h"
+#include "app/loadgen/log_workload.h"
 #include "app/loadgen/workload.h"
 #include "config/duration.h"
 #include "model/otlp/json_encoder.h"
@@ -46,7 +47,9 @@ class Sender {
 
 class GrpcSender final : public Sender {
  public:
-  explicit GrpcSender(const std::string& endpoint) {
+  GrpcSender(const std::string& endpoint, bool logs)
+      : method_(logs ? "/opentelemetry.proto.collector.logs.v1.LogsService/Export"
+                     : "/opentelemetry.proto.collector.trace.v1.TraceService/Export") {
     grpc::ChannelArguments args;
     args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);  // one TCP connection per sender
     args.SetMaxSendMessageSize(-1);
@@ -64,8 +67,7 @@ class GrpcSender final : public Sender {
     call->request = grpc::ByteBuffer(&slice, 1);
     call->ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
     stub_->UnaryCall(
-        &call->ctx, "/opentelemetry.proto.collector.trace.v1.TraceService/Export",
-        grpc::StubOptions(), &call->request, &call->response,
+        &call->ctx, method_, grpc::StubOptions(), &call->request, &call->response,
         [call, done = std::move(done)](grpc::Status st) {
           done(st.ok() ? ""
                        : "gRPC " + std::to_string(st.error_code()) + ": " + st.error_message());
@@ -73,17 +75,18 @@ class GrpcSender final : public Sender {
   }
 
  private:
+  std::string method_;
   std::shared_ptr<grpc::Channel> channel_;  // shared: gRPC's API
   std::unique_ptr<grpc::GenericStub> stub_;
 };
 
 class HttpSender final : public Sender {
  public:
-  HttpSender(const std::string& endpoint, bool json)
+  HttpSender(const std::string& endpoint, bool json, bool logs)
       : client_({json ? "Content-Type: application/json" : "Content-Type: application/x-protobuf",
                  "Expect:"}) {
     url_ = endpoint.rfind("http", 0) == 0 ? endpoint : "http://" + endpoint;
-    if (url_.find("/v1/") == std::string::npos) url_ += "/v1/traces";
+    if (url_.find("/v1/") == std::string::npos) url_ += logs ? "/v1/logs" : "/v1/traces";
   }
   void send(const std::string& body, SendDone done) override { done(post(body)); }
 
@@ -99,8 +102,9 @@ class HttpSender final : public Sender {
 };
 
 std::unique_ptr<Sender> makeSender(const Options& o) {
-  if (o.protocol == "grpc") return std::make_unique<GrpcSender>(o.endpoint);
-  return std::make_unique<HttpSender>(o.endpoint, o.protocol == "http-json");
+  bool logs = o.signal == "logs";
+  if (o.protocol == "grpc") return std::make_unique<GrpcSender>(o.endpoint, logs);
+  return std::make_unique<HttpSender>(o.endpoint, o.protocol == "http-json", logs);
 }
 
 }  // namespace
@@ -109,7 +113,9 @@ Summary run(const Options& o) {
   WorkloadOptions w;
   w.spans_per_request = o.spans_per_request;
   w.seed = o.seed;
-  auto pool = encodeRequests(w, o.protocol == "http-json" ? Encoding::kJson : Encoding::kProtobuf);
+  Encoding encoding = o.protocol == "http-json" ? Encoding::kJson : Encoding::kProtobuf;
+  bool logs = o.signal == "logs";
+  auto pool = logs ? encodeLogRequests(w, encoding) : encodeRequests(w, encoding);
   Counters c;
   auto start = std::chrono::steady_clock::now();
   auto end = start + o.duration;
@@ -147,12 +153,17 @@ Summary run(const Options& o) {
               static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
                                         std::chrono::system_clock::now().time_since_epoch())
                                         .count());
-          model::Traces t = makeTraces(o.spans_per_request, o.seed * 1000003 + 16 + n,
-                                       Profile::kStandard, now_ns);
-          if (o.protocol == "http-json")
-            model::otlp::encodeJson(t, live_request);
+          uint64_t seed = o.seed * 1000003 + 16 + n;
+          auto encode = [&](const auto& batch) {
+            if (o.protocol == "http-json")
+              model::otlp::encodeJson(batch, live_request);
+            else
+              model::otlp::encode(batch, live_request);
+          };
+          if (logs)
+            encode(makeLogs(o.spans_per_request, seed, now_ns));
           else
-            model::otlp::encode(t, live_request);
+            encode(makeTraces(o.spans_per_request, seed, Profile::kStandard, now_ns));
         }
         sender->send(o.live ? live_request : pool[n % pool.size()],
                      [&c, &o, &slots](const std::string& err) {
@@ -182,11 +193,12 @@ Summary run(const Options& o) {
         uint64_t now_ok = c.spans_ok + c.spans_failed;
         double elapsed =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        std::fprintf(
-            stderr, "\r[%5.1fs] sent %llu spans (%.0f spans/s), accepted %llu, refused %llu   ",
-            elapsed, static_cast<unsigned long long>(now_ok), static_cast<double>(now_ok - last),
-            static_cast<unsigned long long>(c.spans_ok.load()),
-            static_cast<unsigned long long>(c.spans_failed.load()));
+        const char* items = logs ? "records" : "spans";
+        std::fprintf(stderr, "\r[%5.1fs] sent %llu %s (%.0f %s/s), accepted %llu, refused %llu   ",
+                     elapsed, static_cast<unsigned long long>(now_ok), items,
+                     static_cast<double>(now_ok - last), items,
+                     static_cast<unsigned long long>(c.spans_ok.load()),
+                     static_cast<unsigned long long>(c.spans_failed.load()));
         last = now_ok;
       }
       std::fprintf(stderr, "\n");
@@ -211,10 +223,12 @@ namespace {
 void usage() {
   std::puts(
       "Usage: periscope loadgen [options]\n"
-      "Sends synthetic OTLP traces (pre-encoded, realistic spans) and prints a summary.\n\n"
+      "Sends synthetic OTLP traces or logs (pre-encoded, realistic) and prints a summary.\n\n"
       "  --endpoint HOST:PORT       target (default 127.0.0.1:4317; http-* default "
       "127.0.0.1:4318)\n"
       "  --protocol P               grpc | http-protobuf | http-json (default grpc)\n"
+      "  --signal S                 traces | logs (default traces); for logs, \"spans\" below\n"
+      "                             means log records\n"
       "  --rate N|max               spans per second, or max for as fast as possible (default "
       "10000)\n"
       "  --duration D               how long, e.g. 10s, 1m (default 10s)\n"
@@ -254,6 +268,13 @@ int runCli(int argc, char** argv) {
         std::fprintf(stderr,
                      "loadgen: --protocol must be grpc, http-protobuf or http-json, got \"%s\"\n",
                      o.protocol.c_str());
+        return 2;
+      }
+    } else if (a == "--signal") {
+      o.signal = value("--signal");
+      if (o.signal != "traces" && o.signal != "logs") {
+        std::fprintf(stderr, "loadgen: --signal must be traces or logs, got \"%s\"\n",
+                     o.signal.c_str());
         return 2;
       }
     } else if (a == "--rate") {
@@ -305,14 +326,16 @@ int runCli(int argc, char** argv) {
   }
   if (!endpoint_set && o.protocol != "grpc") o.endpoint = "127.0.0.1:4318";
   Summary s = run(o);
+  // Field names say what was counted, so scripts parsing traces runs keep working.
+  const char* items = o.signal == "logs" ? "records" : "spans";
   std::printf(
-      "summary: protocol=%s requests=%llu failed_requests=%llu sent_spans=%llu accepted_spans=%llu "
-      "refused_spans=%llu seconds=%.2f spans_per_second=%.0f\n",
-      o.protocol.c_str(), static_cast<unsigned long long>(s.requests_sent),
-      static_cast<unsigned long long>(s.requests_failed),
-      static_cast<unsigned long long>(s.spans_sent),
-      static_cast<unsigned long long>(s.spans_accepted),
-      static_cast<unsigned long long>(s.spans_refused), s.seconds,
+      "summary: signal=%s protocol=%s requests=%llu failed_requests=%llu sent_%s=%llu "
+      "accepted_%s=%llu refused_%s=%llu seconds=%.2f %s_per_second=%.0f\n",
+      o.signal.c_str(), o.protocol.c_str(), static_cast<unsigned long long>(s.requests_sent),
+      static_cast<unsigned long long>(s.requests_failed), items,
+      static_cast<unsigned long long>(s.spans_sent), items,
+      static_cast<unsigned long long>(s.spans_accepted), items,
+      static_cast<unsigned long long>(s.spans_refused), s.seconds, items,
       s.seconds > 0 ? static_cast<double>(s.spans_accepted) / s.seconds : 0.0);
   return s.spans_refused > 0 ? 1 : 0;
 }

@@ -1,7 +1,7 @@
-// `periscope loadgen`: sends pre-encoded OTLP trace requests to an endpoint at a fixed rate or
-// as fast as possible, over several connections, printing a progress line every second and a
-// final summary (sent, accepted, refused, spans/s). The generator does no encoding while it
-// runs, so it is never the bottleneck of what it measures.
+// `periscope loadgen`: sends pre-encoded OTLP trace (or log) requests to an endpoint at a fixed
+// rate or as fast as possible, over several connections, printing a progress line every second and
+// a final summary (sent, accepted, refused, spans/s). The generator does no encoding while it runs,
+// so it is never the bottleneck of what it measures.
 #pragma once
 
 #include <atomic>
@@ -14,6 +14,7 @@ namespace periscope::app::loadgen {
 struct Options {
   std::string endpoint = "127.0.0.1:4317";
   std::string protocol = "grpc";  // grpc | http-protobuf | http-json
+  std::string signal = "traces";  // traces | logs (log_workload.h); "spans" below are records
   double rate = 10000;            // spans per second; 0 = as fast as possible ("max")
   std::chrono::milliseconds duration{10'000};
   int spans_per_request = 512;
