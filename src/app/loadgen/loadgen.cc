@@ -4,6 +4,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <atomic>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <future>
@@ -117,6 +118,12 @@ Summary run(const Options& o) {
   bool logs = o.signal == "logs";
   auto pool = logs ? encodeLogRequests(w, encoding) : encodeRequests(w, encoding);
   Counters c;
+  // Requests handed out so far across connections, for --total.
+  std::atomic<uint64_t> claimed{0};
+  uint64_t max_requests = o.total == 0
+                              ? UINT64_MAX
+                              : (o.total + static_cast<uint64_t>(o.spans_per_request) - 1) /
+                                    static_cast<uint64_t>(o.spans_per_request);
   auto start = std::chrono::steady_clock::now();
   auto end = start + o.duration;
   std::vector<std::thread> workers;
@@ -141,6 +148,7 @@ Summary run(const Options& o) {
           next += std::chrono::duration_cast<std::chrono::steady_clock::duration>(interval);
           if (std::chrono::steady_clock::now() >= end) break;
         }
+        if (claimed.fetch_add(1) >= max_requests) break;
         {
           std::unique_lock lock(slots.mu);
           slots.cv.wait(lock, [&] { return slots.in_flight < o.inflight; });
@@ -232,6 +240,8 @@ void usage() {
       "  --rate N|max               spans per second, or max for as fast as possible (default "
       "10000)\n"
       "  --duration D               how long, e.g. 10s, 1m (default 10s)\n"
+      "  --total N                  stop after N spans (whole requests; with no --duration,\n"
+      "                             runs until then)\n"
       "  --spans-per-request N      spans in each request (default 512)\n"
       "  --connections N            parallel connections (default 2)\n"
       "  --inflight N               requests awaiting an answer per gRPC connection (default 8;\n"
@@ -247,6 +257,7 @@ void usage() {
 int runCli(int argc, char** argv) {
   Options o;
   bool endpoint_set = false;
+  bool duration_set = false;
   for (int i = 0; i < argc; ++i) {
     std::string a = argv[i];
     auto value = [&](const char* name) -> std::string {
@@ -294,6 +305,14 @@ int runCli(int argc, char** argv) {
         return 2;
       }
       o.duration = std::chrono::duration_cast<std::chrono::milliseconds>(*d);
+      duration_set = true;
+    } else if (a == "--total") {
+      std::string v = value("--total");
+      o.total = std::strtoull(v.c_str(), nullptr, 10);
+      if (o.total == 0) {
+        std::fprintf(stderr, "loadgen: --total must be a positive count, got \"%s\"\n", v.c_str());
+        return 2;
+      }
     } else if (a == "--spans-per-request") {
       o.spans_per_request = std::atoi(value("--spans-per-request").c_str());
       if (o.spans_per_request <= 0) {
@@ -325,6 +344,7 @@ int runCli(int argc, char** argv) {
     }
   }
   if (!endpoint_set && o.protocol != "grpc") o.endpoint = "127.0.0.1:4318";
+  if (o.total > 0 && !duration_set) o.duration = std::chrono::hours(24 * 365);
   Summary s = run(o);
   // Field names say what was counted, so scripts parsing traces runs keep working.
   const char* items = o.signal == "logs" ? "records" : "spans";

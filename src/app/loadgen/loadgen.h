@@ -17,6 +17,7 @@ struct Options {
   std::string signal = "traces";  // traces | logs (log_workload.h); "spans" below are records
   double rate = 10000;            // spans per second; 0 = as fast as possible ("max")
   std::chrono::milliseconds duration{10'000};
+  uint64_t total = 0;  // stop after sending this many spans/records (whole requests); 0 = no cap
   int spans_per_request = 512;
   int connections = 2;
   int inflight = 8;  // per gRPC connection; the generator sends open-loop up to this many
