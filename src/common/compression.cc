@@ -181,7 +181,7 @@ Result<std::string> decompress(Encoding encoding, std::string_view input, size_t
   return invalidArgument("unsupported encoding");
 }
 
-Result<std::string> compress(Encoding encoding, std::string_view input) {
+Result<std::string> compress(Encoding encoding, std::string_view input, int zstd_level) {
   switch (encoding) {
     case Encoding::kIdentity:
       return std::string(input);
@@ -206,7 +206,7 @@ Result<std::string> compress(Encoding encoding, std::string_view input) {
     }
     case Encoding::kZstd: {
       std::string out(ZSTD_compressBound(input.size()), '\0');
-      size_t n = ZSTD_compress(out.data(), out.size(), input.data(), input.size(), 1);
+      size_t n = ZSTD_compress(out.data(), out.size(), input.data(), input.size(), zstd_level);
       if (ZSTD_isError(n)) return internalError("zstd compress failed");
       out.resize(n);
       return out;

@@ -18,6 +18,7 @@ bool parseEncoding(std::string_view name, Encoding& out);
 std::string_view encodingName(Encoding e);
 
 Result<std::string> decompress(Encoding encoding, std::string_view input, size_t max_out);
-Result<std::string> compress(Encoding encoding, std::string_view input);
+// zstd_level applies to kZstd only (the stores compress blocks harder than requests).
+Result<std::string> compress(Encoding encoding, std::string_view input, int zstd_level = 1);
 
 }  // namespace periscope::compression

@@ -13,6 +13,8 @@
 #include "common/logging.h"
 #include "model/otlp/proto_decoder.h"
 #include "model/otlp/proto_encoder.h"
+#include "storage/catalog/file_names.h"
+#include "storage/catalog/lsn_checkpoint.h"
 #include "storage/codec/byte_io.h"
 #include "storage/signals/traces/trace_store_internal.h"
 
@@ -22,24 +24,9 @@ namespace {
 constexpr std::string_view kSegmentPrefix = "seg-";
 constexpr std::string_view kSegmentSuffix = ".pst";
 constexpr std::string_view kCheckpoint = "checkpoint";
-constexpr std::string_view kCheckpointMagic = "PSCCKPT1";
-
-bool endsWith(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
 
 std::optional<uint64_t> parseSegmentName(std::string_view name) {
-  if (name.substr(0, kSegmentPrefix.size()) != kSegmentPrefix || !endsWith(name, kSegmentSuffix))
-    return std::nullopt;
-  std::string_view digits = name.substr(
-      kSegmentPrefix.size(), name.size() - kSegmentPrefix.size() - kSegmentSuffix.size());
-  if (digits.empty() || digits.size() > 20) return std::nullopt;
-  uint64_t v = 0;
-  for (char c : digits) {
-    if (c < '0' || c > '9') return std::nullopt;
-    v = v * 10 + static_cast<uint64_t>(c - '0');
-  }
-  return v;
+  return parseNumberedName(name, kSegmentPrefix, kSegmentSuffix);
 }
 
 }  // namespace
@@ -57,9 +44,7 @@ TraceStore::TraceStore(FileSystem& fs, TraceStoreOptions options, NowFn now)
 }
 
 std::string TraceStore::segmentPath(uint64_t id) const {
-  char name[40];
-  std::snprintf(name, sizeof name, "seg-%016llu.pst", static_cast<unsigned long long>(id));
-  return options_.dir + "/" + name;
+  return options_.dir + "/" + numberedName(kSegmentPrefix, id, kSegmentSuffix);
 }
 
 Result<std::unique_ptr<TraceStore>> TraceStore::open(FileSystem& fs, TraceStoreOptions options,
@@ -105,41 +90,12 @@ Status TraceStore::close() {
 // ---- Recovery ----
 
 Result<uint64_t> TraceStore::readCheckpoint() {
-  std::string path = options_.dir + "/" + std::string(kCheckpoint);
-  auto exists = fs_.exists(path);
-  if (!exists.isOk()) return exists.status();
-  if (!*exists) return uint64_t{0};
-  auto bytes = fs_.readAll(path);
-  if (!bytes.isOk()) return bytes.status();
-  ByteReader r(*bytes);
-  std::string_view magic = r.raw(kCheckpointMagic.size());
-  uint64_t lsn = r.u64();
-  uint32_t check = r.u32();
-  if (r.fail() || magic != kCheckpointMagic ||
-      check != static_cast<uint32_t>(lsn ^ (lsn >> 32) ^ 0x5a5a5a5a))
-    return Status(StatusCode::kDataLoss,
-                  path + " is damaged; refusing to guess which WAL records are already flushed");
-  return lsn;
+  return readLsnCheckpoint(fs_, options_.dir + "/" + std::string(kCheckpoint));
 }
 
 Status TraceStore::writeCheckpoint(uint64_t lsn) {
-  std::string bytes;
-  ByteWriter w(bytes);
-  w.raw(kCheckpointMagic);
-  w.u64(lsn);
-  w.u32(static_cast<uint32_t>(lsn ^ (lsn >> 32) ^ 0x5a5a5a5a));
-  std::string path = options_.dir + "/" + std::string(kCheckpoint);
-  std::string tmp = path + ".tmp";
-  (void)fs_.remove(tmp);
-  auto f = fs_.openAppend(tmp);
-  if (!f.isOk()) return f.status();
-  PERISCOPE_RETURN_IF_ERROR((*f)->append(bytes));
-  PERISCOPE_RETURN_IF_ERROR((*f)->sync());
-  PERISCOPE_RETURN_IF_ERROR((*f)->close());
-  killPoint("checkpoint.before_rename");
-  PERISCOPE_RETURN_IF_ERROR(fs_.rename(tmp, path));
-  killPoint("checkpoint.after_rename");
-  return fs_.syncDir(options_.dir);
+  return writeLsnCheckpoint(fs_, options_.dir, options_.dir + "/" + std::string(kCheckpoint), lsn,
+                            "checkpoint");
 }
 
 Status TraceStore::recover() {
