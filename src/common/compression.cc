@@ -227,4 +227,15 @@ Result<std::string> compress(Encoding encoding, std::string_view input, int zstd
   return internalError("unsupported encoding");
 }
 
+Status zstdDecompressExact(std::string_view input, char* out, size_t out_size) {
+  struct Free {
+    void operator()(ZSTD_DCtx* c) const { ZSTD_freeDCtx(c); }
+  };
+  thread_local std::unique_ptr<ZSTD_DCtx, Free> ctx(ZSTD_createDCtx());
+  if (!ctx) return internalError("zstd context");
+  size_t n = ZSTD_decompressDCtx(ctx.get(), out, out_size, input.data(), input.size());
+  if (ZSTD_isError(n) || n != out_size) return invalidArgument("malformed zstd block");
+  return Status::ok();
+}
+
 }  // namespace periscope::compression

@@ -40,9 +40,9 @@ enum LogColumn : uint8_t {
   kColTime,        // varint delta of the record time from the previous row (the first: from min)
   kColObserved,    // u8 (1 = time_unix_nano is 0), svarint observed - time (wrapping)
   kColSeverity,    // svarint number, bytes text
-  kColBody,        // bytes(AnyValue codec of the body)
+  kColBody,        // AnyValue codec of the body
   kColLine,        // bytes(JSON line), for rows whose body is neither a string nor absent
-  kColAttributes,  // bytes(varint dropped count, attributes codec)
+  kColAttributes,  // varint dropped count, attributes codec
   kColResource,    // varint index into the dictionary's (resource, scope) pairs
   kColDictionary,  // resources, scopes, pairs of this row group
   kColTraceId,     // bytes

@@ -34,16 +34,19 @@ Result<std::string_view> inflate(const LogBlockRef& b, const BlockReader& read, 
   if (!stored.isOk()) return stored.status();
   if (stored->size() != b.size || crc32c(*stored) != b.crc)
     return damaged("block at offset " + std::to_string(b.offset) + " fails its checksum");
-  auto raw = compression::decompress(compression::Encoding::kZstd, *stored, b.raw_size);
-  if (!raw.isOk() || raw->size() != b.raw_size)
+  char* raw = static_cast<char*>(arena.allocate(b.raw_size, 1));
+  if (!compression::zstdDecompressExact(*stored, raw, b.raw_size).isOk())
     return damaged("block at offset " + std::to_string(b.offset) + " does not inflate");
-  return arena.adopt(std::move(*raw));
+  return std::string_view(raw, b.raw_size);
 }
 
-bool contains(std::string_view hay, std::string_view needle) {
-  if (needle.empty()) return true;
-  if (needle.size() > hay.size()) return false;
-  return memmem(hay.data(), hay.size(), needle.data(), needle.size()) != nullptr;
+// The bytes `skip` moves `r` (reading `buf`) past.
+template <typename Skip>
+std::string_view spanOf(ByteReader& r, std::string_view buf, Skip skip) {
+  size_t before = r.remaining();
+  skip();
+  size_t after = r.remaining();
+  return buf.substr(buf.size() - before, before - after);
 }
 
 // The decoded dictionary of a row group.
@@ -169,7 +172,7 @@ Result<LogSegmentMeta> decodeLogSegmentMeta(std::string_view tail, uint64_t file
       b.raw_size = r.varint();
       b.crc = r.u32();
       if (b.offset < kLogSegmentHeaderBytes || b.offset + b.size > footer_offset ||
-          b.offset + b.size < b.offset || b.raw_size > (256ull << 20))
+          b.offset + b.size < b.offset || b.raw_size > (64ull << 20))
         return damaged("block out of range");
     }
     if (r.fail()) break;
@@ -181,121 +184,207 @@ Result<LogSegmentMeta> decodeLogSegmentMeta(std::string_view tail, uint64_t file
   return m;
 }
 
-Result<size_t> decodeLogRowGroup(const LogRowGroupMeta& rg, const BlockReader& read,
-                                 const RowFilter& f, model::Logs& out) {
-  Arena& arena = out.arena();
-  const uint32_t n = rg.rows;
-  std::vector<uint8_t> keep(n, 1);
-  size_t kept = n;
-  auto column = [&](LogColumn c) { return inflate(rg.blocks[c], read, arena); };
-  auto drop = [&](uint32_t i) {
+namespace {
+
+// Rows still selected by the filters applied so far.
+struct Selection {
+  explicit Selection(uint32_t n) : keep(n, 1), kept(n) {}
+  void drop(uint32_t i) {
     if (keep[i]) {
       keep[i] = 0;
       --kept;
     }
-  };
+  }
+  std::vector<uint8_t> keep;
+  size_t kept;
+};
+
+// Where each row's line lies: in one of the searched buffers (a row at most once).
+struct LineSpan {
+  uint32_t begin, end, row;
+};
+
+// Marks in `hit` the rows of `spans` (ascending, within `buf`) whose line contains `needle`:
+// one memmem pass over the whole buffer, each candidate checked against its row's span.
+void searchBuffer(std::string_view buf, const std::vector<LineSpan>& spans, std::string_view needle,
+                  std::vector<uint8_t>& hit) {
+  if (spans.empty()) return;
+  if (needle.empty()) {
+    for (const LineSpan& l : spans) hit[l.row] = 1;
+    return;
+  }
+  size_t from = spans.front().begin;
+  const size_t limit = spans.back().end;
+  while (from + needle.size() <= limit) {
+    const void* found = memmem(buf.data() + from, limit - from, needle.data(), needle.size());
+    if (found == nullptr) break;
+    auto pos = static_cast<size_t>(static_cast<const char*>(found) - buf.data());
+    // The row whose span starts at or before pos.
+    auto it = std::upper_bound(spans.begin(), spans.end(), pos,
+                               [](size_t p, const LineSpan& l) { return p < l.begin; });
+    if (it != spans.begin()) {
+      const LineSpan& l = *(it - 1);
+      if (pos + needle.size() <= l.end) {
+        hit[l.row] = 1;
+        from = l.end;  // the rest of this row cannot add anything
+        continue;
+      }
+    }
+    from = pos + 1;
+  }
+}
+
+}  // namespace
+
+Result<size_t> decodeLogRowGroup(const LogRowGroupMeta& rg, const BlockReader& read,
+                                 const RowFilter& f, model::Logs& out) {
+  Arena& arena = out.arena();
+  const uint32_t n = rg.rows;
+  Selection sel(n);
+  auto column = [&](LogColumn c) { return inflate(rg.blocks[c], read, arena); };
   auto bad = [&](const char* col) { return damaged(std::string(col) + " column does not decode"); };
 
-  // Time: always decoded (records need it); filtered when the range cuts the row group.
-  auto time_col = column(kColTime);
-  if (!time_col.isOk()) return time_col.status();
-  std::vector<uint64_t> times(n);
-  {
-    ByteReader r(*time_col);
+  // Each column is decoded once, when a filter or the materialisation first needs it; filters
+  // run first so a selective one spares the other columns.
+  std::vector<uint64_t> times;
+  auto decodeTimes = [&]() -> Status {
+    auto col = column(kColTime);
+    if (!col.isOk()) return col.status();
+    times.resize(n);
+    ByteReader r(*col);
     uint64_t t = rg.min_time_ns;
     for (uint32_t i = 0; i < n; ++i) {
       t += r.varint();
       times[i] = t;
-      if ((f.start_ns != 0 && t < f.start_ns) || (f.end_ns != 0 && t > f.end_ns)) drop(i);
     }
-    if (r.fail()) return bad("time");
-  }
-  if (kept == 0) return size_t{0};
-
-  if (!f.trace_id.empty()) {
-    auto col = column(kColTraceId);
-    if (!col.isOk()) return col.status();
-    ByteReader r(*col);
-    for (uint32_t i = 0; i < n; ++i)
-      if (r.bytes() != f.trace_id) drop(i);
-    if (r.fail()) return bad("trace id");
-    if (kept == 0) return size_t{0};
-  }
-  std::vector<int32_t> sev(n);
-  std::vector<std::string_view> sev_text(n);
-  {
+    return r.fail() ? bad("time") : Status::ok();
+  };
+  std::vector<int32_t> sev;
+  std::vector<std::string_view> sev_text;
+  auto decodeSeverity = [&]() -> Status {
     auto col = column(kColSeverity);
     if (!col.isOk()) return col.status();
+    sev.resize(n);
+    sev_text.resize(n);
     ByteReader r(*col);
     for (uint32_t i = 0; i < n; ++i) {
       sev[i] = static_cast<int32_t>(r.svarint());
       sev_text[i] = r.bytes();
-      if ((f.min_severity != 0 && sev[i] < f.min_severity) ||
-          (f.max_severity != 0 && sev[i] > f.max_severity))
-        drop(i);
     }
-    if (r.fail()) return bad("severity");
-    if (kept == 0) return size_t{0};
-  }
+    return r.fail() ? bad("severity") : Status::ok();
+  };
+  std::vector<std::string_view> body;
+  std::string_view body_col;
+  auto decodeBody = [&]() -> Status {
+    auto col = column(kColBody);
+    if (!col.isOk()) return col.status();
+    body_col = *col;
+    body.resize(n);
+    ByteReader r(body_col);
+    for (uint32_t i = 0; i < n; ++i) {
+      bool ok = true;
+      body[i] = spanOf(r, body_col, [&] { ok = skipAnyValue(r); });
+      if (!ok) return bad("body");
+    }
+    return Status::ok();
+  };
   Dictionary dict;
-  std::vector<uint32_t> pair(n);
-  {
+  std::vector<uint32_t> pair;
+  auto decodeResources = [&]() -> Status {
     auto dcol = column(kColDictionary);
     if (!dcol.isOk()) return dcol.status();
     if (!readDictionary(*dcol, arena, dict)) return bad("dictionary");
     auto col = column(kColResource);
     if (!col.isOk()) return col.status();
-    std::vector<uint8_t> pair_passes(dict.pairs.size(), 1);
-    if (f.resource_passes) {
-      for (size_t p = 0; p < dict.pairs.size(); ++p)
-        pair_passes[p] = f.resource_passes(dict.resources[dict.pairs[p].first].resource) ? 1 : 0;
-    }
+    pair.resize(n);
     ByteReader r(*col);
     for (uint32_t i = 0; i < n; ++i) {
       uint64_t p = r.varint();
       if (p >= dict.pairs.size()) return bad("resource");
       pair[i] = static_cast<uint32_t>(p);
-      if (!pair_passes[p]) drop(i);
     }
-    if (r.fail()) return bad("resource");
-    if (kept == 0) return size_t{0};
+    return r.fail() ? bad("resource") : Status::ok();
+  };
+
+  if ((f.start_ns != 0 && rg.min_time_ns < f.start_ns) ||
+      (f.end_ns != 0 && rg.max_time_ns > f.end_ns)) {
+    PERISCOPE_RETURN_IF_ERROR(decodeTimes());
+    for (uint32_t i = 0; i < n; ++i)
+      if ((f.start_ns != 0 && times[i] < f.start_ns) || (f.end_ns != 0 && times[i] > f.end_ns))
+        sel.drop(i);
+    if (sel.kept == 0) return size_t{0};
   }
-  // Bodies: the line filter runs on them before anything else is materialised.
-  std::vector<std::string_view> body(n);
-  {
-    auto col = column(kColBody);
+  if (!f.trace_id.empty()) {
+    auto col = column(kColTraceId);
     if (!col.isOk()) return col.status();
     ByteReader r(*col);
-    for (uint32_t i = 0; i < n; ++i) body[i] = r.bytes();
-    if (r.fail()) return bad("body");
-    if (!f.line_contains.empty()) {
-      auto lcol = column(kColLine);
-      if (!lcol.isOk()) return lcol.status();
-      ByteReader lr(*lcol);
-      for (uint32_t i = 0; i < n; ++i) {
-        std::string_view line;
-        auto type =
-            body[i].empty() ? AnyValue::Type::kAbsent : static_cast<AnyValue::Type>(body[i][0]);
-        if (type == AnyValue::Type::kString) {
-          ByteReader br(body[i].substr(1));
-          line = br.bytes();
-        } else if (type != AnyValue::Type::kAbsent) {
-          line = lr.bytes();
-        }
-        if (!keep[i]) continue;
-        for (const std::string& needle : f.line_contains) {
-          if (!contains(line, needle)) {
-            drop(i);
-            break;
-          }
-        }
-      }
-      if (lr.fail()) return bad("line");
-      if (kept == 0) return size_t{0};
+    for (uint32_t i = 0; i < n; ++i)
+      if (r.bytes() != f.trace_id) sel.drop(i);
+    if (r.fail()) return bad("trace id");
+    if (sel.kept == 0) return size_t{0};
+  }
+  if ((f.min_severity != 0 && rg.min_severity < f.min_severity) ||
+      (f.max_severity != 0 && rg.max_severity > f.max_severity)) {
+    PERISCOPE_RETURN_IF_ERROR(decodeSeverity());
+    for (uint32_t i = 0; i < n; ++i)
+      if ((f.min_severity != 0 && sev[i] < f.min_severity) ||
+          (f.max_severity != 0 && sev[i] > f.max_severity))
+        sel.drop(i);
+    if (sel.kept == 0) return size_t{0};
+  }
+  if (!f.line_contains.empty()) {
+    // The line of a string body is its bytes in the body column; other bodies have theirs
+    // (JSON) in the line column.
+    PERISCOPE_RETURN_IF_ERROR(decodeBody());
+    auto lcol = column(kColLine);
+    if (!lcol.isOk()) return lcol.status();
+    std::vector<LineSpan> in_body, in_line;
+    ByteReader lr(*lcol);
+    for (uint32_t i = 0; i < n; ++i) {
+      auto type =
+          body[i].empty() ? AnyValue::Type::kAbsent : static_cast<AnyValue::Type>(body[i][0]);
+      if (type == AnyValue::Type::kString) {
+        ByteReader br(body[i].substr(1));
+        std::string_view text = br.bytes();
+        auto begin = static_cast<uint32_t>(text.data() - body_col.data());
+        in_body.push_back({begin, begin + static_cast<uint32_t>(text.size()), i});
+      } else if (type != AnyValue::Type::kAbsent) {
+        std::string_view text = lr.bytes();
+        auto begin = static_cast<uint32_t>(text.data() - lcol->data());
+        in_line.push_back({begin, begin + static_cast<uint32_t>(text.size()), i});
+      }  // no body: the empty line, which only the empty needle matches
     }
+    if (lr.fail()) return bad("line");
+    std::vector<uint8_t> hit(n);
+    for (const std::string& needle : f.line_contains) {
+      std::fill(hit.begin(), hit.end(), 0);
+      if (needle.empty()) {
+        std::fill(hit.begin(), hit.end(), 1);
+      } else {
+        searchBuffer(body_col, in_body, needle, hit);
+        searchBuffer(*lcol, in_line, needle, hit);
+      }
+      for (uint32_t i = 0; i < n; ++i)
+        if (!hit[i]) sel.drop(i);
+      if (sel.kept == 0) return size_t{0};
+    }
+  }
+  if (f.resource_passes) {
+    PERISCOPE_RETURN_IF_ERROR(decodeResources());
+    std::vector<uint8_t> passes(dict.pairs.size());
+    for (size_t p = 0; p < dict.pairs.size(); ++p)
+      passes[p] = f.resource_passes(dict.resources[dict.pairs[p].first].resource) ? 1 : 0;
+    for (uint32_t i = 0; i < n; ++i)
+      if (!passes[pair[i]]) sel.drop(i);
+    if (sel.kept == 0) return size_t{0};
   }
 
   // Materialise the kept rows.
+  if (times.empty()) PERISCOPE_RETURN_IF_ERROR(decodeTimes());
+  if (sev.empty()) PERISCOPE_RETURN_IF_ERROR(decodeSeverity());
+  if (body.empty()) PERISCOPE_RETURN_IF_ERROR(decodeBody());
+  if (pair.empty()) PERISCOPE_RETURN_IF_ERROR(decodeResources());
+  const size_t kept = sel.kept;
   std::vector<model::LogRecord> records(kept);  // copied into out by buildLogs
   std::vector<RecordRef> refs(kept);
   {
@@ -312,12 +401,17 @@ Result<size_t> decodeLogRowGroup(const LogRowGroupMeta& rg, const BlockReader& r
     for (uint32_t i = 0; i < n; ++i) {
       bool zero_time = ro.u8() != 0;
       int64_t obs_delta = ro.svarint();
-      std::string_view attr_bytes = ra.bytes();
+      bool attrs_ok = true;
+      std::string_view attr_bytes = spanOf(ra, *attrs, [&] {
+        ra.varint();
+        attrs_ok = skipAttributes(ra);
+      });
+      if (!attrs_ok) return bad("attributes");
       std::string_view span_id = rs.bytes();
       uint64_t fl = rf.varint();
       std::string_view event = re.bytes();
       std::string_view trace = rt.bytes();
-      if (!keep[i]) continue;
+      if (!sel.keep[i]) continue;
       model::LogRecord& rec = records[k];
       rec.time_unix_nano = zero_time ? 0 : times[i];
       rec.observed_time_unix_nano = times[i] + static_cast<uint64_t>(obs_delta);
@@ -340,7 +434,7 @@ Result<size_t> decodeLogRowGroup(const LogRowGroupMeta& rg, const BlockReader& r
     if (ro.fail() || ra.fail() || rs.fail() || rf.fail() || re.fail() || rt.fail())
       return bad("record");
   }
-  // Group by (resource, scope) pair so the batch has one ScopeLogs per pair.
+  // Group by (resource, scope) so the batch has one ScopeLogs per pair.
   std::stable_sort(refs.begin(), refs.end(), [](const RecordRef& a, const RecordRef& b) {
     return std::less<>()(a.resource, b.resource) ||
            (a.resource == b.resource && std::less<>()(a.scope, b.scope));

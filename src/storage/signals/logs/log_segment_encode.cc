@@ -51,6 +51,7 @@ class RowGroupEncoder {
     rg.min_severity = rg.max_severity = rows.front().record->severity_number;
     for (auto& c : cols_) c.clear();
     pair_of_scope_.clear();
+    last_scope_ = nullptr;
     resource_of_.clear();
     resource_index_.clear();
     scopes_.clear();
@@ -74,10 +75,7 @@ class RowGroupEncoder {
       rg.min_severity = std::min(rg.min_severity, r.severity_number);
       rg.max_severity = std::max(rg.max_severity, r.severity_number);
 
-      scratch_.clear();
-      ByteWriter sw(scratch_);
-      writeAnyValue(sw, r.body);
-      body.bytes(scratch_);
+      writeAnyValue(body, r.body);
       if (r.body.type() == AnyValue::Type::kString) {
         rg.lines.add(r.body.str());
       } else if (r.body.present()) {
@@ -85,11 +83,8 @@ class RowGroupEncoder {
         line.bytes(line_);
         rg.lines.add(line_);
       }
-
-      scratch_.clear();
-      sw.varint(r.dropped_attributes_count);
-      writeAttributes(sw, r.attributes);
-      attrs.bytes(scratch_);
+      attrs.varint(r.dropped_attributes_count);
+      writeAttributes(attrs, r.attributes);
 
       res.varint(pairOf(ref));
       trace.bytes(r.trace_id);
@@ -144,6 +139,13 @@ class RowGroupEncoder {
 
  private:
   uint32_t pairOf(const RecordRef& ref) {
+    if (ref.scope == last_scope_) return last_pair_;
+    last_scope_ = ref.scope;
+    last_pair_ = pairIndex(ref);
+    return last_pair_;
+  }
+
+  uint32_t pairIndex(const RecordRef& ref) {
     auto it = pair_of_scope_.find(ref.scope);
     if (it != pair_of_scope_.end()) return it->second;
     uint32_t ri = resourceOf(*ref.resource);
@@ -182,7 +184,9 @@ class RowGroupEncoder {
   LogSegmentMeta& meta_;
   const LogSegmentEncodeOptions& options_;
   std::array<std::string, kColumnCount> cols_;
-  std::string scratch_, line_;
+  std::string line_;
+  const model::ScopeLogs* last_scope_ = nullptr;
+  uint32_t last_pair_ = 0;
   std::vector<std::string_view> trace_ids_;
   std::unordered_map<const model::ScopeLogs*, uint32_t> pair_of_scope_;
   std::unordered_map<const model::ResourceLogs*, uint32_t> resource_of_;

@@ -1,0 +1,167 @@
+// The log store: OTLP log records into the store end to end (WAL record, head, background
+// flush into segments) in records per CPU-second of the whole process, bytes per record on
+// disk, and a `|= "timeout"` scan over a million stored records. Corpus: loadgen::makeLogs
+// (the realistic log workload, ~300 B per record on the wire, 10% structured bodies, 1% of
+// lines mentioning a timeout).
+#include <benchmark/benchmark.h>
+
+#include <atomic>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "app/loadgen/log_workload.h"
+#include "model/otlp/proto_decoder.h"
+#include "model/otlp/proto_encoder.h"
+#include "storage/io/posix_file_system.h"
+#include "storage/signals/logs/log_store.h"
+
+namespace {
+
+namespace logs = periscope::storage::logs;
+namespace model = periscope::model;
+constexpr int kPerBatch = 1024;
+constexpr int kBatches = 64;
+constexpr uint64_t kBase = 1'700'000'000'000'000'000ull;
+
+// Distinct batches, each one second of records, as OTLP request bytes.
+const std::vector<std::string>& requests() {
+  static const auto* r = [] {
+    auto* v = new std::vector<std::string>();
+    for (int i = 0; i < kBatches; ++i) {
+      model::Logs b = periscope::app::loadgen::makeLogs(
+          kPerBatch, static_cast<uint64_t>(i), kBase + static_cast<uint64_t>(i) * 1'000'000'000);
+      std::string bytes;
+      model::otlp::encode(b, bytes);
+      v->push_back(std::move(bytes));
+    }
+    return v;
+  }();
+  return *r;
+}
+
+model::Logs decode(const std::string& bytes) {
+  model::Logs b;
+  std::string_view view = b.arena().adopt(std::string(bytes));
+  (void)model::otlp::decode(view, b);
+  return b;
+}
+
+std::string freshDir(const char* name) {
+  std::string dir = (std::filesystem::temp_directory_path() / name).string();
+  std::filesystem::remove_all(dir);
+  return dir;
+}
+
+logs::LogStoreOptions options(const std::string& dir) {
+  logs::LogStoreOptions o;
+  o.dir = dir;
+  o.fsync = periscope::storage::WalSyncPolicy::kNever;
+  o.retention = std::chrono::nanoseconds(0);
+  return o;
+}
+
+// Decoded batches written asynchronously (as the store exporter does); the background thread
+// flushes every head_max_records. Process CPU time: WAL writer and flusher included.
+void BM_LogStoreWrite(benchmark::State& state) {
+  std::vector<model::Logs> batches;
+  for (const auto& r : requests()) batches.push_back(decode(r));
+  periscope::storage::PosixFileSystem fs;
+  std::string dir = freshDir("periscope-log-bench-write");
+  auto store = logs::LogStore::open(fs, options(dir));
+  if (!store.isOk()) return state.SkipWithError("open failed");
+  std::atomic<uint64_t> done{0};
+  uint64_t sent = 0;
+  size_t i = 0;
+  for (auto _ : state) {
+    (*store)->write(batches[i++ % batches.size()], [&done](periscope::Status) { ++done; });
+    ++sent;
+  }
+  while (done.load() < sent) std::this_thread::yield();
+  (void)(*store)->close();  // the last flush counts too
+  state.SetItemsProcessed(static_cast<int64_t>(sent) * kPerBatch);
+  state.counters["bytes_per_record"] =
+      static_cast<double>((*store)->stats().segment_bytes.load()) /
+      static_cast<double>(std::max<uint64_t>(1, (*store)->stats().segment_records.load()));
+  store->reset();
+  std::filesystem::remove_all(dir);
+}
+BENCHMARK(BM_LogStoreWrite)->MeasureProcessCPUTime()->Iterations(2000);
+
+// The same with the OTLP protobuf decoding of each request (what the receiver adds).
+// Argument: head_max_records (the head holds the received batches' arenas until its flush).
+void BM_LogStoreDecodeAndWrite(benchmark::State& state) {
+  periscope::storage::PosixFileSystem fs;
+  std::string dir = freshDir("periscope-log-bench-decode-write");
+  auto o = options(dir);
+  o.head_max_records = static_cast<uint64_t>(state.range(0));
+  auto store = logs::LogStore::open(fs, o);
+  if (!store.isOk()) return state.SkipWithError("open failed");
+  std::atomic<uint64_t> done{0};
+  uint64_t sent = 0;
+  size_t i = 0;
+  for (auto _ : state) {
+    model::Logs b = decode(requests()[i++ % kBatches]);
+    (*store)->write(b, [&done](periscope::Status) { ++done; });
+    ++sent;
+  }
+  while (done.load() < sent) std::this_thread::yield();
+  (void)(*store)->close();
+  state.SetItemsProcessed(static_cast<int64_t>(sent) * kPerBatch);
+  store->reset();
+  std::filesystem::remove_all(dir);
+}
+BENCHMARK(BM_LogStoreDecodeAndWrite)
+    ->MeasureProcessCPUTime()
+    ->Iterations(2000)
+    ->Arg(1 << 16)
+    ->Arg(1 << 18)
+    ->Arg(1 << 20);
+
+// A store of `records` flushed records, built once per size.
+struct ScanFixture {
+  std::string dir;
+  periscope::storage::PosixFileSystem fs;
+  std::unique_ptr<logs::LogStore> store;
+  explicit ScanFixture(int64_t records) : dir(freshDir("periscope-log-bench-scan")) {
+    auto o = options(dir);
+    o.background_maintenance = false;
+    o.head_max_records = UINT64_MAX;
+    store = std::move(*logs::LogStore::open(fs, o));
+    for (int64_t n = 0; n < records; n += kPerBatch) {
+      model::Logs b = periscope::app::loadgen::makeLogs(
+          kPerBatch, static_cast<uint64_t>(n), kBase + static_cast<uint64_t>(n) * 1'000'000);
+      (void)store->writeSync(b);
+      if ((n / kPerBatch) % 256 == 255) (void)store->flush();
+    }
+    (void)store->flush();
+  }
+  ~ScanFixture() {
+    store.reset();
+    std::filesystem::remove_all(dir);
+  }
+};
+
+void BM_LogStoreScanLineContains(benchmark::State& state) {
+  ScanFixture f(state.range(0));
+  logs::LogScan scan;
+  scan.line_contains = {"timeout"};
+  uint64_t matched = 0;
+  for (auto _ : state) {
+    matched = 0;
+    (void)f.store->scan(scan, [&](const logs::LogChunk& c) {
+      matched += c.logs->itemCount();
+      return logs::ScanControl::kContinue;
+    });
+  }
+  const auto& s = f.store->stats();
+  state.counters["records"] = static_cast<double>(s.segment_records.load());
+  state.counters["matched"] = static_cast<double>(matched);
+  state.counters["bytes_per_record"] =
+      static_cast<double>(s.segment_bytes.load()) / static_cast<double>(s.segment_records.load());
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+BENCHMARK(BM_LogStoreScanLineContains)->Arg(1 << 20)->Unit(benchmark::kMillisecond)->Iterations(5);
+
+}  // namespace
