@@ -48,7 +48,8 @@ void fuzzColumns(std::string_view in) {
   for (auto& b : rg.blocks) {
     size_t len = 0;
     if (at + 2 <= in.size()) {
-      len = static_cast<uint8_t>(in[at]) | static_cast<size_t>(static_cast<uint8_t>(in[at + 1])) << 8;
+      len = static_cast<uint8_t>(in[at]) | static_cast<size_t>(static_cast<uint8_t>(in[at + 1]))
+                                               << 8;
       at += 2;
     }
     len = std::min(len, in.size() - std::min(at, in.size()));

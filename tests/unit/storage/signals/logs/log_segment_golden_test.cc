@@ -68,7 +68,8 @@ TEST(LogSegmentGolden, CheckedInFileDecodesToTheSameRecords) {
   for (const auto& rg : meta->row_groups) {
     model::Logs part;
     auto n = decodeLogRowGroup(
-        rg, [&](const LogBlockRef& b) -> Result<std::string> { return bytes.substr(b.offset, b.size); },
+        rg,
+        [&](const LogBlockRef& b) -> Result<std::string> { return bytes.substr(b.offset, b.size); },
         {}, part);
     ASSERT_TRUE(n.isOk()) << n.status().message();
     out.append(std::move(part));
