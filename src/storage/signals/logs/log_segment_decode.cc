@@ -157,6 +157,8 @@ Result<LogSegmentMeta> decodeLogSegmentMeta(std::string_view tail, uint64_t file
     rg.max_time_ns = r.varint();
     rg.min_severity = static_cast<int32_t>(r.svarint());
     rg.max_severity = static_cast<int32_t>(r.svarint());
+    if (rg.min_time_ns > rg.max_time_ns || rg.min_severity > rg.max_severity)
+      return damaged("row group ranges");
     uint64_t nr = r.varint();
     if (nr > r.remaining()) return damaged("row group resources");
     for (uint64_t i = 0; i < nr; ++i) {
@@ -254,7 +256,9 @@ Result<size_t> decodeLogRowGroup(const LogRowGroupMeta& rg, const BlockReader& r
     ByteReader r(*col);
     uint64_t t = rg.min_time_ns;
     for (uint32_t i = 0; i < n; ++i) {
-      t += r.varint();
+      uint64_t d = r.varint();
+      if (d > rg.max_time_ns - t) return bad("time");  // past the row group's range
+      t += d;
       times[i] = t;
     }
     return r.fail() ? bad("time") : Status::ok();
