@@ -7,8 +7,9 @@
 // change every hour of batches); the writer reports "S n" before write() and "A n" once it
 // answered OK, through a pipe. Each cycle ends in a SIGKILL: from the harness at a seeded
 // random moment (blackbox), or from the process at a kill point (whitebox, every `logs.*`
-// point of the write and flush path). After each cycle this process opens the store and reads
-// every record back:
+// point of the write, flush and compaction path: the batches' hours are long past, so the
+// background thread merges the small segments of each hour as it goes). After each cycle this
+// process opens the store and reads every record back:
 //   - every acknowledged batch is there, all ten records (0 lost);
 //   - every stored record belongs to a batch that was started (0 phantom), at most once
 //     (0 duplicated);
@@ -140,10 +141,10 @@ int main(int argc, char** argv) {
   std::filesystem::remove_all(dir);
 
   std::vector<Cycle> cycles;
-  for (const char* point :
-       {"logs.wal.after_sync_before_ack:1/20", "logs.flush.start", "logs.segment.before_rename",
-        "logs.segment.after_rename", "logs.checkpoint.before_rename",
-        "logs.checkpoint.after_rename", "logs.flush.before_wal_truncate"})
+  for (const char* point : {"logs.wal.after_sync_before_ack:1/20", "logs.flush.start",
+                            "logs.segment.before_rename", "logs.segment.after_rename",
+                            "logs.checkpoint.before_rename", "logs.checkpoint.after_rename",
+                            "logs.flush.before_wal_truncate", "logs.rewrite.before_delete"})
     cycles.push_back({point, 10'000});
   for (int i = 0; i < 6; ++i) cycles.push_back({"", 50 + static_cast<int>(rng() % 400)});
   std::shuffle(cycles.begin(), cycles.end(), rng);

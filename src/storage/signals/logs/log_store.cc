@@ -410,8 +410,9 @@ void LogStore::runBackground() {
     if (steadyMs() - last_maintenance >=
         static_cast<uint64_t>(options_.maintenance_interval.count())) {
       last_maintenance = steadyMs();
-      Status st = applyRetention();
-      if (!st.isOk()) log::error("logs", "log retention failed", {{"error", st.toString()}});
+      Status st = compact();
+      if (st.isOk()) st = applyRetention();
+      if (!st.isOk()) log::error("logs", "log maintenance failed", {{"error", st.toString()}});
     }
     lock.lock();
   }

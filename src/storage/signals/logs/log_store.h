@@ -1,8 +1,9 @@
 // LogStore: the embedded log store. write() appends the batch's OTLP encoding to the WAL and
 // keeps the received batch itself (Batch::share(), no copy) in the head; the head is flushed by
 // record count, age or close() into immutable columnar segment files (log_segment.h), one per
-// hour partition. A background thread flushes and applies retention (by age, by size, and per
-// severity/service policy). Reads (LogReader) see head, heads being flushed and segments alike.
+// hour partition. A background thread flushes, merges the small segments of past hours
+// (compaction) and applies retention (by age, by size, and per severity/service policy). Reads
+// (LogReader) see head, heads being flushed and segments alike.
 //
 // Durability: write() answers OK once the WAL record is as durable as `fsync` says, the batch
 // is visible to readers and has been offered to tail subscribers. Recovery = segments on disk
@@ -52,6 +53,7 @@ struct LogStoreStats {
   std::atomic<uint64_t> retention_deleted_records{0};
   std::atomic<uint64_t> retention_deleted_segments{0};
   std::atomic<uint64_t> retention_rewrites{0};
+  std::atomic<uint64_t> compactions{0};
   std::atomic<uint64_t> row_groups_read{0};
   std::atomic<uint64_t> row_groups_skipped{0};
 };
@@ -90,6 +92,7 @@ class LogStore final : public LogWriter, public LogReader {
 
   // Maintenance, normally run by the background thread; public for tests and tools.
   Status flush();
+  Status compact();
   Status applyRetention();
 
   const LogStoreStats& stats() const { return stats_; }
@@ -115,9 +118,12 @@ class LogStore final : public LogWriter, public LogReader {
   Result<std::shared_ptr<SegmentHandle>> writeSegment(std::span<const RecordRef> refs,
                                                       uint64_t wal_lsn,
                                                       std::vector<uint64_t> replaces);
-  Status replaceSegment(const std::shared_ptr<SegmentHandle>& old,
-                        std::shared_ptr<SegmentHandle> fresh);
-  Status rewriteWithoutExpired(const std::shared_ptr<SegmentHandle>& h, uint64_t now);
+  // Takes `old` out of the read set (adding `fresh`, if any) and deletes their files.
+  Status replaceSegments(const std::vector<std::shared_ptr<SegmentHandle>>& old,
+                         std::shared_ptr<SegmentHandle> fresh);
+  // Rewrites `inputs` as one segment (listing them in `replaces`) without the records whose
+  // retention has passed at `now`; a single input with nothing expired is left as it is.
+  Status rewriteSegments(const std::vector<std::shared_ptr<SegmentHandle>>& inputs, uint64_t now);
   void quarantine(const std::shared_ptr<SegmentHandle>& h, const Status& why) const;
   Result<size_t> readRowGroup(const std::shared_ptr<SegmentHandle>& h, size_t g,
                               const RowFilter& filter, model::Logs& out) const;

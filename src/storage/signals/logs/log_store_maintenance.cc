@@ -1,6 +1,7 @@
 // LogStore: head flush and retention (see log_store.h).
 #include <algorithm>
 #include <limits>
+#include <map>
 
 #include "common/kill_point.h"
 #include "common/logging.h"
@@ -191,27 +192,31 @@ Status LogStore::flushOne(const std::shared_ptr<Head>& old) {
 
 // ---- Segments ----
 
-Status LogStore::replaceSegment(const std::shared_ptr<SegmentHandle>& old,
-                                std::shared_ptr<SegmentHandle> fresh) {
+Status LogStore::replaceSegments(const std::vector<std::shared_ptr<SegmentHandle>>& old,
+                                 std::shared_ptr<SegmentHandle> fresh) {
   {
     std::lock_guard state(state_mu_);
-    auto it = std::find(segments_.begin(), segments_.end(), old);
-    if (it == segments_.end()) return Status::ok();  // quarantined meanwhile
-    stats_.segment_bytes -= old->meta.file_bytes;
-    stats_.segment_records -= old->meta.records;
+    for (const auto& o : old) {
+      auto it = std::find(segments_.begin(), segments_.end(), o);
+      if (it == segments_.end()) continue;  // quarantined meanwhile
+      stats_.segment_bytes -= o->meta.file_bytes;
+      stats_.segment_records -= o->meta.records;
+      segments_.erase(it);
+    }
     if (fresh) {
       stats_.segment_bytes += fresh->meta.file_bytes;
       stats_.segment_records += fresh->meta.records;
-      *it = std::move(fresh);
+      segments_.push_back(std::move(fresh));
       std::sort(segments_.begin(), segments_.end(),
                 [](const auto& a, const auto& b) { return a->meta.id < b->meta.id; });
-    } else {
-      segments_.erase(it);
     }
     stats_.segments = segments_.size();
   }
-  killPoint("logs.retention.before_delete");
-  PERISCOPE_RETURN_IF_ERROR(fs_.remove(old->path));
+  killPoint("logs.rewrite.before_delete");
+  for (const auto& o : old) {
+    Status st = fs_.remove(o->path);
+    if (!st.isOk() && !o->quarantined) return st;
+  }
   return fs_.syncDir(options_.dir);
 }
 
@@ -238,11 +243,22 @@ void LogStore::quarantine(const std::shared_ptr<SegmentHandle>& h, const Status&
 
 // ---- Retention ----
 
-Status LogStore::rewriteWithoutExpired(const std::shared_ptr<SegmentHandle>& h, uint64_t now) {
-  std::vector<model::Logs> parts(h->meta.row_groups.size());
-  for (size_t g = 0; g < parts.size(); ++g) {
-    auto n = readRowGroup(h, g, RowFilter{}, parts[g]);
-    if (!n.isOk()) return n.status();
+Status LogStore::rewriteSegments(const std::vector<std::shared_ptr<SegmentHandle>>& inputs,
+                                 uint64_t now) {
+  std::vector<model::Logs> parts;
+  std::vector<uint64_t> replaces;
+  uint64_t wal_lsn = 0;
+  for (const auto& h : inputs) {
+    for (size_t g = 0; g < h->meta.row_groups.size(); ++g) {
+      parts.emplace_back();
+      auto n = readRowGroup(h, g, RowFilter{}, parts.back());
+      if (!n.isOk()) {
+        if (n.status().code() == StatusCode::kDataLoss) quarantine(h, n.status());
+        return n.status();
+      }
+    }
+    replaces.push_back(h->meta.id);
+    wal_lsn = std::max(wal_lsn, h->meta.wal_lsn);
   }
   std::vector<RecordRef> keep;
   uint64_t next_expiry = kForever, dropped = 0;
@@ -262,22 +278,64 @@ Status LogStore::rewriteWithoutExpired(const std::shared_ptr<SegmentHandle>& h, 
       }
     }
   }
-  h->next_expiry_check_ns = next_expiry;
-  if (dropped == 0) return Status::ok();
+  if (dropped == 0 && inputs.size() == 1) {
+    inputs.front()->next_expiry_check_ns = next_expiry;
+    return Status::ok();
+  }
   std::shared_ptr<SegmentHandle> fresh;
   if (!keep.empty()) {
     std::stable_sort(keep.begin(), keep.end(),
                      [](const RecordRef& a, const RecordRef& b) { return a.time_ns < b.time_ns; });
-    auto w = writeSegment(keep, h->meta.wal_lsn, {h->meta.id});
+    auto w = writeSegment(keep, wal_lsn, replaces);
     if (!w.isOk()) return w.status();
     fresh = std::move(*w);
     fresh->next_expiry_check_ns = next_expiry;
-    stats_.retention_rewrites++;
-  } else {
-    stats_.retention_deleted_segments++;
   }
-  stats_.retention_deleted_records += dropped;
-  return replaceSegment(h, std::move(fresh));
+  if (dropped > 0) {
+    stats_.retention_deleted_records += dropped;
+    if (fresh)
+      stats_.retention_rewrites++;
+    else
+      stats_.retention_deleted_segments += inputs.size();
+  }
+  if (inputs.size() > 1) stats_.compactions++;
+  return replaceSegments(inputs, std::move(fresh));
+}
+
+Status LogStore::compact() {
+  std::lock_guard lock(maintenance_mu_);
+  const uint64_t now = now_();
+  std::vector<std::shared_ptr<SegmentHandle>> live;
+  {
+    std::lock_guard state(state_mu_);
+    live = segments_;
+  }
+  // Small segments of an hour that has ended (its flushes are mostly done) merge into files of
+  // up to compaction_target_bytes: fewer files (each stays open), fewer footers, longer runs.
+  std::map<uint64_t, std::vector<std::shared_ptr<SegmentHandle>>> small;
+  for (const auto& h : live) {
+    if (h->meta.partition_start_ns + kPartitionNs > now) continue;
+    if (h->meta.file_bytes * 2 > options_.compaction_target_bytes) continue;
+    small[h->meta.partition_start_ns].push_back(h);
+  }
+  for (auto& [partition, segs] : small) {
+    std::vector<std::shared_ptr<SegmentHandle>> group;
+    uint64_t bytes = 0;
+    auto flushGroup = [&]() -> Status {
+      Status st = group.size() > 1 ? rewriteSegments(group, now) : Status::ok();
+      group.clear();
+      bytes = 0;
+      return st;
+    };
+    for (const auto& h : segs) {
+      if (bytes + h->meta.file_bytes > options_.compaction_target_bytes)
+        PERISCOPE_RETURN_IF_ERROR(flushGroup());
+      group.push_back(h);
+      bytes += h->meta.file_bytes;
+    }
+    PERISCOPE_RETURN_IF_ERROR(flushGroup());
+  }
+  return Status::ok();
 }
 
 Status LogStore::applyRetention() {
@@ -301,9 +359,9 @@ Status LogStore::applyRetention() {
     if (newest_expiry <= now) {
       stats_.retention_deleted_records += h->meta.records;
       stats_.retention_deleted_segments++;
-      PERISCOPE_RETURN_IF_ERROR(replaceSegment(h, nullptr));
+      PERISCOPE_RETURN_IF_ERROR(replaceSegments({h}, nullptr));
     } else if (oldest_expiry <= now && h->next_expiry_check_ns <= now) {
-      PERISCOPE_RETURN_IF_ERROR(rewriteWithoutExpired(h, now));
+      PERISCOPE_RETURN_IF_ERROR(rewriteSegments({h}, now));
     }
   }
   // By size: whole oldest hour partitions first.
@@ -320,7 +378,7 @@ Status LogStore::applyRetention() {
       if (h->meta.partition_start_ns != oldest) continue;
       stats_.retention_deleted_records += h->meta.records;
       stats_.retention_deleted_segments++;
-      PERISCOPE_RETURN_IF_ERROR(replaceSegment(h, nullptr));
+      PERISCOPE_RETURN_IF_ERROR(replaceSegments({h}, nullptr));
     }
   }
   return Status::ok();

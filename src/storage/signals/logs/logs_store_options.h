@@ -34,6 +34,9 @@ struct LogStoreOptions {
   std::chrono::milliseconds head_max_age{std::chrono::seconds(60)};
 
   size_t row_group_rows = 4096;
+  // Segments of a past hour smaller than half this are merged into files of up to this size
+  // (the merge holds its input decoded in memory, about ten times its size on disk).
+  uint64_t compaction_target_bytes = 16ull << 20;
   int zstd_level = 3;
 
   std::chrono::nanoseconds retention{std::chrono::hours(24 * 7)};  // 0 = keep forever

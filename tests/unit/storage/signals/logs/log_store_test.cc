@@ -441,6 +441,33 @@ TEST_F(LogStoreTest, RetentionByAgeAndPolicyRewritesAndDeletes) {
   EXPECT_TRUE(lines().empty());
 }
 
+TEST_F(LogStoreTest, CompactionMergesSmallSegmentsOfPastHours) {
+  uint64_t now = kT0 + 30 * 60 * 1'000'000'000ull;  // inside the first hour
+  auto o = options();
+  auto s = open(o, nullptr, [&] { return now; });
+  std::vector<std::string> all;
+  for (int i = 0; i < 5; ++i) {
+    model::Logs logs = makeLogs({{kT0 + static_cast<uint64_t>(i) * 10, 9, "r" + std::to_string(i)},
+                                 {kT0 + kHour + static_cast<uint64_t>(i), 9, "next hour"}});
+    test::appendAll(all, canonical(logs));
+    ASSERT_TRUE(s->writeSync(logs).isOk());
+    ASSERT_TRUE(s->flush().isOk());
+  }
+  ASSERT_EQ(s->segments().size(), 10u);
+  ASSERT_TRUE(s->compact().isOk());
+  EXPECT_EQ(s->segments().size(), 10u);  // the hour is not over yet
+  now = kT0 + 2 * kHour;
+  ASSERT_TRUE(s->compact().isOk());
+  EXPECT_EQ(s->segments().size(), 2u);
+  EXPECT_EQ(s->stats().compactions.load(), 2u);
+  EXPECT_EQ(s->stats().segment_records.load(), 10u);
+  EXPECT_EQ(scanAll(*s), all);
+  s.reset();
+  s = open(o, nullptr, [&] { return now; });
+  EXPECT_EQ(s->segments().size(), 2u);
+  EXPECT_EQ(scanAll(*s), all);
+}
+
 TEST_F(LogStoreTest, RetentionBySizeDeletesOldestPartitionsFirst) {
   auto o = options();
   auto s = open(o);
