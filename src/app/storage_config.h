@@ -72,7 +72,7 @@ struct LogsStorageConfig {
   config::Duration retention = std::chrono::hours(24 * 7);
   int64_t max_size_mb = 0;
   std::vector<LogRetentionPolicyConfig> retention_policies;
-  int64_t head_max_records = 1'000'000;
+  int64_t head_max_records = 250'000;
   config::Duration head_max_age = std::chrono::seconds(60);
   int64_t row_group_records = 4096;
   int64_t zstd_level = 3;
