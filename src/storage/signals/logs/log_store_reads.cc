@@ -3,7 +3,9 @@
 
 #include <algorithm>
 #include <cstring>
+#include <future>
 #include <set>
+#include <thread>
 
 #include "common/logging.h"
 #include "model/log_line.h"
@@ -149,9 +151,39 @@ Status LogStore::scan(const LogScan& s, const ChunkVisitor& visit) const {
   if (!resources.empty())
     filter.resource_passes = [&](const model::Resource& r) { return resources.mayMatch(r); };
 
+  // Segment row groups are decoded ahead on other cores while the caller visits in order
+  // (the contract's order is kept: only the decoding runs ahead, at most `ahead` units).
+  struct Decoding {
+    model::Logs logs;
+    std::future<Result<size_t>> done;
+  };
+  const size_t ahead =
+      units.size() > 1 ? std::min<size_t>(4, std::thread::hardware_concurrency()) : 0;
+  std::vector<std::unique_ptr<Decoding>> decoding(units.size());
+  size_t launched = 0;
+  auto launchUpTo = [&](size_t last) {
+    for (; launched < units.size() && launched <= last; ++launched) {
+      const Unit& u = units[launched];
+      if (u.head != nullptr || ahead <= 1) continue;
+      auto d = std::make_unique<Decoding>();
+      const auto& h = snap.segments[u.segment];
+      d->done = std::async(std::launch::async, [this, &h, &u, &filter, logs = &d->logs] {
+        return readRowGroup(h, u.group, filter, *logs);
+      });
+      decoding[launched] = std::move(d);
+    }
+  };
+  // Every decoding started must end before the locals it reads go away.
+  auto drain = [&] {
+    for (auto& d : decoding)
+      if (d && d->done.valid()) d->done.wait();
+  };
+
   std::string line;
   std::vector<RecordRef> refs;
-  for (const Unit& u : units) {
+  for (size_t i = 0; i < units.size(); ++i) {
+    const Unit& u = units[i];
+    launchUpTo(i + ahead);
     model::Logs filtered;
     const model::Logs* logs = &filtered;
     if (u.head != nullptr) {
@@ -192,16 +224,31 @@ Status LogStore::scan(const LogScan& s, const ChunkVisitor& visit) const {
       }
     } else {
       const auto& h = snap.segments[u.segment];
-      auto n = readRowGroup(h, u.group, filter, filtered);
+      Result<size_t> n = size_t{0};
+      if (decoding[i]) {
+        n = decoding[i]->done.get();
+        logs = &decoding[i]->logs;
+      } else {
+        n = readRowGroup(h, u.group, filter, filtered);
+      }
       if (!n.isOk()) {
-        if (n.status().code() != StatusCode::kDataLoss) return n.status();
+        if (n.status().code() != StatusCode::kDataLoss) {
+          drain();
+          return n.status();
+        }
         quarantine(h, n.status());
         continue;
       }
-      if (*n == 0) continue;
+      if (*n == 0) {
+        decoding[i].reset();
+        continue;
+      }
     }
-    if (visit({u.min_time_ns, u.max_time_ns, logs}) == ScanControl::kStop) break;
+    ScanControl control = visit({u.min_time_ns, u.max_time_ns, logs});
+    if (decoding[i]) decoding[i].reset();
+    if (control == ScanControl::kStop) break;
   }
+  drain();
   return Status::ok();
 }
 

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <set>
 #include <thread>
 
 #include "model/log_line.h"
@@ -466,6 +467,52 @@ TEST_F(LogStoreTest, CompactionMergesSmallSegmentsOfPastHours) {
   s = open(o, nullptr, [&] { return now; });
   EXPECT_EQ(s->segments().size(), 2u);
   EXPECT_EQ(scanAll(*s), all);
+}
+
+TEST_F(LogStoreTest, ConcurrentWritesScansAndMaintenanceLoseNothing) {
+  auto o = options();
+  o.background_maintenance = true;
+  o.head_max_records = 50;
+  o.maintenance_interval = std::chrono::milliseconds(5);
+  o.compaction_target_bytes = 1 << 20;
+  auto s = open(o);
+  constexpr int kWriters = 3, kBatches = 60, kPer = 7;
+  std::atomic<bool> done{false};
+  std::thread reader([&] {
+    while (!done) {
+      LogScan sc;
+      sc.line_contains = {"w1 "};
+      size_t n = 0;
+      EXPECT_TRUE(s->scan(sc, [&](const LogChunk& c) {
+                     n += c.logs->itemCount();
+                     return ScanControl::kContinue;
+                   }).isOk());
+      EXPECT_LE(n, static_cast<size_t>(kBatches * kPer));
+      (void)s->traceLogs(test::traceId(1));
+    }
+  });
+  std::vector<std::thread> writers;
+  for (int w = 0; w < kWriters; ++w) {
+    writers.emplace_back([&, w] {
+      for (int b = 0; b < kBatches; ++b) {
+        std::vector<Rec> recs;
+        for (int k = 0; k < kPer; ++k)
+          recs.push_back(
+              {kT0 + static_cast<uint64_t>(b) * kHour / 10 + static_cast<uint64_t>(k), 9,
+               "w" + std::to_string(w) + " b" + std::to_string(b) + " k" + std::to_string(k)});
+        EXPECT_TRUE(s->writeSync(makeLogs(recs)).isOk());
+      }
+    });
+  }
+  for (auto& t : writers) t.join();
+  done = true;
+  reader.join();
+  ASSERT_TRUE(s->close().isOk());
+  EXPECT_EQ(s->stats().records_written.load(), static_cast<uint64_t>(kWriters * kBatches * kPer));
+  auto r = open(options());
+  auto lines = scanLines(*r, {});
+  EXPECT_EQ(lines.size(), static_cast<size_t>(kWriters * kBatches * kPer));
+  EXPECT_EQ(std::set<std::string>(lines.begin(), lines.end()).size(), lines.size());
 }
 
 TEST_F(LogStoreTest, RetentionBySizeDeletesOldestPartitionsFirst) {
