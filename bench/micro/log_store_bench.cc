@@ -4,11 +4,10 @@
 // (the realistic log workload, ~300 B per record on the wire, 10% structured bodies, 1% of
 // lines mentioning a timeout).
 #include <benchmark/benchmark.h>
-#include <unistd.h>
+#include <malloc.h>
 
 #include <atomic>
 #include <filesystem>
-#include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -50,11 +49,9 @@ model::Logs decode(const std::string& bytes) {
   return b;
 }
 
+// Heap bytes in use (malloc's count, so memory freed by earlier benchmarks does not hide it).
 uint64_t residentBytes() {
-  std::ifstream statm("/proc/self/statm");
-  uint64_t size = 0, resident = 0;
-  statm >> size >> resident;
-  return resident * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+  return static_cast<uint64_t>(mallinfo2().uordblks) + mallinfo2().hblkhd;
 }
 
 std::string freshDir(const char* name) {
@@ -133,7 +130,7 @@ struct ScanFixture {
   std::string dir;
   periscope::storage::PosixFileSystem fs;
   std::unique_ptr<logs::LogStore> store;
-  double head_bytes_per_record = 0;  // resident memory the head adds per record
+  double head_bytes_per_record = 0;  // heap the head holds per record
   explicit ScanFixture(int64_t records) : dir(freshDir("periscope-log-bench-scan")) {
     auto o = options(dir);
     o.background_maintenance = false;

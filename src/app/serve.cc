@@ -87,6 +87,8 @@ struct Backend {
             "Log segment files deleted whole by retention.", &s->retention_deleted_segments);
     counter("periscope_logs_store_retention_rewrites",
             "Log segments rewritten without their expired records.", &s->retention_rewrites);
+    counter("periscope_logs_store_compactions", "Merges of small log segments of past hours.",
+            &s->compactions);
     counter("periscope_logs_store_segments_quarantined", "Damaged log segments moved aside.",
             &s->segments_quarantined);
     counter("periscope_logs_store_row_groups_read", "Log row groups decoded by queries.",

@@ -30,7 +30,7 @@ struct LogStoreOptions {
 
   // The head (recent records, the received batches themselves) is flushed to segment files
   // past either bound, and at close.
-  uint64_t head_max_records = 250'000;  // ~0.6 KB each in memory (the received batches)
+  uint64_t head_max_records = 250'000;  // ~0.76 KB each in memory (the received batches)
   std::chrono::milliseconds head_max_age{std::chrono::seconds(60)};
 
   size_t row_group_rows = 4096;
