@@ -94,49 +94,6 @@ void writeAttributes(ByteWriter& w, model::Attributes attrs) {
   }
 }
 
-bool skipAnyValue(ByteReader& r, int depth) {
-  auto type = static_cast<AnyValue::Type>(r.u8());
-  if (r.fail() || depth > 64) return false;
-  switch (type) {
-    case AnyValue::Type::kString:
-    case AnyValue::Type::kBytes:
-      r.bytes();
-      break;
-    case AnyValue::Type::kBool:
-      r.u8();
-      break;
-    case AnyValue::Type::kInt:
-    case AnyValue::Type::kDouble:
-      r.u64();
-      break;
-    case AnyValue::Type::kArray: {
-      uint64_t n = r.varint();
-      if (n > r.remaining()) return false;
-      for (uint64_t i = 0; i < n; ++i)
-        if (!skipAnyValue(r, depth + 1)) return false;
-      break;
-    }
-    case AnyValue::Type::kKvList:
-      return skipAttributes(r, depth + 1);
-    case AnyValue::Type::kAbsent:
-    case AnyValue::Type::kEmpty:
-      break;
-    default:
-      return false;
-  }
-  return !r.fail();
-}
-
-bool skipAttributes(ByteReader& r, int depth) {
-  uint64_t n = r.varint();
-  if (r.fail() || n > r.remaining()) return false;
-  for (uint64_t i = 0; i < n; ++i) {
-    r.bytes();
-    if (!skipAnyValue(r, depth + 1)) return false;
-  }
-  return !r.fail();
-}
-
 model::Attributes readAttributes(ByteReader& r, Arena& arena, bool borrow) {
   return readPairs(r, arena, borrow, 0);
 }

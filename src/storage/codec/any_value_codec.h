@@ -16,12 +16,8 @@ void writeAnyValue(ByteWriter& w, const model::AnyValue& v);
 // which must live as long as the value (e.g. a buffer the arena adopted).
 model::AnyValue readAnyValue(ByteReader& r, Arena& arena, bool borrow = false, int depth = 0);
 
-// Moves past one encoded value without materialising it (false when malformed).
-bool skipAnyValue(ByteReader& r, int depth = 0);
-
 // A count, then (key, value) pairs.
 void writeAttributes(ByteWriter& w, model::Attributes attrs);
 model::Attributes readAttributes(ByteReader& r, Arena& arena, bool borrow = false);
-bool skipAttributes(ByteReader& r, int depth = 0);
 
 }  // namespace periscope::storage

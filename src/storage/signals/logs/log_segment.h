@@ -40,9 +40,9 @@ enum LogColumn : uint8_t {
   kColTime,        // varint delta of the record time from the previous row (the first: from min)
   kColObserved,    // u8 (1 = time_unix_nano is 0), svarint observed - time (wrapping)
   kColSeverity,    // svarint number, bytes text
-  kColBody,        // AnyValue codec of the body
+  kColBody,        // bytes(AnyValue codec of the body), written in place
   kColLine,        // bytes(JSON line), for rows whose body is neither a string nor absent
-  kColAttributes,  // varint dropped count, attributes codec
+  kColAttributes,  // bytes(varint dropped count, attributes codec), written in place
   kColResource,    // varint index into the dictionary's (resource, scope) pairs
   kColDictionary,  // resources, scopes, pairs of this row group
   kColTraceId,     // bytes

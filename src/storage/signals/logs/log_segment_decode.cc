@@ -40,15 +40,6 @@ Result<std::string_view> inflate(const LogBlockRef& b, const BlockReader& read, 
   return std::string_view(raw, b.raw_size);
 }
 
-// The bytes `skip` moves `r` (reading `buf`) past.
-template <typename Skip>
-std::string_view spanOf(ByteReader& r, std::string_view buf, Skip skip) {
-  size_t before = r.remaining();
-  skip();
-  size_t after = r.remaining();
-  return buf.substr(buf.size() - before, before - after);
-}
-
 // The decoded dictionary of a row group.
 struct Dictionary {
   std::vector<model::ResourceLogs> resources;
@@ -285,12 +276,8 @@ Result<size_t> decodeLogRowGroup(const LogRowGroupMeta& rg, const BlockReader& r
     body_col = *col;
     body.resize(n);
     ByteReader r(body_col);
-    for (uint32_t i = 0; i < n; ++i) {
-      bool ok = true;
-      body[i] = spanOf(r, body_col, [&] { ok = skipAnyValue(r); });
-      if (!ok) return bad("body");
-    }
-    return Status::ok();
+    for (uint32_t i = 0; i < n; ++i) body[i] = r.bytes();
+    return r.fail() ? bad("body") : Status::ok();
   };
   Dictionary dict;
   std::vector<uint32_t> pair;
@@ -405,12 +392,7 @@ Result<size_t> decodeLogRowGroup(const LogRowGroupMeta& rg, const BlockReader& r
     for (uint32_t i = 0; i < n; ++i) {
       bool zero_time = ro.u8() != 0;
       int64_t obs_delta = ro.svarint();
-      bool attrs_ok = true;
-      std::string_view attr_bytes = spanOf(ra, *attrs, [&] {
-        ra.varint();
-        attrs_ok = skipAttributes(ra);
-      });
-      if (!attrs_ok) return bad("attributes");
+      std::string_view attr_bytes = ra.bytes();
       std::string_view span_id = rs.bytes();
       uint64_t fl = rf.varint();
       std::string_view event = re.bytes();

@@ -31,6 +31,18 @@ void writeScope(ByteWriter& w, const model::ScopeLogs& s) {
   w.bytes(s.schema_url);
 }
 
+// Puts the varint length of col[at..] before it: the entry was written in place (no copy) and
+// readers can skip it without parsing it.
+void prefixLength(std::string& col, size_t at) {
+  char buf[10];
+  size_t n = 0;
+  for (uint64_t len = col.size() - at;; len >>= 7) {
+    buf[n++] = static_cast<char>(len >= 0x80 ? (len & 0x7f) | 0x80 : len);
+    if (len < 0x80) break;
+  }
+  col.insert(at, buf, n);
+}
+
 void writeBloomWords(ByteWriter& w, const std::vector<uint64_t>& words) {
   w.varint(words.size());
   for (uint64_t x : words) w.u64(x);
@@ -75,7 +87,9 @@ class RowGroupEncoder {
       rg.min_severity = std::min(rg.min_severity, r.severity_number);
       rg.max_severity = std::max(rg.max_severity, r.severity_number);
 
+      size_t at = cols_[kColBody].size();
       writeAnyValue(body, r.body);
+      prefixLength(cols_[kColBody], at);
       if (r.body.type() == AnyValue::Type::kString) {
         rg.lines.add(r.body.str());
       } else if (r.body.present()) {
@@ -83,8 +97,10 @@ class RowGroupEncoder {
         line.bytes(line_);
         rg.lines.add(line_);
       }
+      at = cols_[kColAttributes].size();
       attrs.varint(r.dropped_attributes_count);
       writeAttributes(attrs, r.attributes);
+      prefixLength(cols_[kColAttributes], at);
 
       res.varint(pairOf(ref));
       trace.bytes(r.trace_id);

@@ -81,10 +81,10 @@ struct Unit {
 
 LogStore::Snapshot LogStore::snapshot() const {
   Snapshot s;
-  {
-    std::shared_lock lock(head_mu_);
-    s.batches = head_->batches;
-  }
+  // Both locks at once (flush's order): a head swapped into flushing_ between two separate
+  // looks would be seen twice.
+  std::shared_lock lock(head_mu_);
+  s.batches = head_->batches;
   std::lock_guard state(state_mu_);
   for (const auto& h : flushing_)
     s.batches.insert(s.batches.end(), h->batches.begin(), h->batches.end());
