@@ -188,6 +188,24 @@ TEST_F(LogStoreTest, UnfinishedFlushAndTmpFilesAreUndoneAtOpen) {
   EXPECT_EQ(scanAll(*r), expected);  // b once, from the WAL
 }
 
+TEST_F(LogStoreTest, FailedFlushKeepsRecordsReadableAndRetries) {
+  FaultInjectingFileSystem fi(posix_);
+  auto o = options();
+  auto s = open(o, &fi);
+  model::Logs a = makeLogs({{kT0 + 1, 9, "kept through a full disk"}});
+  ASSERT_TRUE(s->writeSync(a).isOk());
+  fi.failWrite(1, ENOSPC, /*sticky=*/true);  // the segment write
+  EXPECT_FALSE(s->flush().isOk());
+  EXPECT_EQ(s->stats().flush_failures.load(), 1u);
+  EXPECT_EQ(scanAll(*s), canonical(a));  // still served from the flushing head
+  fi.clearFaults();
+  ASSERT_TRUE(s->flush().isOk());
+  EXPECT_EQ(s->segments().size(), 1u);
+  EXPECT_EQ(scanAll(*s), canonical(a));
+  for (const auto& e : fs::directory_iterator(o.dir))
+    EXPECT_NE(e.path().extension(), ".tmp") << e.path();
+}
+
 TEST_F(LogStoreTest, DamagedSegmentIsQuarantinedAndTheRestServed) {
   auto o = options();
   model::Logs a = makeLogs({{kT0 + 1, 9, "in the first hour"}});
