@@ -12,6 +12,7 @@
 #include "model/otlp/proto_encoder.h"
 #include "storage/catalog/file_names.h"
 #include "storage/catalog/lsn_checkpoint.h"
+#include "storage/catalog/store_files.h"
 #include "storage/codec/byte_io.h"
 #include "storage/signals/logs/log_store_internal.h"
 
@@ -108,28 +109,14 @@ Status LogStore::close() {
 // ---- Recovery ----
 
 Status LogStore::recover() {
-  PERISCOPE_RETURN_IF_ERROR(fs_.createDir(options_.dir));
-  auto entries = fs_.listDir(options_.dir);
-  if (!entries.isOk()) return entries.status();
-  for (const std::string& name : *entries) {
-    bool ours = name == "wal" || name == "quarantine" || name == kCheckpoint ||
-                name == std::string(kCheckpoint) + ".tmp" || parseSegmentName(name) ||
-                (endsWith(name, ".tmp") && parseSegmentName(name.substr(0, name.size() - 4)));
-    if (!ours)
-      return Status(StatusCode::kFailedPrecondition,
-                    options_.dir + " holds \"" + name +
-                        "\", which is not a log store file; refusing to use a directory that "
-                        "is not ours (point storage.path elsewhere or remove it)");
-  }
+  PERISCOPE_RETURN_IF_ERROR(
+      claimStoreDir(fs_, options_.dir, kSegmentPrefix, kSegmentSuffix, "log store"));
   auto checkpoint = readLsnCheckpoint(fs_, options_.dir + "/" + std::string(kCheckpoint));
   if (!checkpoint.isOk()) return checkpoint.status();
   PERISCOPE_RETURN_IF_ERROR(loadSegments(*checkpoint));
 
-  WalOptions wo;
-  wo.sync = options_.fsync;
-  wo.sync_interval = options_.sync_interval;
-  wo.group_commit_window = options_.group_commit_window;
-  wo.segment_bytes = options_.wal_segment_bytes;
+  WalOptions wo = walOptions(options_.fsync, options_.sync_interval, options_.group_commit_window,
+                             options_.wal_segment_bytes);
   uint64_t max_lsn = *checkpoint;
   auto wal =
       Wal::open(fs_, options_.dir + "/wal", wo, [&](uint64_t, std::string_view record) -> Status {
@@ -237,26 +224,17 @@ Status LogStore::loadSegments(uint64_t checkpoint_lsn) {
     }
     found[*id] = std::move(*h);
   }
-  // Finish interrupted rewrites: inputs listed by a surviving output go.
-  std::set<uint64_t> replaced;
-  for (const auto& [id, h] : found)
-    for (uint64_t r : h->meta.replaces)
-      if (r != id) replaced.insert(r);
-  for (uint64_t r : replaced) {
-    auto it = found.find(r);
-    if (it == found.end()) continue;
-    PERISCOPE_RETURN_IF_ERROR(fs_.remove(it->second->path));
-    found.erase(it);
-  }
-  // Undo flushes that never reached their checkpoint: the WAL replays those records.
-  for (auto it = found.begin(); it != found.end();) {
-    if (it->second->meta.replaces.empty() && it->second->meta.wal_lsn > checkpoint_lsn) {
-      PERISCOPE_RETURN_IF_ERROR(fs_.remove(it->second->path));
-      stats_.incomplete_flush_segments_removed++;
-      it = found.erase(it);
-    } else {
-      ++it;
-    }
+  // Finish interrupted rewrites (inputs listed by a surviving output go) and undo flushes that
+  // never reached their checkpoint (the WAL replays those records).
+  std::map<uint64_t, SegmentLineage> lineage;
+  for (const auto& [id, h] : found) lineage[id] = {h->meta.wal_lsn, h->meta.replaces};
+  ObsoleteSegments obsolete = findObsoleteSegments(lineage, checkpoint_lsn);
+  stats_.incomplete_flush_segments_removed += obsolete.unfinished.size();
+  obsolete.replaced.insert(obsolete.replaced.end(), obsolete.unfinished.begin(),
+                           obsolete.unfinished.end());
+  for (uint64_t id : obsolete.replaced) {
+    PERISCOPE_RETURN_IF_ERROR(fs_.remove(found[id]->path));
+    found.erase(id);
   }
   PERISCOPE_RETURN_IF_ERROR(fs_.syncDir(options_.dir));
   for (auto& [id, h] : found) {
