@@ -337,10 +337,12 @@ Result<size_t> decodeLogRowGroup(const LogRowGroupMeta& rg, const BlockReader& r
       if (type == AnyValue::Type::kString) {
         ByteReader br(body[i].substr(1));
         std::string_view text = br.bytes();
+        if (br.fail()) return bad("body");
         auto begin = static_cast<uint32_t>(text.data() - body_col.data());
         in_body.push_back({begin, begin + static_cast<uint32_t>(text.size()), i});
       } else if (type != AnyValue::Type::kAbsent) {
         std::string_view text = lr.bytes();
+        if (lr.fail()) return bad("line");
         auto begin = static_cast<uint32_t>(text.data() - lcol->data());
         in_line.push_back({begin, begin + static_cast<uint32_t>(text.size()), i});
       }  // no body: the empty line, which only the empty needle matches
@@ -392,6 +394,8 @@ Result<size_t> decodeLogRowGroup(const LogRowGroupMeta& rg, const BlockReader& r
     for (uint32_t i = 0; i < n; ++i) {
       bool zero_time = ro.u8() != 0;
       int64_t obs_delta = ro.svarint();
+      // A record without time_unix_nano is sorted by its observed time: the delta must be 0.
+      if (zero_time && obs_delta != 0) return bad("observed time");
       std::string_view attr_bytes = ra.bytes();
       std::string_view span_id = rs.bytes();
       uint64_t fl = rf.varint();
