@@ -359,6 +359,54 @@ TEST_F(LogStoreTest, PushdownsReturnExactlyTheMatchingRecordsInHeadAndSegments) 
   EXPECT_EQ(s->stats().row_groups_read.load(), read);
 }
 
+TEST_F(LogStoreTest, LineContainsOnAnyBodyMatchesBruteForceInHeadAndSegments) {
+  std::mt19937_64 rng(21);
+  std::vector<model::Logs> batches;
+  for (int i = 0; i < 8; ++i) batches.push_back(test::decodeLogs(testing::randomLogs(rng, 3)));
+  auto s = open(options());
+  for (auto& b : batches) ASSERT_TRUE(s->writeSync(b).isOk());
+  // Needles cut from records' lines (string and JSON bodies alike), plus one that is absent.
+  std::vector<std::string> lines;
+  std::string line;
+  for (const auto& b : batches)
+    for (const auto& rl : b.resources())
+      for (const auto& sl : rl.scope_logs)
+        for (const auto& r : sl.log_records) {
+          model::logLine(r, line);
+          lines.push_back(line);
+        }
+  std::vector<std::string> needles = {"no such text anywhere"};
+  for (size_t i = 0; i < lines.size() && needles.size() < 25; i += 3) {
+    if (lines[i].size() < 4) continue;
+    size_t at = rng() % (lines[i].size() - 3);
+    needles.push_back(
+        lines[i].substr(at, 3 + rng() % std::min<size_t>(6, lines[i].size() - at - 2)));
+  }
+  auto expected = [&](const std::string& needle) {
+    std::vector<std::string> out;
+    for (const auto& b : batches)
+      for (const auto& rl : b.resources())
+        for (const auto& sl : rl.scope_logs)
+          for (const auto& r : sl.log_records) {
+            model::logLine(r, line);
+            if (line.find(needle) == std::string::npos) continue;
+            model::Logs one;
+            RecordRef ref{&rl, &sl, &r, recordTime(r)};
+            buildLogs(std::span<const RecordRef>(&ref, 1), one);
+            test::appendAll(out, canonical(one));
+          }
+    return out;
+  };
+  for (int pass = 0; pass < 2; ++pass) {
+    for (const std::string& needle : needles) {
+      LogScan sc;
+      sc.line_contains = {needle};
+      EXPECT_EQ(scanAll(*s, sc), expected(needle)) << "needle \"" << needle << "\" pass " << pass;
+    }
+    ASSERT_TRUE(s->flush().isOk());
+  }
+}
+
 TEST_F(LogStoreTest, OverlappingChunksFollowTheOrderingContractAndStopEarly) {
   auto s = open(options());
   std::vector<std::string> all;
