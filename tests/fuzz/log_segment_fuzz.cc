@@ -97,7 +97,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     f.max_severity = 20;
     if (check(rg, read, f) > all && all > 0) std::abort();
     logs::RowFilter g;
-    g.trace_id = std::string(16, 'x');
+    static const std::string kTrace(16, 'x');  // RowFilter holds a view
+    g.trace_id = kTrace;
     g.line_contains = needles;
     g.resource_passes = [](const periscope::model::Resource& r) {
       return r.attributes.size() % 2 == 0;
