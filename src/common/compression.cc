@@ -227,6 +227,24 @@ Result<std::string> compress(Encoding encoding, std::string_view input, int zstd
   return internalError("unsupported encoding");
 }
 
+Status zstdCompressAppend(std::string_view input, int level, std::string& out) {
+  struct Free {
+    void operator()(ZSTD_CCtx* c) const { ZSTD_freeCCtx(c); }
+  };
+  thread_local std::unique_ptr<ZSTD_CCtx, Free> ctx(ZSTD_createCCtx());
+  if (!ctx) return internalError("zstd context");
+  size_t at = out.size();
+  out.resize(at + ZSTD_compressBound(input.size()));
+  size_t n = ZSTD_compressCCtx(ctx.get(), out.data() + at, out.size() - at, input.data(),
+                               input.size(), level);
+  if (ZSTD_isError(n)) {
+    out.resize(at);
+    return internalError("zstd compress failed");
+  }
+  out.resize(at + n);
+  return Status::ok();
+}
+
 Status zstdDecompressExact(std::string_view input, char* out, size_t out_size) {
   struct Free {
     void operator()(ZSTD_DCtx* c) const { ZSTD_freeDCtx(c); }

@@ -21,6 +21,10 @@ Result<std::string> decompress(Encoding encoding, std::string_view input, size_t
 // zstd_level applies to kZstd only (the stores compress blocks harder than requests).
 Result<std::string> compress(Encoding encoding, std::string_view input, int zstd_level = 1);
 
+// Appends `input` as one zstd frame to `out`, with a per-thread reused context (creating one
+// per call costs more than compressing a small block).
+Status zstdCompressAppend(std::string_view input, int level, std::string& out);
+
 // A whole zstd frame into exactly `out_size` bytes at `out` (storage blocks, whose raw size is
 // known): no allocation, a per-thread reused context. INVALID_ARGUMENT when the frame is
 // malformed or does not inflate to exactly out_size bytes.

@@ -139,12 +139,10 @@ class RowGroupEncoder {
       LogBlockRef& b = rg.blocks[c];
       b.offset = file_.size();
       b.raw_size = cols_[c].size();
-      auto z = compression::compress(compression::Encoding::kZstd, cols_[c], options_.zstd_level);
-      // zstd cannot fail on a correct bound; an empty block would then fail its crc on read.
-      std::string_view stored = z.isOk() ? std::string_view(*z) : std::string_view();
-      b.size = stored.size();
-      b.crc = crc32c(stored);
-      file_.append(stored);
+      // zstd cannot fail on a correct bound; an empty block would then fail its check on read.
+      (void)compression::zstdCompressAppend(cols_[c], options_.zstd_level, file_);
+      b.size = file_.size() - b.offset;
+      b.crc = crc32c(std::string_view(file_).substr(b.offset));
     }
     rg.length = file_.size() - rg.offset;
     meta_.row_groups.push_back(std::move(rg));
@@ -281,14 +279,14 @@ std::string encodeLogSegment(std::span<const RecordRef> refs, LogSegmentMeta& me
   }
 
   std::string footer = encodeFooter(meta, enc.segmentResourceBytes());
-  auto z = compression::compress(compression::Encoding::kZstd, footer, options.zstd_level);
-  std::string_view stored = z.isOk() ? std::string_view(*z) : std::string_view();
   uint64_t footer_offset = file.size();
-  file.append(stored);
+  (void)compression::zstdCompressAppend(footer, options.zstd_level, file);
+  std::string_view stored = std::string_view(file).substr(footer_offset);
+  const uint32_t stored_size = static_cast<uint32_t>(stored.size()), crc = crc32c(stored);
   w.u64(footer_offset);
-  w.u32(static_cast<uint32_t>(stored.size()));
+  w.u32(stored_size);
   w.u32(static_cast<uint32_t>(footer.size()));
-  w.u32(crc32c(stored));
+  w.u32(crc);
   w.raw("PSCLOGND");
   meta.file_bytes = file.size();
   return file;
