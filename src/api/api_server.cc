@@ -2,19 +2,22 @@
 
 #include "api/handlers/jaeger_v1.h"
 #include "api/handlers/jaeger_v3.h"
+#include "api/handlers/periscope_logs.h"
 #include "api/handlers/prometheus_v1.h"
 #include "api/http/router.h"
 
 namespace periscope::api {
 
 std::unique_ptr<Router> makeApiRouter(query::TraceService& traces,
-                                      const query::MetricsService* metrics, std::string version) {
+                                      const query::MetricsService* metrics, std::string version,
+                                      const LogsBackend* logs, LogsApiOptions logs_options) {
   auto router =
       std::make_unique<Router>([](std::string_view path, int status, std::string_view message) {
         if (path.starts_with("/api/v3/") || path == "/api/v3")
           return jaegerV3Error(status, message);
         if (path.starts_with("/api/v1/"))
           return prometheusError(status, status == 404 ? "not_found" : "bad_data", message);
+        if (path.starts_with("/api/periscope/")) return periscopeError(status, message);
         return jaegerV1Error(status, message);
       });
   registerJaegerV1(*router, traces);
@@ -24,14 +27,16 @@ std::unique_ptr<Router> makeApiRouter(query::TraceService& traces,
     prometheus.version = std::move(version);
     registerPrometheusV1(*router, *metrics, std::move(prometheus));
   }
+  if (logs != nullptr) registerPeriscopeLogs(*router, *logs, std::move(logs_options));
   return router;
 }
 
 Result<std::unique_ptr<ApiServer>> ApiServer::start(const ApiOptions& options,
                                                     query::TraceService& traces,
-                                                    const query::MetricsService* metrics) {
+                                                    const query::MetricsService* metrics,
+                                                    const LogsBackend* logs) {
   std::unique_ptr<ApiServer> server(new ApiServer());
-  server->router_ = makeApiRouter(traces, metrics, options.version);
+  server->router_ = makeApiRouter(traces, metrics, options.version, logs, options.logs);
   http::ServerOptions http_options;
   http_options.endpoint = options.endpoint;
   http_options.threads = options.threads;
