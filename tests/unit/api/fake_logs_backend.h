@@ -81,6 +81,7 @@ class FakeLogsBackend : public api::LogsBackend {
     if (!fail.isOk()) return fail;
     int id = next_id_++;
     sinks_[id] = std::move(on_match);
+    changed_.notify_all();
     return std::unique_ptr<storage::logs::TailSubscription>(
         std::make_unique<Subscription>(this, id));
   }
