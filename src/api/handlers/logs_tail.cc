@@ -30,32 +30,37 @@ class TailInbox : public std::enable_shared_from_this<TailInbox> {
       room_records = options_.buffer_records - std::min(pending_records_, options_.buffer_records);
       room_bytes = options_.buffer_bytes - std::min(pending_.size(), options_.buffer_bytes);
     }
-    std::vector<std::string> events;
-    size_t bytes = 0;
+    // Encoded events back to back, and where each ends: one buffer per batch, not per record.
+    std::string encoded;
+    std::vector<size_t> ends;
     size_t i = 0;
     for (const model::ResourceLogs& rl : matched.resources()) {
       for (const model::ScopeLogs& sl : rl.scope_logs) {
         for (const model::LogRecord& record : sl.log_records) {
-          if (events.size() >= room_records || bytes >= room_bytes) break;
-          std::string event = "event: log\ndata: ";
-          model::otlp::JsonWriter w(event);
-          writeLogRecord(w, event, rl, sl, record, i < fields.size() ? &fields[i] : nullptr);
-          event += "\n\n";
-          bytes += event.size();
-          events.push_back(std::move(event));
+          if (ends.size() >= room_records || encoded.size() >= room_bytes) break;
+          encoded += "event: log\ndata: ";
+          model::otlp::JsonWriter w(encoded);
+          writeLogRecord(w, encoded, rl, sl, record, i < fields.size() ? &fields[i] : nullptr);
+          encoded += "\n\n";
+          ends.push_back(encoded.size());
           ++i;
         }
       }
     }
     std::unique_lock lock(mu_);
     if (closed_) return;
+    // Another writer thread may have taken some of the room meanwhile: take what still fits.
     size_t accepted = 0;
-    for (std::string& event : events) {
-      if (full()) break;
-      if (unreported_drops_ > 0) appendDropped();  // the gap comes before this record
-      pending_ += event;
-      ++pending_records_;
+    size_t bytes = pending_.size();
+    while (accepted < ends.size() && pending_records_ + accepted < options_.buffer_records &&
+           bytes < options_.buffer_bytes) {
+      bytes += ends[accepted] - (accepted > 0 ? ends[accepted - 1] : 0);
       ++accepted;
+    }
+    if (accepted > 0) {
+      if (unreported_drops_ > 0) appendDropped();  // the gap comes before these records
+      pending_.append(encoded, 0, ends[accepted - 1]);
+      pending_records_ += accepted;
     }
     unreported_drops_ += total - accepted;
     counters_.records_dropped += total - accepted;
@@ -86,10 +91,6 @@ class TailInbox : public std::enable_shared_from_this<TailInbox> {
   }
 
  private:
-  bool full() const {
-    return pending_records_ >= options_.buffer_records || pending_.size() >= options_.buffer_bytes;
-  }
-
   void appendDropped() {
     pending_ += "event: dropped\ndata: {\"dropped\":" + std::to_string(unreported_drops_) + "}\n\n";
     unreported_drops_ = 0;

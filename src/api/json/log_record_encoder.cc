@@ -9,10 +9,10 @@ namespace {
 
 using model::otlp::JsonWriter;
 
+// Straight into `out`: writeRaw("") only settles the writer's comma state.
 void writeValue(JsonWriter& w, std::string& out, const model::AnyValue& value) {
-  std::string text;
-  model::appendCompactJson(value, text);
-  writeRaw(w, out, text);
+  writeRaw(w, out, "");
+  model::appendCompactJson(value, out);
 }
 
 // {"key": value, …}; a repeated key is written as often as it occurs (OTLP forbids repeats,
