@@ -129,6 +129,34 @@ TEST(HttpStreaming, StopEndsOpenStreamsBeforeReturning) {
   EXPECT_FALSE(client->readBody().has_value());  // the connection was closed
 }
 
+TEST(HttpStreaming, AClientThatStopsReadingIsCutOffAfterTheIdleTimeout) {
+  auto source = std::make_shared<TestSource>();
+  std::atomic<int> written{0};
+  // Each write is issued when the previous one completed: the chain stops when the socket's
+  // buffers are full, and the stalled write then times out.
+  std::function<void(std::shared_ptr<BodyStream>)> next = [&](std::shared_ptr<BodyStream> body) {
+    body->write(std::string(64 << 10, 'x'), [&, body] {
+      ++written;
+      next(body);
+    });
+  };
+  source->on_open = next;
+  ServerOptions options;
+  options.idle_timeout = std::chrono::milliseconds(50);
+  auto server = Server::start(options, [source](Request&&, Respond respond) {
+    Response r;
+    r.stream = source;
+    respond(std::move(r));
+  });
+  ASSERT_TRUE(server.isOk());
+  auto client = RawHttpClient::connect((*server)->port(), /*receive_buffer=*/4096);
+  ASSERT_TRUE(client && client->get("/stream"));
+  ASSERT_EQ(client->readHead(), 200);  // and then reads nothing more
+  ASSERT_EQ(source->closed.get_future().wait_for(kFailAfter), std::future_status::ready);
+  EXPECT_EQ(source->closed_calls.load(), 1);
+  EXPECT_GT(written.load(), 0);
+}
+
 TEST(HttpStreaming, OrdinaryAnswersAreUnchangedBesideStreams) {
   auto source = std::make_shared<TestSource>();
   source->on_open = [](std::shared_ptr<BodyStream> body) { body->close(); };
