@@ -204,7 +204,13 @@ http::Response LogsTail::handle(const ApiRequest& request) {
       backend_.tail(text, [inbox](model::Logs&& matched, std::vector<query::Fields>&& fields) {
         inbox->accept(std::move(matched), std::move(fields));
       });
-  if (!subscription.isOk()) return periscopeFailure(subscription.status());
+  if (!subscription.isOk()) {
+    const Status& st = subscription.status();
+    // What the service refuses here is the query itself (e.g. a `| limit` stage).
+    if (st.code() == StatusCode::kInvalidArgument)
+      return periscopeError(400, "query: " + std::string(st.message()));
+    return periscopeFailure(st);
+  }
   client->setSubscription(std::move(*subscription));
   {
     std::lock_guard lock(mu_);

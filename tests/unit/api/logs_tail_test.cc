@@ -101,10 +101,18 @@ TEST_F(LogsTailTest, BadQueriesAre400AndOpenNoSubscription) {
     std::string message = json::parse(body)["error"]["message"];
     EXPECT_TRUE(message.starts_with("query: ")) << message;
   }
-  logs_.fail = invalidArgument("| limit is not allowed in a tail");
+  logs_.fail = invalidArgument("tail takes no `| limit` or `| direction`");
   auto client = RawHttpClient::connect(server_->port());
   ASSERT_TRUE(client && client->get(kTailTarget));
   EXPECT_EQ(client->readHead(), 400);
+  std::string body;
+  while (auto piece = client->readBody()) body += *piece;
+  EXPECT_EQ(json::parse(body)["error"]["message"],
+            "query: tail takes no `| limit` or `| direction`");
+  logs_.fail = unavailable("log store is starting");
+  auto later = RawHttpClient::connect(server_->port());
+  ASSERT_TRUE(later && later->get(kTailTarget));
+  EXPECT_EQ(later->readHead(), 503);
   EXPECT_EQ(logs_.subscriptions(), 0u);
   EXPECT_EQ(counters_.clients.load(), 0);
 }
