@@ -7,7 +7,9 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <functional>
 #include <limits>
+#include <optional>
 
 #include "common/hex.h"
 #include "model/any_value_json.h"
@@ -204,6 +206,20 @@ struct LogPipeline::Stage {
   std::unique_ptr<re2::RE2> re;
   std::vector<std::string> json_fields;
   uint32_t condition = 0;
+  // Boyer-Moore-Horspool with its skip table built once: on log lines, where a needle's first
+  // letter is common, it beats std::string_view::find and memmem. The searcher points into
+  // `needle`, which lives on the heap so that moving the stage does not move it.
+  std::unique_ptr<const std::string> needle;
+  std::optional<std::boyer_moore_horspool_searcher<std::string::const_iterator>> searcher;
+
+  void setNeedle(const std::string& text) {
+    needle = std::make_unique<const std::string>(text);
+    searcher.emplace(needle->begin(), needle->end());
+  }
+  bool contains(std::string_view line) const {
+    if (needle->empty()) return true;
+    return std::search(line.begin(), line.end(), *searcher) != line.end();
+  }
 };
 
 struct LogPipeline::Label {
@@ -404,6 +420,7 @@ Result<LogPipeline> LogPipeline::compile(const Expr& expr, NodeId query_id) {
       s.kind = Stage::Kind::kLine;
       s.line_op = line->op;
       s.value = line->value;
+      s.setNeedle(s.value);
       if (line->op == LineFilterOp::kRegexMatch || line->op == LineFilterOp::kRegexNoMatch) {
         s.re = compileRegex(line->value, false);
         if (!s.re->ok()) return regexError(line->value, *s.re);
@@ -558,10 +575,10 @@ bool LogPipeline::matches(const model::Resource& resource, const model::LogRecor
         bool ok = false;
         switch (stage.line_op) {
           case LineFilterOp::kContains:
-            ok = line.find(stage.value) != std::string_view::npos;
+            ok = stage.contains(line);
             break;
           case LineFilterOp::kNotContains:
-            ok = line.find(stage.value) == std::string_view::npos;
+            ok = !stage.contains(line);
             break;
           case LineFilterOp::kRegexMatch:
             ok = re2::RE2::PartialMatch(line, *stage.re);

@@ -52,8 +52,10 @@ struct LogsResult {
   // when the query has no json stage.
   std::vector<Fields> fields;
   bool forward = false;
-  size_t limit = 0;        // the limit applied
-  bool truncated = false;  // more records matched than `limit`
+  size_t limit = 0;  // the limit applied
+  // More records matched than `limit`, or the scan stopped early (chunk ordering contract)
+  // with chunks left unread that might hold more.
+  bool truncated = false;
   LogsStats stats;
 };
 
