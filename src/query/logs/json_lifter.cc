@@ -36,53 +36,58 @@ bool hasListedBelow(const std::vector<std::string>& only, std::string_view path)
   return false;
 }
 
-void scalarText(const dom::element& value, std::string& out) {
-  char buf[64];
+// A value's text: strings unescaped, numbers in shortest form, true/false, null as "", arrays
+// (and objects lifted whole by name) as compact JSON in `text`.
+std::string_view valueText(const dom::element& value, char (&num)[64], std::string& text) {
   std::to_chars_result r{};
   switch (value.type()) {
+    case dom::element_type::STRING:
+      return std::string_view(value);
     case dom::element_type::INT64:
-      r = std::to_chars(buf, buf + sizeof buf, int64_t(value));
+      r = std::to_chars(num, num + sizeof num, int64_t(value));
       break;
     case dom::element_type::UINT64:
-      r = std::to_chars(buf, buf + sizeof buf, uint64_t(value));
+      r = std::to_chars(num, num + sizeof num, uint64_t(value));
       break;
     case dom::element_type::DOUBLE:
-      r = std::to_chars(buf, buf + sizeof buf, double(value));
+      r = std::to_chars(num, num + sizeof num, double(value));
       break;
     case dom::element_type::BOOL:
-      out.assign(bool(value) ? "true" : "false");
-      return;
+      return bool(value) ? "true" : "false";
     case dom::element_type::NULL_VALUE:
-      out.clear();
-      return;
-    default:  // arrays (and objects lifted whole by name): their compact JSON
-      out = simdjson::to_string(value);
-      return;
+      return {};
+    default:
+      text = simdjson::to_string(value);
+      return text;
   }
-  out.assign(buf, r.ptr);
+  return {num, static_cast<size_t>(r.ptr - num)};
 }
 
-void flatten(const dom::element& value, const std::vector<std::string>& only, std::string& path,
-             std::string& text, LiftedFields& out) {
-  bool all = only.empty();
-  if (value.type() == dom::element_type::OBJECT && (all || !isListed(only, path))) {
-    if (!all && !path.empty() && !hasListedBelow(only, path)) return;
+struct Walk {
+  JsonLifter::Select select;
+  const std::vector<std::string>& names;
+  std::string& path;
+  std::string& text;
+  LiftedFields& out;
+};
+
+void flatten(const dom::element& value, Walk& w) {
+  bool all = w.select == JsonLifter::Select::kAll;
+  bool whole = w.select == JsonLifter::Select::kListed && isListed(w.names, w.path);
+  if (value.type() == dom::element_type::OBJECT && !whole) {
+    if (!all && !w.path.empty() && !hasListedBelow(w.names, w.path)) return;
     for (dom::key_value_pair field : dom::object(value)) {
-      size_t mark = path.size();
-      if (mark != 0) path += '.';
-      path += field.key;
-      flatten(field.value, only, path, text, out);
-      path.resize(mark);
+      size_t mark = w.path.size();
+      if (mark != 0) w.path += '.';
+      w.path += field.key;
+      flatten(field.value, w);
+      w.path.resize(mark);
     }
     return;
   }
-  if (!all && !isListed(only, path)) return;
-  if (value.type() == dom::element_type::STRING) {
-    out.set(path, std::string_view(value));
-    return;
-  }
-  scalarText(value, text);
-  out.set(path, text);
+  if (!all && !isListed(w.names, w.path)) return;
+  char num[64];
+  w.out.set(w.path, valueText(value, num, w.text));
 }
 
 }  // namespace
@@ -90,7 +95,7 @@ void flatten(const dom::element& value, const std::vector<std::string>& only, st
 JsonLifter::JsonLifter() : state_(std::make_unique<State>()) {}
 JsonLifter::~JsonLifter() = default;
 
-bool JsonLifter::lift(std::string_view line, const std::vector<std::string>& only,
+bool JsonLifter::lift(std::string_view line, Select select, const std::vector<std::string>& names,
                       LiftedFields& out) {
   State& s = *state_;
   s.buffer.resize(line.size() + simdjson::SIMDJSON_PADDING);
@@ -102,7 +107,8 @@ bool JsonLifter::lift(std::string_view line, const std::vector<std::string>& onl
     return false;
   }
   s.path.clear();
-  flatten(root, only, s.path, s.text, out);
+  Walk walk{select, names, s.path, s.text, out};
+  flatten(root, walk);
   return true;
 }
 

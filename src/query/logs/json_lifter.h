@@ -5,6 +5,7 @@
 // lifts nothing and sets __error__=JSONParserErr (lifted_fields.h).
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -21,10 +22,15 @@ class JsonLifter {
   JsonLifter(const JsonLifter&) = delete;
   JsonLifter& operator=(const JsonLifter&) = delete;
 
-  // Lifts every field, or only the flattened names in `only` when it is not empty (a listed
-  // name that is an object or array lifts its JSON text). Returns false when the line is not
-  // a JSON object (then only __error__ is added).
-  bool lift(std::string_view line, const std::vector<std::string>& only, LiftedFields& out);
+  enum class Select : uint8_t {
+    kAll,     // every field, flattened
+    kListed,  // `| json a, b`: only these names; a listed object or array is lifted as JSON
+    kNeeded,  // only these flattened names, exactly as kAll would lift them (the fields later
+              // stages read, so that filtering need not copy the others)
+  };
+  // Returns false when the line is not a JSON object (then only __error__ is added).
+  bool lift(std::string_view line, Select select, const std::vector<std::string>& names,
+            LiftedFields& out);
 
  private:
   struct State;

@@ -1,7 +1,10 @@
-// The fields `| json` lifted from one record's line, reused from record to record so that
-// filtering allocates nothing once the slots have grown to the widest line.
+// The fields `| json` lifted from one record's line. Keys and values are appended to one
+// buffer reused from record to record, so lifting allocates nothing once the buffer has grown
+// to the widest line.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -16,41 +19,59 @@ inline constexpr std::string_view kJsonParserError = "JSONParserErr";
 
 class LiftedFields {
  public:
-  void clear() { size_ = 0; }
-  size_t size() const { return size_; }
-  bool empty() const { return size_ == 0; }
-  std::string_view key(size_t i) const { return slots_[i].first; }
-  std::string_view value(size_t i) const { return slots_[i].second; }
-  void truncate(size_t n) { size_ = n < size_ ? n : size_; }
+  void clear() {
+    bytes_.clear();
+    entries_.clear();
+  }
+  size_t size() const { return entries_.size(); }
+  bool empty() const { return entries_.empty(); }
+  std::string_view key(size_t i) const { return view(entries_[i].key, entries_[i].key_len); }
+  std::string_view value(size_t i) const { return view(entries_[i].value, entries_[i].value_len); }
 
   // Sets `key` to `value`; a key lifted twice keeps its last value.
   void set(std::string_view key, std::string_view value) {
-    for (size_t i = 0; i < size_; ++i) {
-      if (slots_[i].first == key) {
-        slots_[i].second.assign(value);
+    auto value_at = static_cast<uint32_t>(bytes_.size());
+    for (auto& e : entries_) {
+      if (view(e.key, e.key_len) == key) {
+        bytes_.append(value);
+        e.value = value_at;
+        e.value_len = static_cast<uint32_t>(value.size());
         return;
       }
     }
-    if (size_ == slots_.size()) slots_.emplace_back();
-    slots_[size_].first.assign(key);
-    slots_[size_].second.assign(value);
-    ++size_;
+    bytes_.append(value);
+    auto key_at = static_cast<uint32_t>(bytes_.size());
+    bytes_.append(key);
+    entries_.push_back(
+        {key_at, static_cast<uint32_t>(key.size()), value_at, static_cast<uint32_t>(value.size())});
   }
 
-  const std::string* find(std::string_view key) const {
-    for (size_t i = 0; i < size_; ++i) {
-      if (slots_[i].first == key) return &slots_[i].second;
+  std::optional<std::string_view> find(std::string_view key) const {
+    for (const auto& e : entries_) {
+      if (view(e.key, e.key_len) == key) return view(e.value, e.value_len);
     }
-    return nullptr;
+    return std::nullopt;
   }
 
   std::vector<std::pair<std::string, std::string>> toVector() const {
-    return {slots_.begin(), slots_.begin() + static_cast<std::ptrdiff_t>(size_)};
+    std::vector<std::pair<std::string, std::string>> out;
+    out.reserve(entries_.size());
+    for (size_t i = 0; i < entries_.size(); ++i) out.emplace_back(key(i), value(i));
+    return out;
   }
 
  private:
-  std::vector<std::pair<std::string, std::string>> slots_;
-  size_t size_ = 0;
+  // Offsets, not views: the buffer moves when it grows.
+  struct Entry {
+    uint32_t key;
+    uint32_t key_len;
+    uint32_t value;
+    uint32_t value_len;
+  };
+  std::string_view view(uint32_t at, uint32_t len) const { return {bytes_.data() + at, len}; }
+
+  std::string bytes_;
+  std::vector<Entry> entries_;
 };
 
 }  // namespace periscope::query::logs

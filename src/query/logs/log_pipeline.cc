@@ -204,8 +204,10 @@ struct LogPipeline::Stage {
   LineFilterOp line_op = LineFilterOp::kContains;
   std::string value;
   std::unique_ptr<re2::RE2> re;
-  std::vector<std::string> json_fields;
+  std::vector<std::string> json_fields;  // as written: `| json a, b`
+  std::vector<std::string> needed;       // the field names later filter stages read
   uint32_t condition = 0;
+  std::vector<std::string> reads;  // kFilter: the field names it reads (not built-ins)
   // Boyer-Moore-Horspool with its skip table built once: on log lines, where a needle's first
   // letter is common, it beats std::string_view::find and memmem. The searcher points into
   // `needle`, which lives on the heap so that moving the stage does not move it.
@@ -261,7 +263,7 @@ ComparisonField fieldOf(std::string_view name, std::string& path) {
   return ComparisonField::kNamed;
 }
 
-// Lower-case hex of exactly 16 bytes, or "" when `text` is not a trace id.
+// The 16 bytes a trace id in hex (32 digits, any case) stands for, or "" when `text` is not one.
 std::string traceIdBytes(std::string_view text) {
   if (text.size() != 32) return {};
   std::string out(16, '\0');
@@ -374,12 +376,14 @@ Result<LogPipeline> LogPipeline::compile(const Expr& expr, NodeId query_id) {
 
   // Field filter conditions: flattened into conditions_, children before parents.
   std::vector<std::string> trace_ids;
+  std::vector<std::string> reads;  // of the filter stage being compiled
   auto addCondition = [&](auto& self, NodeId id, bool conjunct) -> Result<uint32_t> {
     Condition c;
     if (const auto* cmp = std::get_if<FieldComparison>(&expr.node(id))) {
       Comparison& k = c.comparison;
       k.field = fieldOf(cmp->field, k.name);
       if (k.field == ComparisonField::kLine) p.needs_line_ = true;
+      if (k.field == ComparisonField::kNamed) reads.push_back(k.name);
       k.op = cmp->op;
       k.is_number = cmp->is_number;
       k.number = cmp->number;
@@ -420,7 +424,9 @@ Result<LogPipeline> LogPipeline::compile(const Expr& expr, NodeId query_id) {
       s.kind = Stage::Kind::kLine;
       s.line_op = line->op;
       s.value = line->value;
-      s.setNeedle(s.value);
+      if (line->op == LineFilterOp::kContains || line->op == LineFilterOp::kNotContains) {
+        s.setNeedle(s.value);
+      }
       if (line->op == LineFilterOp::kRegexMatch || line->op == LineFilterOp::kRegexNoMatch) {
         s.re = compileRegex(line->value, false);
         if (!s.re->ok()) return regexError(line->value, *s.re);
@@ -442,13 +448,24 @@ Result<LogPipeline> LogPipeline::compile(const Expr& expr, NodeId query_id) {
       }
     } else if (const auto* filter = std::get_if<FieldFilter>(&stage)) {
       s.kind = Stage::Kind::kFilter;
+      reads.clear();
       auto root = addCondition(addCondition, filter->condition, true);
       if (!root.isOk()) return root.status();
       s.condition = *root;
+      s.reads = reads;
     } else {
       continue;  // limit and direction are the caller's business
     }
     p.stages_.push_back(std::move(s));
+  }
+  // What each bare `| json` must lift for the match to be decided: the names read after it.
+  std::vector<std::string> later;
+  for (auto it = p.stages_.rbegin(); it != p.stages_.rend(); ++it) {
+    if (it->kind == Stage::Kind::kFilter) {
+      later.insert(later.end(), it->reads.begin(), it->reads.end());
+    } else if (it->kind == Stage::Kind::kJson) {
+      it->needed = later;
+    }
   }
   if (!trace_ids.empty()) p.pushed_trace_id_ = trace_ids.front();
   std::sort(labels.begin(), labels.end(),
@@ -516,7 +533,7 @@ bool fieldText(const LogPipeline::Comparison& c, const FieldContext& ctx, std::s
       return v != nullptr && valueText(*v, ctx.text, out);
     }
     case ComparisonField::kNamed:
-      if (const std::string* lifted = ctx.lifted.find(c.name)) {
+      if (auto lifted = ctx.lifted.find(c.name)) {
         out = *lifted;
         return true;
       }
@@ -591,7 +608,15 @@ bool LogPipeline::matches(const model::Resource& resource, const model::LogRecor
         break;
       }
       case Stage::Kind::kJson:
-        scratch.json_.lift(line, stage.json_fields, scratch.lifted_);
+        if (!stage.json_fields.empty()) {
+          scratch.json_.lift(line, JsonLifter::Select::kListed, stage.json_fields, scratch.lifted_);
+        } else if (scratch.lift_all_) {
+          scratch.json_.lift(line, JsonLifter::Select::kAll, stage.json_fields, scratch.lifted_);
+        } else {
+          // Still parsed when nothing later reads a field: the whole line must be valid JSON
+          // for __error__ (and for the caller, which lifts every field of the records it keeps).
+          scratch.json_.lift(line, JsonLifter::Select::kNeeded, stage.needed, scratch.lifted_);
+        }
         break;
       case Stage::Kind::kFilter:
         if (!evalCondition(stage.condition)) return false;
@@ -607,8 +632,8 @@ void LogPipeline::seriesKey(const model::Resource& resource, const model::LogRec
   for (const auto& label : labels_) {
     std::string_view value;
     if (label.source == Label::Source::kJson) {
-      const std::string* lifted = scratch.lifted_.find(label.name);
-      if (lifted == nullptr) continue;
+      auto lifted = scratch.lifted_.find(label.name);
+      if (!lifted) continue;
       value = *lifted;
     } else if (!label.lookup.lookup(resource, record, scratch.text_, value)) {
       continue;

@@ -38,8 +38,11 @@ namespace periscope::query::logs {
 // Per-thread state of matching, reused from record to record.
 class MatchScratch {
  public:
-  // After a successful match: the fields `| json` lifted.
+  // After a successful match: the fields `| json` lifted — all of them when liftAll is set
+  // (the default), else only those the query's later stages read (enough to decide the
+  // match, and cheaper when most records are filtered out).
   const LiftedFields& lifted() const { return lifted_; }
+  void setLiftAll(bool all) { lift_all_ = all; }
   // After a match: the record's line (valid until the next record).
   std::string_view line() const { return line_; }
 
@@ -49,6 +52,7 @@ class MatchScratch {
   std::string_view line_;
   JsonLifter json_;
   LiftedFields lifted_;
+  bool lift_all_ = true;
   std::string text_;  // a field's text when it must be formatted (ids, numbers)
 };
 

@@ -33,7 +33,9 @@ struct Kept {
 class Selector {
  public:
   Selector(const LogPipeline& pipeline, const LogSelection& selection)
-      : pipeline_(pipeline), sel_(selection), assembler_(out_) {}
+      : pipeline_(pipeline), sel_(selection), assembler_(out_) {
+    scratch_.setLiftAll(false);
+  }
 
   // True when `a` comes before `b` in the answer.
   template <typename A, typename B>
@@ -135,8 +137,10 @@ class Selector {
     if (added) it->second = assembler_.copyGroup(*c.rl, *c.sl);
     k.group = it->second;
     if (pipeline_.hasJson()) {
-      // Candidates keep no fields (most never enter); lift them again for those that do.
+      // Filtering lifted only the fields the query reads; lift them all for the records kept.
+      scratch_.setLiftAll(true);
       pipeline_.matches(c.rl->resource, *c.record, scratch_);
+      scratch_.setLiftAll(false);
       k.fields = scratch_.lifted().toVector();
     }
     return k;

@@ -57,7 +57,9 @@ class RangeEvaluator {
         end_ns_(r.end_ms * kNsPerMs),
         step_ns_(r.step_ms * kNsPerMs),
         points_(points),
-        max_series_(max_series) {}
+        max_series_(max_series) {
+    scratch_.setLiftAll(false);  // labels come from `| json a, b` lists, which are always lifted
+  }
 
   int64_t lowerExclusiveNs() const { return start_ns_ - range_ns_; }
 
