@@ -209,8 +209,8 @@ struct LogPipeline::Stage {
   uint32_t condition = 0;
   std::vector<std::string> reads;  // kFilter: the field names it reads (not built-ins)
   // Boyer-Moore-Horspool with its skip table built once: on log lines, where a needle's first
-  // letter is common, it beats std::string_view::find and memmem. The searcher points into
-  // `needle`, which lives on the heap so that moving the stage does not move it.
+  // letter is common, it beats std::string_view::find (docs/benchmarks.md). The searcher points
+  // into `needle`, which lives on the heap so that moving the stage does not move it.
   std::unique_ptr<const std::string> needle;
   std::optional<std::boyer_moore_horspool_searcher<std::string::const_iterator>> searcher;
 
