@@ -565,8 +565,8 @@ bool LogPipeline::matches(const model::Resource& resource, const model::LogRecor
   for (const auto& s : record_selectors_) {
     if (!s.test(resource, record, scratch.text_)) return false;
   }
-  scratch.line_ = needs_line_ ? recordLine(record, scratch.line_buffer_) : std::string_view();
-  std::string_view line = scratch.line_;
+  std::string_view line =
+      needs_line_ ? recordLine(record, scratch.line_buffer_) : std::string_view();
   FieldContext ctx{resource, record, scratch, line, scratch.lifted_, scratch.text_};
 
   // Recursion is bounded: the parser allows at most 256 comparisons in a stage.

@@ -43,13 +43,10 @@ class MatchScratch {
   // match, and cheaper when most records are filtered out).
   const LiftedFields& lifted() const { return lifted_; }
   void setLiftAll(bool all) { lift_all_ = all; }
-  // After a match: the record's line (valid until the next record).
-  std::string_view line() const { return line_; }
 
  private:
   friend class LogPipeline;
-  std::string line_buffer_;
-  std::string_view line_;
+  std::string line_buffer_;  // the line of a record whose body is not a string
   JsonLifter json_;
   LiftedFields lifted_;
   bool lift_all_ = true;
@@ -86,7 +83,8 @@ class LogPipeline {
   void seriesKey(const model::Resource& resource, const model::LogRecord& record,
                  MatchScratch& scratch, std::string& key) const;
 
-  // Where a name is read from (exposed for the tests of the lookup rule).
+  // Whether a selector name is a resource attribute only: its first segment is a namespace
+  // of the resource semantic conventions (service, k8s, host, …).
   static bool isResourceNamespace(std::string_view name);
 
   struct Selector;
@@ -100,8 +98,8 @@ class LogPipeline {
 
   std::vector<Selector> resource_selectors_;  // depend on the resource only
   std::vector<Selector> record_selectors_;
-  int32_t min_severity_ = 0;  // from severity ordering matchers; 0 = none
-  int32_t max_severity_ = 0;
+  int32_t min_severity_ = 0;  // bounds of the severity ordering matchers, when
+  int32_t max_severity_ = 0;  // has_severity_order_
   bool has_severity_order_ = false;
   std::vector<Stage> stages_;
   std::vector<Condition> conditions_;  // the field filter trees, stage by stage
