@@ -7,6 +7,7 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 #include <functional>
 #include <limits>
 #include <optional>
@@ -626,6 +627,35 @@ bool LogPipeline::matches(const model::Resource& resource, const model::LogRecor
   return true;
 }
 
+namespace {
+
+// Length-prefixed, so that any bytes (a NUL included) may appear in names and values.
+void appendKeyPart(std::string& key, std::string_view part) {
+  auto n = static_cast<uint32_t>(part.size());
+  key.append(reinterpret_cast<const char*>(&n), sizeof n);
+  key.append(part);
+}
+
+std::string_view takeKeyPart(std::string_view& key) {
+  uint32_t n = 0;
+  std::memcpy(&n, key.data(), sizeof n);
+  std::string_view part = key.substr(sizeof n, n);
+  key.remove_prefix(sizeof n + n);
+  return part;
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, std::string>> LogPipeline::labelsOfKey(std::string_view key) {
+  std::vector<std::pair<std::string, std::string>> labels;
+  while (!key.empty()) {
+    std::string_view name = takeKeyPart(key);
+    std::string_view value = takeKeyPart(key);
+    labels.emplace_back(name, value);
+  }
+  return labels;
+}
+
 void LogPipeline::seriesKey(const model::Resource& resource, const model::LogRecord& record,
                             MatchScratch& scratch, std::string& key) const {
   key.clear();
@@ -639,10 +669,8 @@ void LogPipeline::seriesKey(const model::Resource& resource, const model::LogRec
       continue;
     }
     if (value.empty()) continue;
-    key.append(label.name);
-    key.push_back('\0');
-    key.append(value);
-    key.push_back('\0');
+    appendKeyPart(key, label.name);
+    appendKeyPart(key, value);
   }
 }
 

@@ -19,6 +19,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/status.h"
@@ -77,11 +78,13 @@ class LogPipeline {
 
   bool hasJson() const { return has_json_; }
   // The metric series key of a matched record (just after matches() returned true): the
-  // labels, sorted by name, as name \0 value \0 …; a label with an empty value is left out.
+  // labels, sorted by name, encoded for hashing (labelsOfKey decodes them); a label with an
+  // empty value is left out.
   // Labels: the selector's names with their values (`severity`: the record's severity text),
   // service.name, and the fields listed in `| json a, b` stages.
   void seriesKey(const model::Resource& resource, const model::LogRecord& record,
                  MatchScratch& scratch, std::string& key) const;
+  static std::vector<std::pair<std::string, std::string>> labelsOfKey(std::string_view key);
 
   // Whether a selector name is a resource attribute only: its first segment is a namespace
   // of the resource semantic conventions (service, k8s, host, …).

@@ -35,17 +35,6 @@ struct Series {
   std::vector<uint8_t> present;
 };
 
-Fields labelsOfKey(std::string_view key) {
-  Fields labels;
-  while (!key.empty()) {
-    size_t a = key.find('\0');
-    size_t b = key.find('\0', a + 1);
-    labels.emplace_back(std::string(key.substr(0, a)), std::string(key.substr(a + 1, b - a - 1)));
-    key.remove_prefix(b + 1);
-  }
-  return labels;
-}
-
 class RangeEvaluator {
  public:
   RangeEvaluator(const LogPipeline& pipeline, const RangeAggregation& ra, const MetricRange& r,
@@ -88,7 +77,7 @@ class RangeEvaluator {
     out.reserve(series_.size());
     for (const RawSeries& raw : series_) {
       Series s;
-      s.labels = labelsOfKey(raw.key);
+      s.labels = LogPipeline::labelsOfKey(raw.key);
       s.values.assign(points_, 0);
       s.present.assign(points_, 0);
       int64_t count = 0;

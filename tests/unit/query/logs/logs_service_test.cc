@@ -5,7 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "model/log_line.h"
@@ -96,6 +98,21 @@ TEST(LogsServiceTest, MetricQueriesScanOnceOverTheWholeRange) {
   EXPECT_EQ(reader.last.direction, storage::logs::ScanDirection::kForward);
 }
 
+TEST(LogsServiceTest, SeriesLabelsMayHoldAnyBytes) {
+  MemoryLogReader reader;
+  writeRecords(reader, {R"({"t":1,"res":{"app":"a\u0000b"},"body":"x"})",
+                        R"({"t":2,"res":{"app":"a"},"body":"y"})",
+                        R"({"t":3,"res":{"app":"a\u0000b"},"body":"z"})"});
+  LogsService service(reader);
+  auto result = service.queryRange(R"(count_over_time({app=~"a.*"} [10s]))", 10'000, 10'000, 1);
+  ASSERT_TRUE(result.isOk()) << result.status().message();
+  ASSERT_EQ(result->series.size(), 2u);
+  EXPECT_EQ(result->series[0].labels, (Fields{{"app", "a"}}));
+  EXPECT_EQ(result->series[0].points, (std::vector<std::pair<int64_t, double>>{{10'000, 1}}));
+  EXPECT_EQ(result->series[1].labels, (Fields{{"app", std::string("a\0b", 3)}}));
+  EXPECT_EQ(result->series[1].points, (std::vector<std::pair<int64_t, double>>{{10'000, 2}}));
+}
+
 // Ten chunks with disjoint times: chunk i holds records at 10i+1 … 10i+5 s.
 void writeTenChunks(MemoryLogReader& reader) {
   for (int i = 0; i < 10; ++i) {
@@ -160,6 +177,25 @@ TEST(LogsServiceTest, OverlappingChunksAreAllRead) {
   EXPECT_EQ(reader.chunksVisited(), 4u);
   EXPECT_EQ(result->stats.records_scanned, 12u);
   EXPECT_EQ(result->stats.records_matched, 8u);
+}
+
+TEST(LogsServiceTest, ConcurrentQueriesShareTheService) {
+  MemoryLogReader reader;
+  writeTenChunks(reader);
+  const LogsService service(reader);
+  auto run = [&service](std::vector<std::string>& out) {
+    for (int i = 0; i < 50; ++i) {
+      auto result = service.query({.query = R"({service.name="s"} |~ "r[0-9]*[37]$")", .limit = 4});
+      out = result.isOk() ? linesOf(result->records) : std::vector<std::string>{"error"};
+    }
+  };
+  std::vector<std::string> a;
+  std::vector<std::string> b;
+  std::thread other(run, std::ref(b));
+  run(a);
+  other.join();
+  EXPECT_EQ(a, (std::vector<std::string>{"r93", "r83", "r73", "r63"}));
+  EXPECT_EQ(b, a);
 }
 
 TEST(LogsServiceTest, HostileRegexesRunInLinearTime) {
