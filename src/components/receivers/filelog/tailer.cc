@@ -1,0 +1,328 @@
+#include "components/receivers/filelog/tailer.h"
+
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <glob.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include "common/logging.h"
+
+namespace periscope::components::filelog {
+
+struct Tailer::Reader {
+  std::string path;
+  dev_t dev = 0;
+  ino_t ino = 0;
+  int fd = -1;
+  std::string fingerprint;  // first min(size, fingerprint_size) bytes
+  uint64_t offset = 0;      // everything before was accepted by the pipeline
+  std::string buffer;       // bytes read after `offset`, from buffer_pos on
+  size_t buffer_pos = 0;
+  std::chrono::steady_clock::time_point last_growth;
+  bool matched = true;  // the path matched the globs in this cycle
+
+  ~Reader() {
+    if (fd >= 0) ::close(fd);
+  }
+  size_t pending() const { return buffer.size() - buffer_pos; }
+  uint64_t readEnd() const { return offset + pending(); }
+};
+
+namespace {
+
+// Up to `n` bytes at `offset`; shorter at end of file. Empty on error.
+std::string preadUpTo(int fd, uint64_t offset, size_t n) {
+  std::string out(n, '\0');
+  size_t got = 0;
+  while (got < n) {
+    ssize_t r = ::pread(fd, out.data() + got, n - got, static_cast<off_t>(offset + got));
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) break;
+    got += static_cast<size_t>(r);
+  }
+  out.resize(got);
+  return out;
+}
+
+uint64_t unixNanosNow() {
+  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                   std::chrono::system_clock::now().time_since_epoch())
+                                   .count());
+}
+
+bool isPrefix(const std::string& shorter, const std::string& longer) {
+  return !shorter.empty() && shorter.size() <= longer.size() &&
+         longer.compare(0, shorter.size(), shorter) == 0;
+}
+
+}  // namespace
+
+Tailer::Tailer(const Config& config, pipeline::LogsConsumer& next, pipeline::StorageClient* storage,
+               Clock clock, TailerLimits limits)
+    : config_(config),
+      next_(next),
+      storage_(storage),
+      clock_(clock ? std::move(clock) : [] { return std::chrono::steady_clock::now(); }),
+      limits_(limits),
+      chain_(OperatorChain::build(config.operators)),
+      splitter_(config.multiline, config.maxLogBytes()),
+      builder_(config_, chain_),
+      fingerprint_size_(config.fingerprintBytes()) {
+  // A whole entry must fit in one read, or it could never complete.
+  limits_.max_batch_bytes = std::max<size_t>(limits_.max_batch_bytes, config.maxLogBytes() + 1);
+}
+
+Tailer::~Tailer() {
+  close();
+}
+
+Status Tailer::restore() {
+  if (storage_ == nullptr) return Status::ok();
+  auto doc = storage_->get(kCheckpointKey);
+  if (!doc.isOk()) return doc.status();
+  if (!doc->has_value()) return Status::ok();
+  Status st = decodeCheckpoints(**doc, restored_);
+  if (!st.isOk()) {
+    log::error("filelog", "ignoring unreadable checkpoints; start_at applies",
+               {{"reason", std::string(st.message())}});
+    restored_.clear();
+  }
+  return Status::ok();
+}
+
+std::vector<std::string> Tailer::matchFiles() const {
+  std::vector<std::string> out;
+  for (const auto& pattern : config_.include) {
+    glob_t g{};
+    if (::glob(pattern.c_str(), GLOB_NOSORT | GLOB_BRACE | GLOB_TILDE, nullptr, &g) == 0) {
+      for (size_t i = 0; i < g.gl_pathc; ++i) out.emplace_back(g.gl_pathv[i]);
+    }
+    ::globfree(&g);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  std::erase_if(out, [&](const std::string& path) {
+    for (const auto& ex : config_.exclude) {
+      if (::fnmatch(ex.c_str(), path.c_str(), FNM_PATHNAME) == 0) return true;
+    }
+    struct stat st {};
+    return ::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode);
+  });
+  return out;
+}
+
+bool Tailer::wasTruncated(const Reader& r) const {
+  struct stat st {};
+  if (::fstat(r.fd, &st) != 0) return false;
+  if (static_cast<uint64_t>(st.st_size) < r.readEnd()) return true;
+  return !r.fingerprint.empty() && preadUpTo(r.fd, 0, r.fingerprint.size()) != r.fingerprint;
+}
+
+std::unique_ptr<Tailer::Reader> Tailer::openReader(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    log::warn("filelog", "cannot open file", {{"path", path}, {"error", std::strerror(errno)}});
+    return nullptr;
+  }
+  auto r = std::make_unique<Reader>();
+  r->fd = fd;
+  r->path = path;
+  struct stat st {};
+  ::fstat(fd, &st);
+  r->dev = st.st_dev;
+  r->ino = st.st_ino;
+  r->fingerprint = preadUpTo(fd, 0, fingerprint_size_);
+  r->last_growth = clock_();
+  uint64_t size = static_cast<uint64_t>(st.st_size);
+
+  // 1. A checkpoint from before the restart (the longest matching fingerprint wins).
+  auto best = restored_.end();
+  for (auto it = restored_.begin(); it != restored_.end(); ++it) {
+    if (isPrefix(it->fingerprint, r->fingerprint) &&
+        (best == restored_.end() || it->fingerprint.size() > best->fingerprint.size()))
+      best = it;
+  }
+  if (best != restored_.end()) {
+    r->offset = best->offset <= size ? best->offset : 0;
+    if (best->offset > size) ++stats_.truncations;
+    restored_.erase(best);
+    return r;
+  }
+  // 2. The copy of a file that has just been truncated (copy-truncate rotation with the copy
+  //    matched by the glob): go on from where the original was, so no line is read twice.
+  //    Intact files with the same first bytes are different files (rename + create).
+  for (const auto& other : readers_) {
+    if (isPrefix(other->fingerprint, r->fingerprint) && wasTruncated(*other)) {
+      r->offset = std::min(other->offset, size);
+      return r;
+    }
+  }
+  // 3. New: files there at startup honour start_at; later ones are read from the beginning.
+  r->offset = (first_poll_ && config_.start_at == "end") ? size : 0;
+  return r;
+}
+
+void Tailer::discover(const std::vector<std::string>& paths) {
+  for (auto& r : readers_) r->matched = false;
+  for (const auto& path : paths) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) continue;
+    auto it = std::find_if(readers_.begin(), readers_.end(), [&](const auto& r) {
+      return r->dev == st.st_dev && r->ino == st.st_ino;
+    });
+    if (it != readers_.end()) {
+      (*it)->matched = true;
+      (*it)->path = path;  // renamed within the glob: same file, same offset
+      continue;
+    }
+    auto r = openReader(path);
+    if (r == nullptr) continue;
+    ++stats_.files_opened;
+    readers_.push_back(std::move(r));
+  }
+}
+
+bool Tailer::checkTruncation(Reader& r, uint64_t size) {
+  bool truncated = wasTruncated(r);
+  if (truncated) {
+    ++stats_.truncations;
+    log::warn(
+        "filelog", "file was truncated or rewritten; reading it again from the start",
+        {{"path", r.path}, {"offset", std::to_string(r.offset)}, {"size", std::to_string(size)}});
+    r.offset = 0;
+    r.buffer.clear();
+    r.buffer_pos = 0;
+    r.fingerprint = preadUpTo(r.fd, 0, fingerprint_size_);
+  } else if (r.fingerprint.size() < fingerprint_size_ && size > r.fingerprint.size()) {
+    r.fingerprint = preadUpTo(r.fd, 0, fingerprint_size_);
+  }
+  return truncated;
+}
+
+bool Tailer::send(Reader& r, const std::vector<Splitter::Piece>& pieces, size_t consumed) {
+  std::string_view data(r.buffer.data() + r.buffer_pos, r.pending());
+  BatchBuilder::Outcome outcome;
+  model::Logs batch = builder_.build(data, pieces, r.path, unixNanosNow(), outcome);
+  size_t records = batch.itemCount();
+  if (outcome.parse_errors > 0) {
+    stats_.parse_errors += outcome.parse_errors;
+    log::warn("filelog", "entries failed to parse",
+              {{"path", r.path},
+               {"count", std::to_string(outcome.parse_errors)},
+               {"first_error", outcome.first_error}});
+  }
+  if (records > 0) {
+    Status st = pipeline::consumeAndWait(next_, std::move(batch));
+    if (!st.isOk()) {
+      ++stats_.batches_refused;
+      log::warn("filelog", "pipeline refused entries; they will be read again",
+                {{"path", r.path}, {"error", st.toString()}});
+      return false;
+    }
+    ++stats_.batches_sent;
+    stats_.records_sent += records;
+  }
+  stats_.dropped += outcome.dropped;
+  r.offset += consumed;
+  r.buffer_pos += consumed;
+  saveCheckpoints();
+  return true;
+}
+
+bool Tailer::drain(Reader& r) {
+  struct stat st {};
+  if (::fstat(r.fd, &st) != 0) return true;
+  checkTruncation(r, static_cast<uint64_t>(st.st_size));
+  std::vector<Splitter::Piece> pieces;
+  while (!stop_.load(std::memory_order_relaxed)) {
+    // Top up the buffer to one batch's worth of bytes.
+    bool grew = false;
+    if (r.pending() < limits_.max_batch_bytes) {
+      if (r.buffer_pos > 0) {
+        r.buffer.erase(0, r.buffer_pos);
+        r.buffer_pos = 0;
+      }
+      std::string more = preadUpTo(r.fd, r.readEnd(), limits_.max_batch_bytes - r.pending());
+      if (!more.empty()) {
+        grew = true;
+        r.last_growth = clock_();
+        r.buffer += more;
+      }
+    }
+    std::string_view data(r.buffer.data() + r.buffer_pos, r.pending());
+    pieces.clear();
+    size_t consumed = splitter_.split(data, false, limits_.max_batch_records, pieces);
+    if (pieces.empty()) {
+      if (grew) continue;  // e.g. a multiline entry still open: read on
+      // Nothing complete and no more bytes: the unfinished tail goes after force_flush_period.
+      if (r.pending() == 0 || clock_() - r.last_growth < config_.force_flush_period) return true;
+      consumed = splitter_.split(data, true, limits_.max_batch_records, pieces);
+      if (pieces.empty()) return true;
+    }
+    if (!send(r, pieces, consumed)) return false;
+  }
+  return true;
+}
+
+bool Tailer::pollOnce() {
+  discover(matchFiles());
+  first_poll_ = false;
+  restored_.clear();  // checkpoints of files that are gone are not kept
+  bool ok = true;
+  size_t n = readers_.size();
+  size_t budget = static_cast<size_t>(config_.max_concurrent_files);
+  size_t start = n == 0 ? 0 : round_robin_ % n;
+  for (size_t k = 0; k < std::min(n, budget) && ok && !stop_; ++k) {
+    ok = drain(*readers_[(start + k) % n]);
+  }
+  if (n > budget) round_robin_ = (start + budget) % n;
+  // Files that left the glob (rotated away, deleted) and are finished are closed.
+  if (ok) {
+    size_t before = readers_.size();
+    std::erase_if(readers_, [&](const auto& r) {
+      if (r->matched || r->pending() > 0) return false;
+      struct stat st {};
+      return ::fstat(r->fd, &st) != 0 || static_cast<uint64_t>(st.st_size) <= r->readEnd();
+    });
+    if (readers_.size() != before) {
+      stats_.files_closed += before - readers_.size();
+      saveCheckpoints();
+    }
+  }
+  return ok;
+}
+
+void Tailer::saveCheckpoints() {
+  if (storage_ == nullptr) return;
+  std::vector<Checkpoint> files;
+  files.reserve(readers_.size() + restored_.size());
+  for (const auto& r : readers_) files.push_back({r->fingerprint, r->offset, r->path});
+  for (const auto& c : restored_) files.push_back(c);
+  Status st = storage_->set(kCheckpointKey, encodeCheckpoints(files));
+  if (!st.isOk()) {
+    ++stats_.checkpoint_errors;
+    log::error("filelog", "cannot save checkpoints", {{"error", st.toString()}});
+  }
+}
+
+void Tailer::requestStop() {
+  stop_ = true;
+}
+
+void Tailer::close() {
+  readers_.clear();
+}
+
+std::vector<std::pair<std::string, uint64_t>> Tailer::offsets() const {
+  std::vector<std::pair<std::string, uint64_t>> out;
+  for (const auto& r : readers_) out.emplace_back(r->path, r->offset);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace periscope::components::filelog

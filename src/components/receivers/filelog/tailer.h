@@ -1,0 +1,107 @@
+// Tailer: the filelog receiver's engine, driven one poll cycle at a time (pollOnce), so that
+// tests step it without timers or sleeps. Each cycle:
+//  1. expands `include` globs (glob(3)), drops `exclude` matches (fnmatch(3), FNM_PATHNAME);
+//  2. identifies each file by device/inode and by fingerprint (its first fingerprint_size
+//     bytes): a known inode keeps its reader (a rename keeps reading where it was); a new inode
+//     whose fingerprint matches a checkpoint resumes there; other new files start at the
+//     beginning, except at the first cycle with start_at: end;
+//  3. reads every file from its offset, cuts entries (Splitter), hands them to the pipeline in
+//     batches and waits for the answer. Only an accepted batch advances the file's offset and
+//     the checkpoint; a refused one is read again next cycle;
+//  4. finishes files that left the glob (renamed away by rotation, deleted) through their
+//     still-open descriptor, then forgets them.
+// A file that shrank below its offset, or whose first bytes changed, was truncated (or
+// rewritten): it is read again from 0 and counted.
+#pragma once
+
+#include <sys/types.h>
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "components/receivers/filelog/batch_builder.h"
+#include "components/receivers/filelog/checkpoint.h"
+#include "components/receivers/filelog/config.h"
+#include "components/receivers/filelog/operators.h"
+#include "components/receivers/filelog/splitter.h"
+#include "pipeline/consumer.h"
+#include "pipeline/helpers/storage_client.h"
+
+namespace periscope::components::filelog {
+
+struct TailerLimits {
+  size_t max_batch_records = 4096;    // entries per consumer call
+  size_t max_batch_bytes = 4u << 20;  // bytes read per file per step (and per batch)
+};
+
+struct TailerStats {
+  uint64_t records_sent = 0;  // accepted by the pipeline
+  uint64_t batches_sent = 0;
+  uint64_t batches_refused = 0;  // the consumer answered an error; read again later
+  uint64_t truncations = 0;      // files that shrank or were rewritten
+  uint64_t files_opened = 0;
+  uint64_t files_closed = 0;  // finished after leaving the glob
+  uint64_t parse_errors = 0;
+  uint64_t dropped = 0;            // on_error: drop
+  uint64_t checkpoint_errors = 0;  // the storage refused a checkpoint
+};
+
+class Tailer {
+ public:
+  using Clock = std::function<std::chrono::steady_clock::time_point()>;
+
+  // `storage` may be null (no checkpoints). `clock` drives force_flush_period (tests pass a
+  // fake one); null = steady_clock.
+  Tailer(const Config& config, pipeline::LogsConsumer& next, pipeline::StorageClient* storage,
+         Clock clock = nullptr, TailerLimits limits = {});
+  ~Tailer();
+  Tailer(const Tailer&) = delete;
+  Tailer& operator=(const Tailer&) = delete;
+
+  // Loads the checkpoints; an unreadable document is logged and ignored (start_at applies).
+  Status restore();
+  // One cycle (see above). Returns false if the pipeline refused a batch.
+  bool pollOnce();
+  // Asks a running pollOnce to stop after the batch in flight.
+  void requestStop();
+  // Closes every file. Checkpoints are already current (saved after each accepted batch).
+  void close();
+
+  TailerStats stats() const { return stats_; }
+  // Offsets of open files by path (tests).
+  std::vector<std::pair<std::string, uint64_t>> offsets() const;
+
+ private:
+  struct Reader;
+  std::vector<std::string> matchFiles() const;
+  void discover(const std::vector<std::string>& paths);
+  std::unique_ptr<Reader> openReader(const std::string& path);
+  // Reads and sends what `r` has; false if the pipeline refused a batch.
+  bool drain(Reader& r);
+  bool wasTruncated(const Reader& r) const;
+  bool checkTruncation(Reader& r, uint64_t size);
+  bool send(Reader& r, const std::vector<Splitter::Piece>& pieces, size_t consumed);
+  void saveCheckpoints();
+
+  const Config& config_;
+  pipeline::LogsConsumer& next_;
+  pipeline::StorageClient* storage_;
+  Clock clock_;
+  TailerLimits limits_;
+  OperatorChain chain_;
+  Splitter splitter_;
+  BatchBuilder builder_;
+  size_t fingerprint_size_;
+  std::vector<std::unique_ptr<Reader>> readers_;
+  std::vector<Checkpoint> restored_;  // from storage, not yet matched to a file
+  bool first_poll_ = true;
+  size_t round_robin_ = 0;
+  std::atomic<bool> stop_{false};
+  TailerStats stats_;
+};
+
+}  // namespace periscope::components::filelog
