@@ -243,7 +243,8 @@ Status checkField(const std::string& where, const std::string& key, const std::s
   }
   if (!FieldPath::parse(path).has_value())
     return invalidArgument(where + key + ": invalid field \"" + path +
-                           "\" (expected body, body.<key>, attributes.<key> or resource.<key>)");
+                           "\" (expected body, body.<key>, attributes.<key>, resource.<key> or "
+                           "attributes[\"<key>\"])");
   return Status::ok();
 }
 

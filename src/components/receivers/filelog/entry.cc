@@ -4,27 +4,34 @@ namespace periscope::components::filelog {
 
 std::optional<FieldPath> FieldPath::parse(const std::string& text) {
   FieldPath p;
-  std::vector<std::string> parts;
-  size_t start = 0;
-  while (true) {
-    size_t dot = text.find('.', start);
-    parts.push_back(text.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
-    if (dot == std::string::npos) break;
-    start = dot + 1;
-  }
-  for (const auto& part : parts) {
-    if (part.empty()) return std::nullopt;
-  }
-  if (parts[0] == "body") {
+  size_t i = text.find_first_of(".[");
+  std::string root = text.substr(0, i);
+  if (root == "body") {
     p.root_ = Root::kBody;
-  } else if (parts[0] == "attributes") {
+  } else if (root == "attributes") {
     p.root_ = Root::kAttributes;
-  } else if (parts[0] == "resource") {
+  } else if (root == "resource") {
     p.root_ = Root::kResource;
   } else {
     return std::nullopt;
   }
-  p.keys_.assign(parts.begin() + 1, parts.end());
+  while (i < text.size()) {
+    if (text[i] == '.') {
+      size_t j = text.find_first_of(".[", i + 1);
+      std::string key = text.substr(i + 1, j == std::string::npos ? std::string::npos : j - i - 1);
+      if (key.empty()) return std::nullopt;
+      p.keys_.push_back(std::move(key));
+      i = j == std::string::npos ? text.size() : j;
+    } else {  // ["key.with.dots"] or ['key']
+      if (i + 1 >= text.size() || (text[i + 1] != '"' && text[i + 1] != '\'')) return std::nullopt;
+      char quote = text[i + 1];
+      size_t close = text.find(quote, i + 2);
+      if (close == std::string::npos || close + 1 >= text.size() || text[close + 1] != ']')
+        return std::nullopt;
+      p.keys_.push_back(text.substr(i + 2, close - i - 2));
+      i = close + 2;
+    }
+  }
   return p;
 }
 

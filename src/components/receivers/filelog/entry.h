@@ -24,8 +24,8 @@ struct Entry {
   uint32_t flags = 0;
 };
 
-// A field of an entry as operators name it: body, body.a.b, attributes.a, resource.a
-// (dotted keys; a key itself cannot contain a dot).
+// A field of an entry as operators name it: body, body.a.b, attributes.a, resource.a, and
+// keys with dots in brackets: attributes["http.method"], resource["service.name"].
 class FieldPath {
  public:
   enum class Root { kBody, kAttributes, kResource };
