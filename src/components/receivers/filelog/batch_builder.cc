@@ -1,5 +1,7 @@
 #include "components/receivers/filelog/batch_builder.h"
 
+#include <simdjson.h>
+
 #include <map>
 
 namespace periscope::components::filelog {
@@ -38,6 +40,45 @@ model::AnyValue jsonToAnyValue(const nlohmann::json& v, Arena& arena) {
     default:
       return AnyValue::empty();
   }
+}
+
+namespace {
+
+// Length of the valid UTF-8 sequence at s[i] (RFC 3629: no overlongs, surrogates or code
+// points past U+10FFFF), or 0.
+size_t utf8SequenceLength(std::string_view s, size_t i) {
+  auto b = [&](size_t k) { return static_cast<unsigned char>(s[i + k]); };
+  unsigned char c = b(0);
+  if (c < 0x80) return 1;
+  size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
+  if (n == 0 || c > 0xF4 || i + n > s.size()) return 0;
+  for (size_t k = 1; k < n; ++k) {
+    if ((b(k) & 0xC0) != 0x80) return 0;
+  }
+  if (c == 0xE0 && b(1) < 0xA0) return 0;  // overlong
+  if (c == 0xED && b(1) > 0x9F) return 0;  // surrogate
+  if (c == 0xF0 && b(1) < 0x90) return 0;  // overlong
+  if (c == 0xF4 && b(1) > 0x8F) return 0;  // past U+10FFFF
+  return n;
+}
+
+}  // namespace
+
+std::string_view validUtf8(std::string_view text, Arena& arena) {
+  if (simdjson::validate_utf8(text.data(), text.size())) return text;
+  std::string out;
+  out.reserve(text.size() + 16);
+  for (size_t i = 0; i < text.size();) {
+    size_t n = utf8SequenceLength(text, i);
+    if (n == 0) {
+      out += "\xEF\xBF\xBD";  // U+FFFD
+      ++i;
+    } else {
+      out.append(text.substr(i, n));
+      i += n;
+    }
+  }
+  return arena.copy(out);
 }
 
 namespace {
@@ -108,12 +149,15 @@ model::Logs BatchBuilder::build(std::string_view data, const std::vector<Splitte
     size_t first = pieces.empty() ? 0 : pieces.front().begin;
     size_t last = pieces.empty() ? 0 : pieces.back().end;
     std::string_view copy = arena.copy(data.substr(first, last - first));
+    // One check for the whole batch; lines are repaired one by one only if it fails.
+    bool all_valid = bytes_body_ || simdjson::validate_utf8(copy.data(), copy.size());
     auto& records = groups[""];
     records.resize(pieces.size());
     for (size_t i = 0; i < pieces.size(); ++i) {
       model::LogRecord& r = records[i];
       std::string_view text = copy.substr(pieces[i].begin - first, pieces[i].end - pieces[i].begin);
-      r.body = bytes_body_ ? model::AnyValue::bytes(text) : model::AnyValue::string(text);
+      r.body = bytes_body_ ? model::AnyValue::bytes(text)
+                           : model::AnyValue::string(all_valid ? text : validUtf8(text, arena));
       r.observed_time_unix_nano = observed_unix_nano;
       r.attributes = fixed;
     }
@@ -121,8 +165,8 @@ model::Logs BatchBuilder::build(std::string_view data, const std::vector<Splitte
   } else {
     for (const auto& p : pieces) {
       Entry e;
-      std::string text(data.substr(p.begin, p.end - p.begin));
-      e.body = std::move(text);
+      std::string_view text = data.substr(p.begin, p.end - p.begin);
+      e.body = std::string(bytes_body_ ? text : validUtf8(text, arena));
       OperatorChain::Outcome o = chain_.apply(e);
       if (o.error) {
         ++outcome.parse_errors;

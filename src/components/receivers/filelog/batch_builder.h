@@ -34,6 +34,10 @@ class BatchBuilder {
   bool bytes_body_;
 };
 
+// `text` if it is valid UTF-8; otherwise a copy in `arena` with each invalid byte replaced by
+// U+FFFD (as the collector does), so that no invalid string reaches OTLP encoders.
+std::string_view validUtf8(std::string_view text, Arena& arena);
+
 // A JSON value as an AnyValue whose strings, arrays and maps live in `arena`.
 model::AnyValue jsonToAnyValue(const nlohmann::json& v, Arena& arena);
 

@@ -7,6 +7,7 @@
 #include "common/logging.h"
 #include "components/receivers/filelog/config.h"
 #include "components/receivers/filelog/tailer.h"
+#include "pipeline/obsreport.h"
 
 namespace periscope::components::filelog {
 namespace {
@@ -15,7 +16,17 @@ namespace {
 class Receiver final : public component::Component {
  public:
   Receiver(const component::Settings& settings, const Config& config, pipeline::LogsConsumer& next)
-      : settings_(settings), config_(config), next_(next) {}
+      : settings_(settings),
+        config_(config),
+        next_(next),
+        obs_(settings.id, "file"),
+        truncations_(&counter("periscope_filelog_truncations_total",
+                              "Files read again from the start because they shrank or were "
+                              "rewritten.")),
+        parse_errors_(&counter("periscope_filelog_parse_errors_total",
+                               "Entries an operator failed on (sent on or dropped per on_error).")),
+        dropped_(&counter("periscope_filelog_dropped_log_records_total",
+                          "Entries dropped by an operator's on_error: drop.")) {}
   ~Receiver() override { static_cast<void>(shutdown(component::Deadline::max())); }
 
   Status start(component::Host& host) override {
@@ -47,12 +58,29 @@ class Receiver final : public component::Component {
   }
 
  private:
+  telemetry::Counter& counter(const std::string& name, const std::string& help) {
+    return telemetry::globalRegistry().counter(name, help, {{"receiver", settings_.id.toString()}});
+  }
+
+  // Self-metrics move by what the last cycle did.
+  void report() {
+    TailerStats now = tailer_->stats();
+    obs_.accepted(component::Signal::kLogs, now.records_sent - last_.records_sent);
+    obs_.refused(component::Signal::kLogs, now.records_refused - last_.records_refused);
+    truncations_->add(static_cast<double>(now.truncations - last_.truncations));
+    parse_errors_->add(static_cast<double>(now.parse_errors - last_.parse_errors));
+    dropped_->add(static_cast<double>(now.dropped - last_.dropped));
+    last_ = now;
+  }
+
   void run() {
     std::unique_lock lock(mu_);
     while (!stopping_) {
       lock.unlock();
       tailer_->pollOnce();
+      report();
       lock.lock();
+      if (tailer_->backlog()) continue;
       cv_.wait_for(lock, config_.poll_interval, [this] { return stopping_; });
     }
   }
@@ -62,6 +90,11 @@ class Receiver final : public component::Component {
   pipeline::LogsConsumer& next_;
   std::unique_ptr<pipeline::StorageClient> storage_;
   std::unique_ptr<Tailer> tailer_;
+  pipeline::ReceiverObs obs_;
+  telemetry::Counter* truncations_;
+  telemetry::Counter* parse_errors_;
+  telemetry::Counter* dropped_;
+  TailerStats last_;
   std::thread thread_;
   std::mutex mu_;
   std::condition_variable cv_;

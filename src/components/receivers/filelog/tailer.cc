@@ -35,17 +35,21 @@ struct Tailer::Reader {
 
 namespace {
 
-// Up to `n` bytes at `offset`; shorter at end of file. Empty on error.
-std::string preadUpTo(int fd, uint64_t offset, size_t n) {
-  std::string out(n, '\0');
+// Reads up to `n` bytes at `offset` into `out`; fewer at end of file or on error.
+size_t preadInto(int fd, uint64_t offset, char* out, size_t n) {
   size_t got = 0;
   while (got < n) {
-    ssize_t r = ::pread(fd, out.data() + got, n - got, static_cast<off_t>(offset + got));
+    ssize_t r = ::pread(fd, out + got, n - got, static_cast<off_t>(offset + got));
     if (r < 0 && errno == EINTR) continue;
     if (r <= 0) break;
     got += static_cast<size_t>(r);
   }
-  out.resize(got);
+  return got;
+}
+
+std::string preadUpTo(int fd, uint64_t offset, size_t n) {
+  std::string out(n, '\0');
+  out.resize(preadInto(fd, offset, out.data(), n));
   return out;
 }
 
@@ -220,6 +224,7 @@ bool Tailer::send(Reader& r, const std::vector<Splitter::Piece>& pieces, size_t 
     Status st = pipeline::consumeAndWait(next_, std::move(batch));
     if (!st.isOk()) {
       ++stats_.batches_refused;
+      stats_.records_refused += records;
       log::warn("filelog", "pipeline refused entries; they will be read again",
                 {{"path", r.path}, {"error", st.toString()}});
       return false;
@@ -238,20 +243,28 @@ bool Tailer::drain(Reader& r) {
   struct stat st {};
   if (::fstat(r.fd, &st) != 0) return true;
   checkTruncation(r, static_cast<uint64_t>(st.st_size));
+  bool ok = true;
   std::vector<Splitter::Piece> pieces;
-  while (!stop_.load(std::memory_order_relaxed)) {
-    // Top up the buffer to one batch's worth of bytes.
+  for (size_t batches = 0; !stop_.load(std::memory_order_relaxed);) {
+    if (batches == limits_.max_batches_per_file) {
+      backlog_ = true;  // let other files have their turn; the next cycle starts at once
+      break;
+    }
+    // Top up the buffer to one batch's worth of bytes, reading straight into it.
     bool grew = false;
     if (r.pending() < limits_.max_batch_bytes) {
       if (r.buffer_pos > 0) {
         r.buffer.erase(0, r.buffer_pos);
         r.buffer_pos = 0;
       }
-      std::string more = preadUpTo(r.fd, r.readEnd(), limits_.max_batch_bytes - r.pending());
-      if (!more.empty()) {
+      size_t have = r.buffer.size();
+      r.buffer.resize(limits_.max_batch_bytes);
+      size_t got =
+          preadInto(r.fd, r.offset + have, r.buffer.data() + have, limits_.max_batch_bytes - have);
+      r.buffer.resize(have + got);
+      if (got > 0) {
         grew = true;
         r.last_growth = clock_();
-        r.buffer += more;
       }
     }
     std::string_view data(r.buffer.data() + r.buffer_pos, r.pending());
@@ -260,16 +273,24 @@ bool Tailer::drain(Reader& r) {
     if (pieces.empty()) {
       if (grew) continue;  // e.g. a multiline entry still open: read on
       // Nothing complete and no more bytes: the unfinished tail goes after force_flush_period.
-      if (r.pending() == 0 || clock_() - r.last_growth < config_.force_flush_period) return true;
+      if (r.pending() == 0 || clock_() - r.last_growth < config_.force_flush_period) break;
       consumed = splitter_.split(data, true, limits_.max_batch_records, pieces);
-      if (pieces.empty()) return true;
+      if (pieces.empty()) break;
     }
-    if (!send(r, pieces, consumed)) return false;
+    if (!send(r, pieces, consumed)) {
+      ok = false;
+      break;
+    }
+    ++batches;
   }
-  return true;
+  // Keep only the unfinished tail, in a buffer of its own size (many files may be open).
+  std::string(r.buffer.data() + r.buffer_pos, r.pending()).swap(r.buffer);
+  r.buffer_pos = 0;
+  return ok;
 }
 
 bool Tailer::pollOnce() {
+  backlog_ = false;
   discover(matchFiles());
   first_poll_ = false;
   restored_.clear();  // checkpoints of files that are gone are not kept

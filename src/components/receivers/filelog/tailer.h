@@ -36,13 +36,15 @@ namespace periscope::components::filelog {
 struct TailerLimits {
   size_t max_batch_records = 4096;    // entries per consumer call
   size_t max_batch_bytes = 4u << 20;  // bytes read per file per step (and per batch)
+  size_t max_batches_per_file = 64;   // per cycle, so that one busy file cannot starve others
 };
 
 struct TailerStats {
   uint64_t records_sent = 0;  // accepted by the pipeline
   uint64_t batches_sent = 0;
   uint64_t batches_refused = 0;  // the consumer answered an error; read again later
-  uint64_t truncations = 0;      // files that shrank or were rewritten
+  uint64_t records_refused = 0;
+  uint64_t truncations = 0;  // files that shrank or were rewritten
   uint64_t files_opened = 0;
   uint64_t files_closed = 0;  // finished after leaving the glob
   uint64_t parse_errors = 0;
@@ -66,6 +68,9 @@ class Tailer {
   Status restore();
   // One cycle (see above). Returns false if the pipeline refused a batch.
   bool pollOnce();
+  // True if the last cycle left data unread (a file hit max_batches_per_file): the caller
+  // starts the next cycle without waiting for poll_interval.
+  bool backlog() const { return backlog_; }
   // Asks a running pollOnce to stop after the batch in flight.
   void requestStop();
   // Closes every file. Checkpoints are already current (saved after each accepted batch).
@@ -99,6 +104,7 @@ class Tailer {
   std::vector<std::unique_ptr<Reader>> readers_;
   std::vector<Checkpoint> restored_;  // from storage, not yet matched to a file
   bool first_poll_ = true;
+  bool backlog_ = false;
   size_t round_robin_ = 0;
   std::atomic<bool> stop_{false};
   TailerStats stats_;

@@ -142,6 +142,30 @@ TEST_F(FilelogTailer, EntriesGoInBatches) {
   EXPECT_THAT(consumer.bodies(), ElementsAre("1", "2", "3", "4", "5"));
 }
 
+TEST_F(FilelogTailer, OneBusyFileDoesNotStarveTheOthers) {
+  auto c = config("start_at: beginning");
+  TailerLimits limits;
+  limits.max_batch_records = 1;
+  limits.max_batches_per_file = 2;
+  auto t = tailer(*c, nullptr, limits);
+  writeFile(path("a.log"), "a1\na2\na3\n");
+  writeFile(path("b.log"), "b1\n");
+  EXPECT_TRUE(t->pollOnce());
+  EXPECT_TRUE(t->backlog());
+  EXPECT_THAT(consumer.bodies(), ElementsAre("a1", "a2", "b1"));
+  EXPECT_TRUE(t->pollOnce());
+  EXPECT_FALSE(t->backlog());
+  EXPECT_THAT(consumer.bodies(), ElementsAre("a1", "a2", "b1", "a3"));
+}
+
+TEST_F(FilelogTailer, InvalidUtf8IsReplacedUnlessEncodingIsNop) {
+  writeFile(path("a.log"), "ok \xC3\xA9\nbad \xFF\xC3\n");
+  auto c = config("start_at: beginning");
+  auto t = tailer(*c);
+  EXPECT_TRUE(t->pollOnce());
+  EXPECT_THAT(consumer.bodies(), ElementsAre("ok \xC3\xA9", "bad \xEF\xBF\xBD\xEF\xBF\xBD"));
+}
+
 TEST_F(FilelogTailer, OffsetsDoNotAdvanceWhenThePipelineRefuses) {
   auto c = config("start_at: beginning");
   auto t = tailer(*c);
@@ -150,6 +174,7 @@ TEST_F(FilelogTailer, OffsetsDoNotAdvanceWhenThePipelineRefuses) {
   EXPECT_FALSE(t->pollOnce());
   EXPECT_FALSE(t->pollOnce());
   EXPECT_EQ(t->stats().batches_refused, 2u);
+  EXPECT_EQ(t->stats().records_refused, 4u);
   EXPECT_EQ(t->offsets()[0].second, 0u);
   consumer.answer = Status::ok();
   appendFile(path("a.log"), "c\n");
