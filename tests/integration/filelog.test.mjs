@@ -1,7 +1,8 @@
 // The filelog receiver in the real binary: filelog → file exporter (OTLP/JSON lines), with
-// checkpoints in file_storage. Proves rotation by rename + create, truncation, a restart in the
-// middle of a file, and a 1 GB file read with every line exactly once (CTest labels: filelog,
-// large). Lines carry a unique marker "seq:<10 digits>:"; the exporter's output is scanned for
+// checkpoints in file_storage. Proves rotation by rename + create, truncation, a restart
+// (SIGTERM) in the middle of a file with every line exactly once, SIGKILL mid-file with no line
+// lost and at most one batch repeated, and a 1 GB file read with every line exactly once (CTest
+// labels: filelog, large). Lines carry a unique marker "seq:<10 digits>:"; the exporter's output is scanned for
 // the markers (native Buffer.indexOf) instead of JSON-parsing a gigabyte.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -142,10 +143,12 @@ test('rotation by rename + create, truncation and a restart mid-file: every line
     assert.equal(scan.total, 210);
 
     // Restart in the middle of a big file: SIGTERM while it is being read, start again.
+    // Written outside the glob and renamed in, so the receiver finds it whole.
     const big = join(logs, 'big.log');
-    const fd = openSync(big, 'w');
+    const fd = openSync(join(dir, 'big.tmp'), 'w');
     for (let s = 1000; s < N; s += 10000) writeSync(fd, lines(s, Math.min(N, s + 10000), 'x'.repeat(80)));
     closeSync(fd);
+    renameSync(join(dir, 'big.tmp'), big);
     const expected = 210 + (N - 1000);
     const bigSize = statSync(big).size;
     // Stop as soon as part of big.log is checkpointed (accepted and exported).
@@ -153,6 +156,7 @@ test('rotation by rename + create, truncation and a restart mid-file: every line
     assert.equal((await p.stop()).code, 0, p.stderr);
     const before = scanOutput(out, N).total;
     const stoppedAt = checkpoints(dir)[big];
+    assert.ok(stoppedAt > 0 && stoppedAt < bigSize, `stopped mid-file (at ${stoppedAt} of ${bigSize})`);
     p = await Periscope.start(config(dir));
     await waitFor(() => checkpoints(dir)[big] === bigSize, { timeoutMs: 60000, intervalMs: 50 });
     assert.equal((await p.stop()).code, 0, p.stderr);
@@ -162,6 +166,41 @@ test('rotation by rename + create, truncation and a restart mid-file: every line
     assert.equal(scan.bad, 0);
     // Informative: how far the first run got (the restart must not depend on it being 0 or all).
     console.log(`restarted after ${before - 210} of ${N - 1000} lines (byte ${stoppedAt} of ${bigSize})`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('SIGKILL mid-file: nothing lost, at most the batch in flight repeated', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'periscope-filelog-kill-'));
+  const logs = join(dir, 'logs');
+  const out = join(dir, 'out.jsonl');
+  const N = 300000;
+  const BATCH = 4096;  // the receiver's largest batch (TailerLimits::max_batch_records)
+  try {
+    mkdirp(logs);
+    const fd = openSync(join(dir, 'big.tmp'), 'w');
+    for (let s = 0; s < N; s += 10000) writeSync(fd, lines(s, s + 10000, 'y'.repeat(80)));
+    closeSync(fd);
+    const big = join(logs, 'big.log');
+    const size = statSync(join(dir, 'big.tmp')).size;
+    let p = await Periscope.start(config(dir));
+    renameSync(join(dir, 'big.tmp'), big);
+    await waitFor(() => (checkpoints(dir)[big] ?? 0) > 0, { timeoutMs: 20000, intervalMs: 2 });
+    await p.stop('SIGKILL');
+    assert.ok(checkpoints(dir)[big] < size, 'killed mid-file');
+    p = await Periscope.start(config(dir));
+    await waitFor(() => checkpoints(dir)[big] === size, { timeoutMs: 60000, intervalMs: 50 });
+    assert.equal((await p.stop()).code, 0, p.stderr);
+    const scan = scanOutput(out, N);
+    let missing = 0;
+    let repeated = 0;
+    for (let s = 0; s < N; s++) {
+      if (scan.counts[s] === 0) missing++;
+      if (scan.counts[s] > 1) repeated += scan.counts[s] - 1;
+    }
+    assert.equal(missing, 0);
+    assert.ok(repeated <= BATCH, `${repeated} lines repeated; at most one batch may be`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
