@@ -129,6 +129,8 @@ const config::Schema<OperatorConfig>& operatorDocSchema() {
           .field("type", &OperatorConfig::type,
                  "json_parser | regex_parser | time_parser | severity_parser | trace_parser | "
                  "move | add | remove.")
+          .field("id", &OperatorConfig::id, "Operator id (accepted; operators run in order).")
+          .field("output", &OperatorConfig::output, "Only the id of the next operator.")
           .field("on_error", &OperatorConfig::on_error, "send | send_quiet | drop | drop_quiet.")
           .field("regex", &OperatorConfig::regex, "regex_parser: RE2 with named groups.")
           .field("from", &OperatorConfig::from, "move: field to move.")

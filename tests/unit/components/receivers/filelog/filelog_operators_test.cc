@@ -47,6 +47,10 @@ TEST(FilelogTime, StrptimeWithFractionsAndOffsets) {
             kSecs * 1000000000);
   EXPECT_EQ(parseTime("strptime", "%Y-%m-%dT%H:%M:%SZ", "2024-05-01T10:34:56Z"),
             kSecs * 1000000000);
+  EXPECT_EQ(parseTime("strptime", "%Y-%m-%dT%H:%M:%S%z", "2024-05-01T10:34:56Z"),
+            kSecs * 1000000000);
+  EXPECT_EQ(parseTime("strptime", "%Y-%m-%dT%H:%M:%S%z", "2024-05-01T12:34:56+02:00"),
+            kSecs * 1000000000);
 }
 
 TEST(FilelogTime, GoLayoutsAreTranslated) {
