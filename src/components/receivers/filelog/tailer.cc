@@ -130,9 +130,12 @@ bool Tailer::wasTruncated(const Reader& r) const {
 std::unique_ptr<Tailer::Reader> Tailer::openReader(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
-    log::warn("filelog", "cannot open file", {{"path", path}, {"error", std::strerror(errno)}});
+    // Once per path, not every cycle.
+    if (unreadable_.insert(path).second)
+      log::warn("filelog", "cannot open file", {{"path", path}, {"error", std::strerror(errno)}});
     return nullptr;
   }
+  unreadable_.erase(path);
   auto r = std::make_unique<Reader>();
   r->fd = fd;
   r->path = path;

@@ -20,6 +20,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -102,7 +103,9 @@ class Tailer {
   BatchBuilder builder_;
   size_t fingerprint_size_;
   std::vector<std::unique_ptr<Reader>> readers_;
-  std::vector<Checkpoint> restored_;  // from storage, not yet matched to a file
+  std::vector<Checkpoint> restored_;
+  std::set<std::string> unreadable_;  // paths whose open failed (warned once)  // from storage, not
+                                      // yet matched to a file
   bool first_poll_ = true;
   bool backlog_ = false;
   size_t round_robin_ = 0;

@@ -164,6 +164,12 @@ TEST_F(FilelogTailer, InvalidUtf8IsReplacedUnlessEncodingIsNop) {
   auto t = tailer(*c);
   EXPECT_TRUE(t->pollOnce());
   EXPECT_THAT(consumer.bodies(), ElementsAre("ok \xC3\xA9", "bad \xEF\xBF\xBD\xEF\xBF\xBD"));
+  // nop: bytes bodies, unchanged (shown base64 by the consumer's JSON rendering).
+  consumer.records.clear();
+  auto nop = config("start_at: beginning\nencoding: nop");
+  auto t2 = tailer(*nop);
+  EXPECT_TRUE(t2->pollOnce());
+  EXPECT_THAT(consumer.bodies(), ElementsAre("\"b2sgw6k=\"", "\"YmFkIP/D\""));
 }
 
 TEST_F(FilelogTailer, OffsetsDoNotAdvanceWhenThePipelineRefuses) {
