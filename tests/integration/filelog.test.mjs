@@ -1,7 +1,7 @@
 // The filelog receiver in the real binary: filelog → file exporter (OTLP/JSON lines), with
 // checkpoints in file_storage. Proves rotation by rename + create, truncation, a restart
 // (SIGTERM) in the middle of a file with every line exactly once, SIGKILL mid-file with no line
-// lost and at most one batch repeated, and a 1 GB file read with every line exactly once (CTest
+// lost and at most the batches in flight repeated, and a 1 GB file read with every line exactly once (CTest
 // labels: filelog, large). Lines carry a unique marker "seq:<10 digits>:"; the exporter's output is scanned for
 // the markers (native Buffer.indexOf) instead of JSON-parsing a gigabyte.
 import { test } from 'node:test';
@@ -171,12 +171,13 @@ test('rotation by rename + create, truncation and a restart mid-file: every line
   }
 });
 
-test('SIGKILL mid-file: nothing lost, at most the batch in flight repeated', async () => {
+test('SIGKILL mid-file: nothing lost, at most the batches in flight repeated', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'periscope-filelog-kill-'));
   const logs = join(dir, 'logs');
   const out = join(dir, 'out.jsonl');
   const N = 300000;
-  const BATCH = 4096;  // the receiver's largest batch (TailerLimits::max_batch_records)
+  // The receiver's batches in flight per file × their largest size (TailerLimits).
+  const IN_FLIGHT = 4 * 4096;
   try {
     mkdirp(logs);
     const fd = openSync(join(dir, 'big.tmp'), 'w');
@@ -200,7 +201,8 @@ test('SIGKILL mid-file: nothing lost, at most the batch in flight repeated', asy
       if (scan.counts[s] > 1) repeated += scan.counts[s] - 1;
     }
     assert.equal(missing, 0);
-    assert.ok(repeated <= BATCH, `${repeated} lines repeated; at most one batch may be`);
+    assert.ok(repeated <= IN_FLIGHT, `${repeated} lines repeated; at most the batches in flight may be`);
+    console.log(`SIGKILL: ${repeated} lines repeated (bound ${IN_FLIGHT})`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -14,6 +14,17 @@
 
 namespace periscope::components::filelog {
 
+// A batch handed to the pipeline: the bytes [begin, end) of the file (absolute offsets) and
+// the entries cut from them, kept so that a refused batch is sent again exactly as it was.
+struct Tailer::Flight {
+  enum class State { kSending, kAccepted, kRefused };
+  uint64_t begin = 0, end = 0;
+  std::vector<Splitter::Piece> pieces;  // relative to begin
+  size_t records = 0;
+  State state = State::kSending;  // guarded by flights_mu_
+  Status error;
+};
+
 struct Tailer::Reader {
   std::string path;
   dev_t dev = 0;
@@ -23,6 +34,8 @@ struct Tailer::Reader {
   uint64_t offset = 0;      // everything before was accepted by the pipeline
   std::string buffer;       // bytes read after `offset`, from buffer_pos on
   size_t buffer_pos = 0;
+  uint64_t sent = 0;  // absolute offset of the first byte not handed to the pipeline yet
+  std::deque<std::shared_ptr<Flight>> flights;  // oldest first; the front is not accepted
   std::chrono::steady_clock::time_point last_growth;
   bool matched = true;  // the path matched the globs in this cycle
 
@@ -31,6 +44,10 @@ struct Tailer::Reader {
   }
   size_t pending() const { return buffer.size() - buffer_pos; }
   uint64_t readEnd() const { return offset + pending(); }
+  // The buffered bytes from absolute offset `at` on.
+  std::string_view from(uint64_t at) const {
+    return std::string_view(buffer).substr(buffer_pos + static_cast<size_t>(at - offset));
+  }
 };
 
 namespace {
@@ -189,6 +206,7 @@ void Tailer::discover(const std::vector<std::string>& paths) {
     }
     auto r = openReader(path);
     if (r == nullptr) continue;
+    r->sent = r->offset;
     ++stats_.files_opened;
     readers_.push_back(std::move(r));
   }
@@ -202,6 +220,8 @@ bool Tailer::checkTruncation(Reader& r, uint64_t size) {
         "filelog", "file was truncated or rewritten; reading it again from the start",
         {{"path", r.path}, {"offset", std::to_string(r.offset)}, {"size", std::to_string(size)}});
     r.offset = 0;
+    r.sent = 0;
+    r.flights.clear();  // only answered flights can be left here (drain waits for the rest)
     r.buffer.clear();
     r.buffer_pos = 0;
     r.fingerprint = preadUpTo(r.fd, 0, fingerprint_size_);
@@ -211,11 +231,92 @@ bool Tailer::checkTruncation(Reader& r, uint64_t size) {
   return truncated;
 }
 
-bool Tailer::send(Reader& r, const std::vector<Splitter::Piece>& pieces, size_t consumed) {
-  std::string_view data(r.buffer.data() + r.buffer_pos, r.pending());
+bool Tailer::drain(Reader& r) {
+  struct stat st {};
+  if (::fstat(r.fd, &st) != 0) return true;
+  checkTruncation(r, static_cast<uint64_t>(st.st_size));
+  bool ok = true;
+  size_t launched = 0;
+  // Batches refused in an earlier cycle go again first, each exactly as it was.
+  for (const auto& f : r.flights) {
+    if (f->state == Flight::State::kRefused) {
+      launch(r, f);
+      ++launched;
+    }
+  }
+  while (ok) {
+    // Hand out new batches while the window has room. The window counts every batch not
+    // committed yet (also those accepted behind an unanswered one), which bounds the buffer.
+    while (!stop_.load(std::memory_order_relaxed)) {
+      // Commit what was accepted already (a synchronous pipeline answers inside consume), so
+      // that the checkpoint trails the pipeline by as little as possible.
+      bool committed;
+      {
+        std::lock_guard lock(flights_mu_);
+        committed = commitAccepted(r);
+      }
+      if (committed) saveCheckpoints();
+      if (r.flights.size() >= limits_.max_batches_in_flight) break;
+      if (launched >= limits_.max_batches_per_file) {
+        backlog_ = true;  // let other files have their turn; the next cycle starts at once
+        break;
+      }
+      // Top up the buffer to one batch's worth of unsent bytes, reading straight into it.
+      bool grew = false;
+      size_t unsent = static_cast<size_t>(r.readEnd() - r.sent);
+      if (unsent < limits_.max_batch_bytes) {
+        if (r.buffer_pos > 0) {
+          r.buffer.erase(0, r.buffer_pos);
+          r.buffer_pos = 0;
+        }
+        size_t have = r.buffer.size();
+        size_t want = limits_.max_batch_bytes - unsent;
+        r.buffer.resize(have + want);
+        size_t got = preadInto(r.fd, r.offset + have, r.buffer.data() + have, want);
+        r.buffer.resize(have + got);
+        if (got > 0) {
+          grew = true;
+          r.last_growth = clock_();
+        }
+      }
+      auto f = std::make_shared<Flight>();
+      std::string_view data = r.from(r.sent);
+      size_t consumed = splitter_.split(data, false, limits_.max_batch_records, f->pieces);
+      if (f->pieces.empty()) {
+        if (grew) continue;  // e.g. a multiline entry still open: read on
+        // Nothing complete and no more bytes: once everything before it was accepted, the
+        // unfinished tail goes after force_flush_period.
+        if (data.empty() || !r.flights.empty() ||
+            clock_() - r.last_growth < config_.force_flush_period)
+          break;
+        consumed = splitter_.split(data, true, limits_.max_batch_records, f->pieces);
+        if (f->pieces.empty()) break;
+      }
+      f->begin = r.sent;
+      f->end = r.sent + consumed;
+      r.sent = f->end;
+      r.flights.push_back(f);
+      launch(r, f);
+      ++launched;
+    }
+    if (r.flights.empty()) break;
+    ok = settle(r);
+    if (stop_.load(std::memory_order_relaxed) || launched >= limits_.max_batches_per_file) {
+      while (ok && !r.flights.empty()) ok = settle(r);  // finish what is out, then stop
+      break;
+    }
+  }
+  // Keep only the uncommitted bytes, in a buffer of their own size (many files may be open).
+  std::string(r.buffer.data() + r.buffer_pos, r.pending()).swap(r.buffer);
+  r.buffer_pos = 0;
+  return ok;
+}
+
+void Tailer::launch(Reader& r, const std::shared_ptr<Flight>& f) {
   BatchBuilder::Outcome outcome;
-  model::Logs batch = builder_.build(data, pieces, r.path, unixNanosNow(), outcome);
-  size_t records = batch.itemCount();
+  std::string_view data = r.from(f->begin).substr(0, static_cast<size_t>(f->end - f->begin));
+  model::Logs batch = builder_.build(data, f->pieces, r.path, unixNanosNow(), outcome);
+  f->records = batch.itemCount();
   if (outcome.parse_errors > 0) {
     stats_.parse_errors += outcome.parse_errors;
     log::warn("filelog", "entries failed to parse",
@@ -223,73 +324,59 @@ bool Tailer::send(Reader& r, const std::vector<Splitter::Piece>& pieces, size_t 
                {"count", std::to_string(outcome.parse_errors)},
                {"first_error", outcome.first_error}});
   }
-  if (records > 0) {
-    Status st = pipeline::consumeAndWait(next_, std::move(batch));
-    if (!st.isOk()) {
-      ++stats_.batches_refused;
-      stats_.records_refused += records;
-      log::warn("filelog", "pipeline refused entries; they will be read again",
-                {{"path", r.path}, {"error", st.toString()}});
-      return false;
-    }
-    ++stats_.batches_sent;
-    stats_.records_sent += records;
-  }
   stats_.dropped += outcome.dropped;
-  r.offset += consumed;
-  r.buffer_pos += consumed;
-  saveCheckpoints();
-  return true;
+  {
+    std::lock_guard lock(flights_mu_);
+    // Every entry dropped by an operator: nothing to wait for.
+    f->state = f->records == 0 ? Flight::State::kAccepted : Flight::State::kSending;
+  }
+  if (f->records == 0) return;
+  next_.consume(std::move(batch), [this, f](Status st) {
+    {
+      std::lock_guard lock(flights_mu_);
+      f->error = st;
+      f->state = st.isOk() ? Flight::State::kAccepted : Flight::State::kRefused;
+    }
+    flights_cv_.notify_all();
+  });
 }
 
-bool Tailer::drain(Reader& r) {
-  struct stat st {};
-  if (::fstat(r.fd, &st) != 0) return true;
-  checkTruncation(r, static_cast<uint64_t>(st.st_size));
-  bool ok = true;
-  std::vector<Splitter::Piece> pieces;
-  for (size_t batches = 0; !stop_.load(std::memory_order_relaxed);) {
-    if (batches == limits_.max_batches_per_file) {
-      backlog_ = true;  // let other files have their turn; the next cycle starts at once
-      break;
-    }
-    // Top up the buffer to one batch's worth of bytes, reading straight into it.
-    bool grew = false;
-    if (r.pending() < limits_.max_batch_bytes) {
-      if (r.buffer_pos > 0) {
-        r.buffer.erase(0, r.buffer_pos);
-        r.buffer_pos = 0;
-      }
-      size_t have = r.buffer.size();
-      r.buffer.resize(limits_.max_batch_bytes);
-      size_t got =
-          preadInto(r.fd, r.offset + have, r.buffer.data() + have, limits_.max_batch_bytes - have);
-      r.buffer.resize(have + got);
-      if (got > 0) {
-        grew = true;
-        r.last_growth = clock_();
-      }
-    }
-    std::string_view data(r.buffer.data() + r.buffer_pos, r.pending());
-    pieces.clear();
-    size_t consumed = splitter_.split(data, false, limits_.max_batch_records, pieces);
-    if (pieces.empty()) {
-      if (grew) continue;  // e.g. a multiline entry still open: read on
-      // Nothing complete and no more bytes: the unfinished tail goes after force_flush_period.
-      if (r.pending() == 0 || clock_() - r.last_growth < config_.force_flush_period) break;
-      consumed = splitter_.split(data, true, limits_.max_batch_records, pieces);
-      if (pieces.empty()) break;
-    }
-    if (!send(r, pieces, consumed)) {
-      ok = false;
-      break;
-    }
-    ++batches;
+bool Tailer::commitAccepted(Reader& r) {
+  bool committed = false;
+  while (!r.flights.empty() && r.flights.front()->state == Flight::State::kAccepted) {
+    const Flight& f = *r.flights.front();
+    ++stats_.batches_sent;
+    stats_.records_sent += f.records;
+    r.buffer_pos += static_cast<size_t>(f.end - f.begin);
+    r.offset = f.end;
+    r.flights.pop_front();
+    committed = true;
   }
-  // Keep only the unfinished tail, in a buffer of its own size (many files may be open).
-  std::string(r.buffer.data() + r.buffer_pos, r.pending()).swap(r.buffer);
-  r.buffer_pos = 0;
-  return ok;
+  return committed;
+}
+
+bool Tailer::settle(Reader& r) {
+  std::unique_lock lock(flights_mu_);
+  flights_cv_.wait(lock, [&] { return r.flights.front()->state != Flight::State::kSending; });
+  bool committed = commitAccepted(r);
+  bool refused = !r.flights.empty() && r.flights.front()->state == Flight::State::kRefused;
+  if (refused) {
+    // Let every batch still out come back, so that none is answered after this cycle.
+    flights_cv_.wait(lock, [&] {
+      return std::none_of(r.flights.begin(), r.flights.end(),
+                          [](const auto& f) { return f->state == Flight::State::kSending; });
+    });
+    for (const auto& f : r.flights) {
+      if (f->state != Flight::State::kRefused) continue;
+      ++stats_.batches_refused;
+      stats_.records_refused += f->records;
+    }
+    log::warn("filelog", "pipeline refused entries; they will be sent again",
+              {{"path", r.path}, {"error", r.flights.front()->error.toString()}});
+  }
+  lock.unlock();
+  if (committed) saveCheckpoints();
+  return !refused;
 }
 
 bool Tailer::pollOnce() {

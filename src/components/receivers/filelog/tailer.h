@@ -5,9 +5,12 @@
 //     bytes): a known inode keeps its reader (a rename keeps reading where it was); a new inode
 //     whose fingerprint matches a checkpoint resumes there; other new files start at the
 //     beginning, except at the first cycle with start_at: end;
-//  3. reads every file from its offset, cuts entries (Splitter), hands them to the pipeline in
-//     batches and waits for the answer. Only an accepted batch advances the file's offset and
-//     the checkpoint; a refused one is read again next cycle;
+//  3. reads every file from its offset, cuts entries (Splitter) and hands them to the pipeline
+//     in batches, up to max_batches_in_flight at once per file (so that a batch processor
+//     downstream fills up instead of waiting for its timeout). A file's offset and checkpoint
+//     advance over a batch only once it and every batch before it were accepted; a refused
+//     batch is sent again (alone: batches after it that were accepted are not repeated) in
+//     the next cycle;
 //  4. finishes files that left the glob (renamed away by rotation, deleted) through their
 //     still-open descriptor, then forgets them.
 // A file that shrank below its offset, or whose first bytes changed, was truncated (or
@@ -18,8 +21,11 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <deque>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <string>
 #include <vector>
@@ -38,6 +44,7 @@ struct TailerLimits {
   size_t max_batch_records = 4096;    // entries per consumer call
   size_t max_batch_bytes = 4u << 20;  // bytes read per file per step (and per batch)
   size_t max_batches_per_file = 64;   // per cycle, so that one busy file cannot starve others
+  size_t max_batches_in_flight = 4;   // per file: sent and not committed yet
 };
 
 struct TailerStats {
@@ -83,6 +90,7 @@ class Tailer {
 
  private:
   struct Reader;
+  struct Flight;
   std::vector<std::string> matchFiles() const;
   void discover(const std::vector<std::string>& paths);
   std::unique_ptr<Reader> openReader(const std::string& path);
@@ -90,7 +98,14 @@ class Tailer {
   bool drain(Reader& r);
   bool wasTruncated(const Reader& r) const;
   bool checkTruncation(Reader& r, uint64_t size);
-  bool send(Reader& r, const std::vector<Splitter::Piece>& pieces, size_t consumed);
+  // Builds the flight's batch and hands it to the pipeline; the answer arrives in `f->state`.
+  void launch(Reader& r, const std::shared_ptr<Flight>& f);
+  // Pops the accepted flights at the front, advancing the offset; true if any. Needs
+  // flights_mu_.
+  bool commitAccepted(Reader& r);
+  // Waits until the oldest flight is answered; commits the accepted ones at the front.
+  // False if the oldest was refused (the others are then waited for too).
+  bool settle(Reader& r);
   void saveCheckpoints();
 
   const Config& config_;
@@ -103,13 +118,14 @@ class Tailer {
   BatchBuilder builder_;
   size_t fingerprint_size_;
   std::vector<std::unique_ptr<Reader>> readers_;
-  std::vector<Checkpoint> restored_;
-  std::set<std::string> unreadable_;  // paths whose open failed (warned once)  // from storage, not
-                                      // yet matched to a file
+  std::vector<Checkpoint> restored_;  // from storage, not yet matched to a file
+  std::set<std::string> unreadable_;  // paths whose open failed (warned once)
   bool first_poll_ = true;
   bool backlog_ = false;
   size_t round_robin_ = 0;
   std::atomic<bool> stop_{false};
+  std::mutex flights_mu_;  // guards Flight::state (answers come on pipeline threads)
+  std::condition_variable flights_cv_;
   TailerStats stats_;
 };
 

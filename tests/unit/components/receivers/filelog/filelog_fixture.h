@@ -45,8 +45,10 @@ class LinesConsumer : public pipeline::LogsConsumer {
  public:
   void consume(model::Logs&& logs, pipeline::Done done) override {
     ++calls;
-    if (!answer.isOk()) {
-      done(answer);
+    Status st = script.empty() ? answer : script.front();
+    if (!script.empty()) script.erase(script.begin());
+    if (!st.isOk()) {
+      done(st);
       return;
     }
     for (const auto& rl : logs.resources()) {
@@ -79,6 +81,7 @@ class LinesConsumer : public pipeline::LogsConsumer {
 
   std::vector<SeenRecord> records;
   Status answer;
+  std::vector<Status> script;  // answers for the next calls, in order; then `answer`
   int calls = 0;
   int accepted_batches = 0;
 

@@ -6,10 +6,12 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <thread>
 
 #include "components/extensions/file_storage/kv_file.h"
 #include "components/receivers/filelog/tailer.h"
 #include "filelog_fixture.h"
+#include "support/fake_consumer.h"
 #include "support/temp_dir.h"
 
 namespace periscope::components::filelog {
@@ -187,6 +189,45 @@ TEST_F(FilelogTailer, OffsetsDoNotAdvanceWhenThePipelineRefuses) {
   EXPECT_TRUE(t->pollOnce());
   EXPECT_THAT(consumer.bodies(), ElementsAre("a", "b", "c"));
   EXPECT_EQ(t->offsets()[0].second, 6u);
+}
+
+TEST_F(FilelogTailer, ARefusedBatchIsSentAgainAloneAfterLaterOnesWereAccepted) {
+  auto c = config("start_at: beginning");
+  TailerLimits limits;
+  limits.max_batch_records = 1;  // one line per batch; three batches out at once
+  auto t = tailer(*c, nullptr, limits);
+  writeFile(path("a.log"), "a\nb\nc\n");
+  consumer.script = {unavailable("busy"), Status::ok(), Status::ok()};
+  EXPECT_FALSE(t->pollOnce());
+  EXPECT_THAT(consumer.bodies(), ElementsAre("b", "c"));
+  EXPECT_EQ(t->offsets()[0].second, 0u);  // "a" is not accepted: nothing after it is committed
+  EXPECT_TRUE(t->pollOnce());
+  EXPECT_THAT(consumer.bodies(), ElementsAre("b", "c", "a"));  // only "a" again
+  EXPECT_EQ(t->offsets()[0].second, 6u);
+  EXPECT_EQ(t->stats().records_sent, 3u);
+  EXPECT_EQ(t->stats().records_refused, 1u);
+}
+
+TEST_F(FilelogTailer, SeveralBatchesOfAFileAreInFlightAtOnce) {
+  auto c = config("start_at: beginning");
+  TailerLimits limits;
+  limits.max_batch_records = 1;
+  limits.max_batches_in_flight = 3;
+  periscope::testing::RecordingConsumer<model::Logs> held;
+  held.hold = true;  // answers come when the test says (as from a batch processor)
+  Tailer t(*c, held, nullptr, clock.fn(), limits);
+  writeFile(path("a.log"), "1\n2\n3\n4\n5\n");
+  bool ok = false;
+  std::thread poller([&] { ok = t.pollOnce(); });
+  ASSERT_TRUE(held.waitForBatches(3));
+  // The window is full: a fourth batch needs an answer first.
+  EXPECT_EQ(held.counts.size(), 3u);
+  held.hold = false;
+  held.releaseHeld(Status::ok());
+  poller.join();
+  EXPECT_TRUE(ok);
+  EXPECT_EQ(held.totalItems(), 5u);
+  EXPECT_EQ(t.offsets()[0].second, 10u);
 }
 
 TEST_F(FilelogTailer, TruncationRestartsAtZeroAndIsCounted) {
