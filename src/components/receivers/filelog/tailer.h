@@ -79,7 +79,7 @@ class Tailer {
   // True if the last cycle left data unread (a file hit max_batches_per_file): the caller
   // starts the next cycle without waiting for poll_interval.
   bool backlog() const { return backlog_; }
-  // Asks a running pollOnce to stop after the batch in flight.
+  // Asks a running pollOnce to stop sending; it returns once the batches out are answered.
   void requestStop();
   // Closes every file. Checkpoints are already current (saved after each accepted batch).
   void close();
