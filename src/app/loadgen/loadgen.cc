@@ -4,6 +4,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <atomic>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <future>
@@ -11,6 +12,7 @@
 #include <thread>
 
 #include "app/http_client.h"
+#include "app/loadgen/log_workload.h"
 #include "app/loadgen/workload.h"
 #include "config/duration.h"
 #include "model/otlp/json_encoder.h"
@@ -46,7 +48,9 @@ class Sender {
 
 class GrpcSender final : public Sender {
  public:
-  explicit GrpcSender(const std::string& endpoint) {
+  GrpcSender(const std::string& endpoint, bool logs)
+      : method_(logs ? "/opentelemetry.proto.collector.logs.v1.LogsService/Export"
+                     : "/opentelemetry.proto.collector.trace.v1.TraceService/Export") {
     grpc::ChannelArguments args;
     args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);  // one TCP connection per sender
     args.SetMaxSendMessageSize(-1);
@@ -64,8 +68,7 @@ class GrpcSender final : public Sender {
     call->request = grpc::ByteBuffer(&slice, 1);
     call->ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
     stub_->UnaryCall(
-        &call->ctx, "/opentelemetry.proto.collector.trace.v1.TraceService/Export",
-        grpc::StubOptions(), &call->request, &call->response,
+        &call->ctx, method_, grpc::StubOptions(), &call->request, &call->response,
         [call, done = std::move(done)](grpc::Status st) {
           done(st.ok() ? ""
                        : "gRPC " + std::to_string(st.error_code()) + ": " + st.error_message());
@@ -73,17 +76,18 @@ class GrpcSender final : public Sender {
   }
 
  private:
+  std::string method_;
   std::shared_ptr<grpc::Channel> channel_;  // shared: gRPC's API
   std::unique_ptr<grpc::GenericStub> stub_;
 };
 
 class HttpSender final : public Sender {
  public:
-  HttpSender(const std::string& endpoint, bool json)
+  HttpSender(const std::string& endpoint, bool json, bool logs)
       : client_({json ? "Content-Type: application/json" : "Content-Type: application/x-protobuf",
                  "Expect:"}) {
     url_ = endpoint.rfind("http", 0) == 0 ? endpoint : "http://" + endpoint;
-    if (url_.find("/v1/") == std::string::npos) url_ += "/v1/traces";
+    if (url_.find("/v1/") == std::string::npos) url_ += logs ? "/v1/logs" : "/v1/traces";
   }
   void send(const std::string& body, SendDone done) override { done(post(body)); }
 
@@ -99,8 +103,9 @@ class HttpSender final : public Sender {
 };
 
 std::unique_ptr<Sender> makeSender(const Options& o) {
-  if (o.protocol == "grpc") return std::make_unique<GrpcSender>(o.endpoint);
-  return std::make_unique<HttpSender>(o.endpoint, o.protocol == "http-json");
+  bool logs = o.signal == "logs";
+  if (o.protocol == "grpc") return std::make_unique<GrpcSender>(o.endpoint, logs);
+  return std::make_unique<HttpSender>(o.endpoint, o.protocol == "http-json", logs);
 }
 
 }  // namespace
@@ -109,8 +114,16 @@ Summary run(const Options& o) {
   WorkloadOptions w;
   w.spans_per_request = o.spans_per_request;
   w.seed = o.seed;
-  auto pool = encodeRequests(w, o.protocol == "http-json" ? Encoding::kJson : Encoding::kProtobuf);
+  Encoding encoding = o.protocol == "http-json" ? Encoding::kJson : Encoding::kProtobuf;
+  bool logs = o.signal == "logs";
+  auto pool = logs ? encodeLogRequests(w, encoding) : encodeRequests(w, encoding);
   Counters c;
+  // Requests handed out so far across connections, for --total.
+  std::atomic<uint64_t> claimed{0};
+  uint64_t max_requests = o.total == 0
+                              ? UINT64_MAX
+                              : (o.total + static_cast<uint64_t>(o.spans_per_request) - 1) /
+                                    static_cast<uint64_t>(o.spans_per_request);
   auto start = std::chrono::steady_clock::now();
   auto end = start + o.duration;
   std::vector<std::thread> workers;
@@ -122,6 +135,32 @@ Summary run(const Options& o) {
         int in_flight = 0;
       } slots;  // requests of this connection awaiting an answer
       auto sender = makeSender(o);
+      // with_logs: a second connection for the correlated logs (counted as requests only).
+      std::unique_ptr<Sender> log_sender;
+      if (o.with_logs && o.live && !logs) {
+        Options lo = o;
+        lo.signal = "logs";
+        log_sender = makeSender(lo);
+      }
+      // Waits for a free slot of this connection, then sends; the answer frees it.
+      auto send = [&](Sender& to, const std::string& body, bool counted) {
+        {
+          std::unique_lock lock(slots.mu);
+          slots.cv.wait(lock, [&] { return slots.in_flight < o.inflight; });
+          ++slots.in_flight;
+        }
+        to.send(body, [&c, &o, &slots, counted](const std::string& err) {
+          c.requests++;
+          uint64_t items = counted ? static_cast<uint64_t>(o.spans_per_request) : 0;
+          if (err.empty())
+            c.spans_ok += items;
+          else
+            c.fail(items, err);
+          std::lock_guard lock(slots.mu);
+          --slots.in_flight;
+          slots.cv.notify_all();
+        });
+      };
       std::chrono::duration<double> interval(0);
       if (o.rate > 0)
         interval = std::chrono::duration<double>(o.spans_per_request * o.connections / o.rate);
@@ -135,36 +174,32 @@ Summary run(const Options& o) {
           next += std::chrono::duration_cast<std::chrono::steady_clock::duration>(interval);
           if (std::chrono::steady_clock::now() >= end) break;
         }
-        {
-          std::unique_lock lock(slots.mu);
-          slots.cv.wait(lock, [&] { return slots.in_flight < o.inflight; });
-          ++slots.in_flight;
-        }
+        if (claimed.fetch_add(1) >= max_requests) break;
         std::string live_request;
+        std::string live_logs;  // with_logs: the logs written while serving live_request's spans
         if (o.live) {
           // Starting now (the pool's default base is a minute ago): a live system's spans.
           auto now_ns =
               static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
                                         std::chrono::system_clock::now().time_since_epoch())
                                         .count());
-          model::Traces t = makeTraces(o.spans_per_request, o.seed * 1000003 + 16 + n,
-                                       Profile::kStandard, now_ns);
-          if (o.protocol == "http-json")
-            model::otlp::encodeJson(t, live_request);
-          else
-            model::otlp::encode(t, live_request);
+          uint64_t seed = o.seed * 1000003 + 16 + n;
+          auto encode = [&](const auto& batch, std::string& out) {
+            if (o.protocol == "http-json")
+              model::otlp::encodeJson(batch, out);
+            else
+              model::otlp::encode(batch, out);
+          };
+          if (logs) {
+            encode(makeLogs(o.spans_per_request, seed, now_ns), live_request);
+          } else {
+            model::Traces t = makeTraces(o.spans_per_request, seed, Profile::kStandard, now_ns);
+            encode(t, live_request);
+            if (log_sender) encode(makeLogsForTraces(t, seed), live_logs);
+          }
         }
-        sender->send(o.live ? live_request : pool[n % pool.size()],
-                     [&c, &o, &slots](const std::string& err) {
-                       c.requests++;
-                       if (err.empty())
-                         c.spans_ok += static_cast<uint64_t>(o.spans_per_request);
-                       else
-                         c.fail(static_cast<uint64_t>(o.spans_per_request), err);
-                       std::lock_guard lock(slots.mu);
-                       --slots.in_flight;
-                       slots.cv.notify_all();
-                     });
+        send(*sender, o.live ? live_request : pool[n % pool.size()], true);
+        if (!live_logs.empty()) send(*log_sender, live_logs, false);
       }
       std::unique_lock lock(slots.mu);
       slots.cv.wait(lock, [&] { return slots.in_flight == 0; });
@@ -182,11 +217,12 @@ Summary run(const Options& o) {
         uint64_t now_ok = c.spans_ok + c.spans_failed;
         double elapsed =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        std::fprintf(
-            stderr, "\r[%5.1fs] sent %llu spans (%.0f spans/s), accepted %llu, refused %llu   ",
-            elapsed, static_cast<unsigned long long>(now_ok), static_cast<double>(now_ok - last),
-            static_cast<unsigned long long>(c.spans_ok.load()),
-            static_cast<unsigned long long>(c.spans_failed.load()));
+        const char* items = logs ? "records" : "spans";
+        std::fprintf(stderr, "\r[%5.1fs] sent %llu %s (%.0f %s/s), accepted %llu, refused %llu   ",
+                     elapsed, static_cast<unsigned long long>(now_ok), items,
+                     static_cast<double>(now_ok - last), items,
+                     static_cast<unsigned long long>(c.spans_ok.load()),
+                     static_cast<unsigned long long>(c.spans_failed.load()));
         last = now_ok;
       }
       std::fprintf(stderr, "\n");
@@ -211,13 +247,17 @@ namespace {
 void usage() {
   std::puts(
       "Usage: periscope loadgen [options]\n"
-      "Sends synthetic OTLP traces (pre-encoded, realistic spans) and prints a summary.\n\n"
+      "Sends synthetic OTLP traces or logs (pre-encoded, realistic) and prints a summary.\n\n"
       "  --endpoint HOST:PORT       target (default 127.0.0.1:4317; http-* default "
       "127.0.0.1:4318)\n"
       "  --protocol P               grpc | http-protobuf | http-json (default grpc)\n"
+      "  --signal S                 traces | logs (default traces); for logs, \"spans\" below\n"
+      "                             means log records\n"
       "  --rate N|max               spans per second, or max for as fast as possible (default "
       "10000)\n"
       "  --duration D               how long, e.g. 10s, 1m (default 10s)\n"
+      "  --total N                  stop after N spans (whole requests; with no --duration,\n"
+      "                             runs until then)\n"
       "  --spans-per-request N      spans in each request (default 512)\n"
       "  --connections N            parallel connections (default 2)\n"
       "  --inflight N               requests awaiting an answer per gRPC connection (default 8;\n"
@@ -225,6 +265,8 @@ void usage() {
       "  --seed N                   workload seed (default 1)\n"
       "  --live                     a freshly generated request (new trace ids, current\n"
       "                             timestamps) per send instead of a repeated pool\n"
+      "  --with-logs                with --live traces: also send the logs their services write\n"
+      "                             (same trace and span ids) on a second connection\n"
       "  --quiet                    no progress line\n");
 }
 
@@ -233,6 +275,7 @@ void usage() {
 int runCli(int argc, char** argv) {
   Options o;
   bool endpoint_set = false;
+  bool duration_set = false;
   for (int i = 0; i < argc; ++i) {
     std::string a = argv[i];
     auto value = [&](const char* name) -> std::string {
@@ -256,6 +299,13 @@ int runCli(int argc, char** argv) {
                      o.protocol.c_str());
         return 2;
       }
+    } else if (a == "--signal") {
+      o.signal = value("--signal");
+      if (o.signal != "traces" && o.signal != "logs") {
+        std::fprintf(stderr, "loadgen: --signal must be traces or logs, got \"%s\"\n",
+                     o.signal.c_str());
+        return 2;
+      }
     } else if (a == "--rate") {
       std::string v = value("--rate");
       o.rate = v == "max" ? 0 : std::atof(v.c_str());
@@ -273,6 +323,14 @@ int runCli(int argc, char** argv) {
         return 2;
       }
       o.duration = std::chrono::duration_cast<std::chrono::milliseconds>(*d);
+      duration_set = true;
+    } else if (a == "--total") {
+      std::string v = value("--total");
+      o.total = std::strtoull(v.c_str(), nullptr, 10);
+      if (o.total == 0) {
+        std::fprintf(stderr, "loadgen: --total must be a positive count, got \"%s\"\n", v.c_str());
+        return 2;
+      }
     } else if (a == "--spans-per-request") {
       o.spans_per_request = std::atoi(value("--spans-per-request").c_str());
       if (o.spans_per_request <= 0) {
@@ -295,6 +353,8 @@ int runCli(int argc, char** argv) {
       o.seed = std::strtoull(value("--seed").c_str(), nullptr, 10);
     } else if (a == "--live") {
       o.live = true;
+    } else if (a == "--with-logs") {
+      o.with_logs = true;
     } else if (a == "--quiet") {
       o.quiet = true;
     } else {
@@ -304,15 +364,22 @@ int runCli(int argc, char** argv) {
     }
   }
   if (!endpoint_set && o.protocol != "grpc") o.endpoint = "127.0.0.1:4318";
+  if (o.with_logs && (!o.live || o.signal != "traces")) {
+    std::fprintf(stderr, "loadgen: --with-logs needs --live and --signal traces\n");
+    return 2;
+  }
+  if (o.total > 0 && !duration_set) o.duration = std::chrono::hours(24 * 365);
   Summary s = run(o);
+  // Field names say what was counted, so scripts parsing traces runs keep working.
+  const char* items = o.signal == "logs" ? "records" : "spans";
   std::printf(
-      "summary: protocol=%s requests=%llu failed_requests=%llu sent_spans=%llu accepted_spans=%llu "
-      "refused_spans=%llu seconds=%.2f spans_per_second=%.0f\n",
-      o.protocol.c_str(), static_cast<unsigned long long>(s.requests_sent),
-      static_cast<unsigned long long>(s.requests_failed),
-      static_cast<unsigned long long>(s.spans_sent),
-      static_cast<unsigned long long>(s.spans_accepted),
-      static_cast<unsigned long long>(s.spans_refused), s.seconds,
+      "summary: signal=%s protocol=%s requests=%llu failed_requests=%llu sent_%s=%llu "
+      "accepted_%s=%llu refused_%s=%llu seconds=%.2f %s_per_second=%.0f\n",
+      o.signal.c_str(), o.protocol.c_str(), static_cast<unsigned long long>(s.requests_sent),
+      static_cast<unsigned long long>(s.requests_failed), items,
+      static_cast<unsigned long long>(s.spans_sent), items,
+      static_cast<unsigned long long>(s.spans_accepted), items,
+      static_cast<unsigned long long>(s.spans_refused), s.seconds, items,
       s.seconds > 0 ? static_cast<double>(s.spans_accepted) / s.seconds : 0.0);
   return s.spans_refused > 0 ? 1 : 0;
 }
