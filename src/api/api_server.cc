@@ -2,6 +2,7 @@
 
 #include "api/handlers/jaeger_v1.h"
 #include "api/handlers/jaeger_v3.h"
+#include "api/handlers/logs_service_backend.h"
 #include "api/handlers/periscope_logs.h"
 #include "api/handlers/prometheus_v1.h"
 #include "api/http/router.h"
@@ -34,8 +35,27 @@ std::unique_ptr<Router> makeApiRouter(query::TraceService& traces,
 Result<std::unique_ptr<ApiServer>> ApiServer::start(const ApiOptions& options,
                                                     query::TraceService& traces,
                                                     const query::MetricsService* metrics,
-                                                    const LogsBackend* logs) {
+                                                    const query::LogsService* logs) {
+  std::unique_ptr<LogsBackend> backend;
+  if (logs != nullptr) backend = std::make_unique<LogsServiceBackend>(*logs);
+  const LogsBackend* raw = backend.get();
+  return start(options, traces, metrics, raw, std::move(backend));
+}
+
+Result<std::unique_ptr<ApiServer>> ApiServer::start(const ApiOptions& options,
+                                                    query::TraceService& traces,
+                                                    const query::MetricsService* metrics,
+                                                    const LogsBackend& logs) {
+  return start(options, traces, metrics, &logs, nullptr);
+}
+
+Result<std::unique_ptr<ApiServer>> ApiServer::start(const ApiOptions& options,
+                                                    query::TraceService& traces,
+                                                    const query::MetricsService* metrics,
+                                                    const LogsBackend* logs,
+                                                    std::unique_ptr<LogsBackend> owned_logs) {
   std::unique_ptr<ApiServer> server(new ApiServer());
+  server->owned_logs_ = std::move(owned_logs);
   server->router_ = makeApiRouter(traces, metrics, options.version, logs, options.logs);
   http::ServerOptions http_options;
   http_options.endpoint = options.endpoint;

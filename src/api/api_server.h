@@ -15,6 +15,7 @@
 #include "api/handlers/periscope_logs.h"
 #include "common/http/server.h"
 #include "common/status.h"
+#include "query/logs/logs_service.h"
 #include "query/metrics/metrics_service.h"
 #include "query/traces/trace_service.h"
 
@@ -35,11 +36,15 @@ class ApiServer {
   // Binds and starts serving; a bind error (e.g. address in use) is returned here.
   // `metrics` may be null (no metrics store: the Prometheus endpoints are not served), and so
   // may `logs` (no log store: /api/periscope/logs… answer 404); both must outlive the server.
-  // For a query::LogsService pass a LogsServiceBackend (handlers/logs_service_backend.h).
   static Result<std::unique_ptr<ApiServer>> start(const ApiOptions& options,
                                                   query::TraceService& traces,
                                                   const query::MetricsService* metrics = nullptr,
-                                                  const LogsBackend* logs = nullptr);
+                                                  const query::LogsService* logs = nullptr);
+  // The same over any LogsBackend (tests use fakes); `logs` must outlive the server.
+  static Result<std::unique_ptr<ApiServer>> start(const ApiOptions& options,
+                                                  query::TraceService& traces,
+                                                  const query::MetricsService* metrics,
+                                                  const LogsBackend& logs);
   ~ApiServer();
   ApiServer(const ApiServer&) = delete;
   ApiServer& operator=(const ApiServer&) = delete;
@@ -51,7 +56,14 @@ class ApiServer {
  private:
   ApiServer() = default;
 
-  // Declared before server_ so that it outlives the threads that route through it.
+  static Result<std::unique_ptr<ApiServer>> start(const ApiOptions& options,
+                                                  query::TraceService& traces,
+                                                  const query::MetricsService* metrics,
+                                                  const LogsBackend* logs,
+                                                  std::unique_ptr<LogsBackend> owned_logs);
+
+  // Declared before server_ so that they outlive the threads that route through them.
+  std::unique_ptr<LogsBackend> owned_logs_;  // over the LogsService passed to start()
   std::unique_ptr<Router> router_;
   std::unique_ptr<http::Server> server_;
 };

@@ -1,7 +1,7 @@
 // LogsBackend: what the logs endpoints (/api/periscope/logs…, /api/periscope/traces/{id}/logs)
 // ask of the query layer — query::LogsService's operations behind an interface, so that the
 // handlers are tested against fakes. The production one is LogsServiceBackend
-// (logs_service_backend.h). Implementations are thread-safe.
+// (logs_service_backend.h), which ApiServer builds. Implementations are thread-safe.
 #pragma once
 
 #include <memory>

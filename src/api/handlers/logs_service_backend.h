@@ -1,6 +1,5 @@
 // LogsServiceBackend: the production LogsBackend, forwarding to a query::LogsService (which
-// must outlive it). Header-only and included by none of the API's own files on purpose: only
-// the code that constructs one (app/serve) links against LogsService.
+// must outlive it). ApiServer::start builds one over the LogsService it is given.
 #pragma once
 
 #include <memory>

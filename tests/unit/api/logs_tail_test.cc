@@ -45,7 +45,7 @@ class LogsTailTest : public ::testing::Test {
     options.threads = 2;
     options.logs.tail = tail;
     options.logs.tail_counters = &counters_;
-    auto server = ApiServer::start(options, *traces_, nullptr, &logs_);
+    auto server = ApiServer::start(options, *traces_, nullptr, logs_);
     ASSERT_TRUE(server.isOk()) << server.status().toString();
     server_ = std::move(*server);
   }

@@ -7,7 +7,6 @@
 #include <nlohmann/json.hpp>
 
 #include "api/api_server.h"
-#include "api/handlers/logs_service_backend.h"
 #include "api/http/router.h"
 #include "fake_logs_backend.h"
 #include "fake_trace_reader.h"
@@ -17,10 +16,6 @@ namespace {
 
 using nlohmann::json;
 using testing::FakeLogsBackend;
-
-// The production adapter compiles against LogsService (it is never constructed here, so this
-// binary does not need LogsService's code).
-static_assert(std::is_base_of_v<LogsBackend, LogsServiceBackend>);
 
 constexpr uint64_t kNowNs = 1'700'000'000'000'000'000;
 constexpr uint64_t kHourNs = 3'600'000'000'000;

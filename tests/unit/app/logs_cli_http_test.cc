@@ -26,7 +26,7 @@ class LogsCliHttpTest : public ::testing::Test {
     api::ApiOptions options;
     options.endpoint = "127.0.0.1:0";
     options.threads = 1;
-    auto server = api::ApiServer::start(options, *traces_, nullptr, &logs_);
+    auto server = api::ApiServer::start(options, *traces_, nullptr, logs_);
     ASSERT_TRUE(server.isOk());
     server_ = std::move(*server);
     server_url_ = "http://127.0.0.1:" + std::to_string(server_->port());
