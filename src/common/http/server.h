@@ -95,7 +95,8 @@ class Server {
   // Binds and starts serving; the bind error (e.g. address in use) is returned here.
   static Result<std::unique_ptr<Server>> start(ServerOptions options, Handler handler);
   virtual uint16_t port() const = 0;
-  // Stops accepting and waits until every request taken has been answered; false on timeout.
+  // Stops accepting and waits until every request taken has been answered (a streamed answer
+  // once its headers are written: streams end in stop()); false on timeout.
   virtual bool drain(std::chrono::steady_clock::time_point deadline) = 0;
   // Stops accepting, closes connections, joins threads. Idempotent.
   virtual void stop() = 0;
