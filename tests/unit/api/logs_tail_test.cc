@@ -165,8 +165,8 @@ TEST_F(LogsTailTest, ASlowClientLosesRecordsAndIsToldHowManyOnceItCatchesUp) {
     logs_.deliver(record(delivered++, 2000));
   }
   ASSERT_GE(counters_.records_dropped.load(), 20u);
-  // Catch up: every record is either received, in order, or covered by the `dropped` event
-  // that precedes the next received one (or closes the sequence).
+  // Catch up: every record is either received, in order, or covered by the `dropped` events
+  // that precede the next received one (or close the sequence).
   int expected = 0;
   uint64_t pending_drops = 0;
   uint64_t dropped_total = 0;
@@ -177,8 +177,9 @@ TEST_F(LogsTailTest, ASlowClientLosesRecordsAndIsToldHowManyOnceItCatchesUp) {
     if (e->event == "dropped") {
       uint64_t n = json::parse(e->data)["dropped"];
       EXPECT_GT(n, 0u);
-      EXPECT_EQ(pending_drops, 0u) << "two drop reports without a record between them";
-      pending_drops = n;
+      // Reports may follow each other (a record that found the buffer full while the writer
+      // was draining it): their counts add up.
+      pending_drops += n;
       dropped_total += n;
       continue;
     }
