@@ -17,6 +17,7 @@
 #include "query/traces/trace_service.h"
 #include "storage/catalog/data_dir.h"
 #include "storage/io/posix_file_system.h"
+#include "storage/signals/logs/log_store.h"
 #include "storage/signals/metrics/metrics_store.h"
 #include "storage/signals/traces/trace_store.h"
 
@@ -30,8 +31,80 @@ struct Backend {
   storage::PosixFileSystem fs;
   std::unique_ptr<storage::TraceStore> traces;
   std::unique_ptr<storage::metrics::MetricsStore> metrics;
+  std::unique_ptr<storage::logs::LogStore> logs;
   Status open_error;
   Status metrics_open_error;
+  Status logs_open_error;
+
+  Result<storage::logs::LogStore*> logsStore() {
+    if (logs) return logs.get();
+    if (!logs_open_error.isOk()) return logs_open_error;
+    Status st = storage::claimDataDir(fs, config.path);
+    if (st.isOk()) {
+      auto store = storage::logs::LogStore::open(fs, logStoreOptions(config));
+      if (store.isOk()) {
+        logs = std::move(*store);
+        registerLogsStoreMetrics();
+        const auto& s = logs->stats();
+        log::info("store", "log store open",
+                  {{"dir", logs->dir()},
+                   {"segments", std::to_string(s.segments.load())},
+                   {"wal_records_replayed", std::to_string(s.wal_log_records_replayed.load())},
+                   {"wal_truncated_bytes", std::to_string(s.wal_truncated_bytes.load())},
+                   {"segments_quarantined", std::to_string(s.segments_quarantined.load())}});
+        return logs.get();
+      }
+      st = store.status();
+    }
+    logs_open_error =
+        Status(st.code(), "storage.path " + config.path + ": " + std::string(st.message()));
+    return logs_open_error;
+  }
+
+  void registerLogsStoreMetrics() {
+    auto& reg = telemetry::globalRegistry();
+    const auto* s = &logs->stats();
+    auto counter = [&](const char* name, const char* help, const std::atomic<uint64_t>* v) {
+      reg.callbackCounter(name, help, {}, [v] { return static_cast<double>(v->load()); });
+    };
+    auto gauge = [&](const char* name, const char* help, const std::atomic<uint64_t>* v) {
+      reg.callbackGauge(name, help, {}, [v] { return static_cast<double>(v->load()); });
+    };
+    counter("periscope_logs_store_records_written", "Log records written to the log store.",
+            &s->records_written);
+    counter("periscope_logs_store_write_failures", "Batches the log store could not take.",
+            &s->write_failures);
+    counter("periscope_logs_store_wal_records_replayed",
+            "Log records recovered from the log WAL at start.", &s->wal_log_records_replayed);
+    counter("periscope_logs_store_wal_truncated_bytes", "Torn log WAL tail bytes cut at start.",
+            &s->wal_truncated_bytes);
+    counter("periscope_logs_store_head_flushes", "Log head flushes to segments.", &s->head_flushes);
+    counter("periscope_logs_store_flush_failures", "Failed log head flushes (retried).",
+            &s->flush_failures);
+    counter("periscope_logs_store_retention_deleted_records", "Log records deleted by retention.",
+            &s->retention_deleted_records);
+    counter("periscope_logs_store_retention_deleted_segments",
+            "Log segment files deleted whole by retention.", &s->retention_deleted_segments);
+    counter("periscope_logs_store_retention_rewrites",
+            "Log segments rewritten without their expired records.", &s->retention_rewrites);
+    counter("periscope_logs_store_compactions", "Merges of small log segments of past hours.",
+            &s->compactions);
+    counter("periscope_logs_store_segments_quarantined", "Damaged log segments moved aside.",
+            &s->segments_quarantined);
+    counter("periscope_logs_store_row_groups_read", "Log row groups decoded by queries.",
+            &s->row_groups_read);
+    counter("periscope_logs_store_row_groups_skipped",
+            "Log row groups skipped by their filters (time, severity, trace, resource, text).",
+            &s->row_groups_skipped);
+    gauge("periscope_logs_store_head_records", "Log records in the in-memory head.",
+          &s->head_records);
+    gauge("periscope_logs_store_segments", "Live log segment files.", &s->segments);
+    gauge("periscope_logs_store_segment_bytes", "Bytes in live log segment files.",
+          &s->segment_bytes);
+    gauge("periscope_logs_store_segment_records", "Log records in live segment files.",
+          &s->segment_records);
+    gauge("periscope_logs_store_wal_bytes", "Bytes in the log WAL (about).", &s->wal_bytes);
+  }
 
   Result<storage::metrics::MetricsStore*> metricsStore() {
     if (metrics) return metrics.get();
@@ -188,6 +261,11 @@ int runServe(const ServeOptions& options) {
     if (!store.isOk()) return store.status();
     return static_cast<storage::metrics::MetricsWriter*>(*store);
   };
+  stores.logs = [&backend]() -> Result<storage::logs::LogWriter*> {
+    auto store = backend.logsStore();
+    if (!store.isOk()) return store.status();
+    return static_cast<storage::logs::LogWriter*>(*store);
+  };
   components::registerBuiltins(registry, std::move(stores));
   pipeline::ServiceConfig config;
   config::Diagnostics diags;
@@ -299,6 +377,10 @@ int runServe(const ServeOptions& options) {
     Status closed = backend.metrics->close();
     if (!closed.isOk())
       log::warn("store", "closing the metrics store", {{"error", closed.toString()}});
+  }
+  if (backend.logs) {
+    Status closed = backend.logs->close();
+    if (!closed.isOk()) log::warn("store", "closing the log store", {{"error", closed.toString()}});
   }
   if (!down.isOk())
     log::warn("periscope", "shutdown finished with errors", {{"error", down.toString()}});

@@ -1,5 +1,9 @@
 #include "app/storage_config.h"
 
+#include <cctype>
+
+#include "query/logs/ast.h"
+
 namespace periscope::app {
 
 const config::Schema<RetentionPolicyConfig>& RetentionPolicyConfig::schema() {
@@ -84,6 +88,44 @@ const config::Schema<MetricsStorageConfig>& MetricsStorageConfig::schema() {
   return s;
 }
 
+const config::Schema<LogRetentionPolicyConfig>& LogRetentionPolicyConfig::schema() {
+  static const auto s =
+      config::Schema<LogRetentionPolicyConfig>()
+          .field("name", &LogRetentionPolicyConfig::name, "Label for logs and docs.")
+          .field("min_severity", &LogRetentionPolicyConfig::min_severity,
+                 "Match records at or above this severity: TRACE, DEBUG, INFO, WARN, ERROR, "
+                 "FATAL or an OTLP severity number 1-24 (empty = any).")
+          .field("service", &LogRetentionPolicyConfig::service,
+                 "Match records of this service.name only (empty = any).")
+          .field("retention", &LogRetentionPolicyConfig::retention,
+                 "How long matching records are kept (e.g. 30d).");
+  return s;
+}
+
+const config::Schema<LogsStorageConfig>& LogsStorageConfig::schema() {
+  static const auto s =
+      config::Schema<LogsStorageConfig>()
+          .field("retention", &LogsStorageConfig::retention,
+                 "Default age after which log records are deleted.")
+          .field("max_size_mb", &LogsStorageConfig::max_size_mb,
+                 "Size limit of log segments on disk; the oldest hour partitions are deleted "
+                 "first (0 = none).")
+          .field("retention_policies", &LogsStorageConfig::retention_policies,
+                 "Per-record rules: a record is kept for the longest retention among the rules "
+                 "it matches, else the default.")
+          .field("head_max_records", &LogsStorageConfig::head_max_records,
+                 "Records kept in memory before they are written to segments.")
+          .field("head_max_age", &LogsStorageConfig::head_max_age,
+                 "Longest time records stay only in memory (and the WAL).")
+          .field("row_group_records", &LogsStorageConfig::row_group_records,
+                 "Records per row group (the unit a query skips or decodes).")
+          .field("zstd_level", &LogsStorageConfig::zstd_level,
+                 "zstd level of segment column blocks (1-19).")
+          .field("maintenance_interval", &LogsStorageConfig::maintenance_interval,
+                 "How often retention runs.");
+  return s;
+}
+
 const config::Schema<StorageConfig>& StorageConfig::schema() {
   static const auto s =
       config::Schema<StorageConfig>()
@@ -92,7 +134,8 @@ const config::Schema<StorageConfig>& StorageConfig::schema() {
           .field("wal", &StorageConfig::wal, "Write-ahead log durability.")
           .field("traces", &StorageConfig::traces, "Trace store: retention, compaction, index.")
           .field("metrics", &StorageConfig::metrics,
-                 "Metrics store and PromQL: retention, limits, lookback.");
+                 "Metrics store and PromQL: retention, limits, lookback.")
+          .field("logs", &StorageConfig::logs, "Log store: retention, policies, head limits.");
   return s;
 }
 
@@ -104,6 +147,48 @@ const config::Schema<QueryConfig>& QueryConfig::schema() {
                                    "Largest number of traces one search may return.");
   return s;
 }
+
+namespace {
+
+// An OTLP severity number from a name (any case) or a number 1..24; 0 for "", -1 if invalid.
+int severityNumber(const std::string& text) {
+  if (text.empty()) return 0;
+  std::string upper;
+  for (char c : text)
+    upper.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  for (const auto& s : query::logs::kSeverityNames)
+    if (upper == s.name) return s.number;
+  int n = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9' || n > 24) return -1;
+    n = n * 10 + (c - '0');
+  }
+  return n >= 1 && n <= 24 ? n : -1;
+}
+
+void validateLogsConfig(const config::Value& at, const LogsStorageConfig& l,
+                        config::Diagnostics& diags) {
+  if (l.retention.count() < 0) diags.error(at, "storage.logs.retention must not be negative");
+  if (l.max_size_mb < 0) diags.error(at, "storage.logs.max_size_mb must not be negative");
+  if (l.head_max_records <= 0) diags.error(at, "storage.logs.head_max_records must be positive");
+  if (l.head_max_age.count() <= 0) diags.error(at, "storage.logs.head_max_age must be positive");
+  if (l.row_group_records < 16 || l.row_group_records > 1'000'000)
+    diags.error(at, "storage.logs.row_group_records must be between 16 and 1000000");
+  if (l.zstd_level < 1 || l.zstd_level > 19)
+    diags.error(at, "storage.logs.zstd_level must be between 1 and 19");
+  if (l.maintenance_interval.count() <= 0)
+    diags.error(at, "storage.logs.maintenance_interval must be positive");
+  for (size_t i = 0; i < l.retention_policies.size(); ++i) {
+    const auto& p = l.retention_policies[i];
+    std::string field = "storage.logs.retention_policies[" + std::to_string(i) + "]";
+    if (p.retention.count() <= 0) diags.error(at, field + ".retention must be positive");
+    if (severityNumber(p.min_severity) < 0)
+      diags.error(at, field + ".min_severity \"" + p.min_severity +
+                          "\" is not TRACE, DEBUG, INFO, WARN, ERROR, FATAL or 1-24");
+  }
+}
+
+}  // namespace
 
 void decodeBackendConfig(const config::Value& root, BackendConfig& out,
                          config::Diagnostics& diags) {
@@ -128,6 +213,7 @@ void decodeBackendConfig(const config::Value& root, BackendConfig& out,
       if (v <= 0) diags.error(*s, std::string("storage.metrics.") + name + " must be positive");
     if (m.query_timeout.count() <= 0 || m.lookback_delta.count() <= 0)
       diags.error(*s, "storage.metrics.query_timeout and lookback_delta must be positive");
+    validateLogsConfig(*s, out.storage.logs, diags);
   }
   if (const config::Value* q = root.find("query"); q != nullptr && !q->isNull()) {
     QueryConfig::schema().decode(*q, out.query, diags);
@@ -162,6 +248,30 @@ storage::metrics::MetricsStoreOptions metricsStoreOptions(const StorageConfig& c
   o.max_series_per_metric = static_cast<size_t>(m.max_series_per_metric);
   o.max_series_per_query = static_cast<size_t>(m.max_series_per_query);
   o.maintenance_interval = ms(m.maintenance_interval);
+  return o;
+}
+
+storage::logs::LogStoreOptions logStoreOptions(const StorageConfig& c) {
+  storage::logs::LogStoreOptions o;
+  o.dir = c.path + "/logs";
+  o.fsync = syncPolicy(c.wal);
+  o.sync_interval = ms(c.wal.sync_interval);
+  const auto& l = c.logs;
+  o.retention = l.retention;
+  o.max_bytes = static_cast<uint64_t>(std::max<int64_t>(0, l.max_size_mb)) << 20;
+  o.head_max_records = static_cast<uint64_t>(std::max<int64_t>(1, l.head_max_records));
+  o.head_max_age = ms(l.head_max_age);
+  o.row_group_rows = static_cast<size_t>(std::max<int64_t>(16, l.row_group_records));
+  o.zstd_level = static_cast<int>(l.zstd_level);
+  o.maintenance_interval = ms(l.maintenance_interval);
+  for (const auto& p : l.retention_policies) {
+    storage::logs::LogRetentionRule r;
+    r.name = p.name;
+    r.min_severity = std::max(0, severityNumber(p.min_severity));
+    r.service = p.service;
+    r.retention = p.retention;
+    o.retention_rules.push_back(std::move(r));
+  }
   return o;
 }
 

@@ -12,6 +12,7 @@
 #include "config/duration.h"
 #include "config/schema.h"
 #include "config/value.h"
+#include "storage/signals/logs/logs_store_options.h"
 #include "storage/signals/metrics/metrics_store_options.h"
 #include "storage/signals/traces/trace_store_options.h"
 
@@ -59,11 +60,32 @@ struct MetricsStorageConfig {
   static const config::Schema<MetricsStorageConfig>& schema();
 };
 
+struct LogRetentionPolicyConfig {
+  std::string name;
+  std::string min_severity;  // TRACE|DEBUG|INFO|WARN|ERROR|FATAL (any case) or 1..24; "" = any
+  std::string service;
+  config::Duration retention{0};
+  static const config::Schema<LogRetentionPolicyConfig>& schema();
+};
+
+struct LogsStorageConfig {
+  config::Duration retention = std::chrono::hours(24 * 7);
+  int64_t max_size_mb = 0;
+  std::vector<LogRetentionPolicyConfig> retention_policies;
+  int64_t head_max_records = 250'000;
+  config::Duration head_max_age = std::chrono::seconds(60);
+  int64_t row_group_records = 4096;
+  int64_t zstd_level = 3;
+  config::Duration maintenance_interval = std::chrono::seconds(10);
+  static const config::Schema<LogsStorageConfig>& schema();
+};
+
 struct StorageConfig {
   std::string path = "./data";
   WalConfig wal;
   TracesStorageConfig traces;
   MetricsStorageConfig metrics;
+  LogsStorageConfig logs;
   static const config::Schema<StorageConfig>& schema();
 };
 
@@ -84,5 +106,6 @@ void decodeBackendConfig(const config::Value& root, BackendConfig& out, config::
 
 storage::TraceStoreOptions traceStoreOptions(const StorageConfig& c);
 storage::metrics::MetricsStoreOptions metricsStoreOptions(const StorageConfig& c);
+storage::logs::LogStoreOptions logStoreOptions(const StorageConfig& c);
 
 }  // namespace periscope::app

@@ -181,7 +181,7 @@ Result<std::string> decompress(Encoding encoding, std::string_view input, size_t
   return invalidArgument("unsupported encoding");
 }
 
-Result<std::string> compress(Encoding encoding, std::string_view input) {
+Result<std::string> compress(Encoding encoding, std::string_view input, int zstd_level) {
   switch (encoding) {
     case Encoding::kIdentity:
       return std::string(input);
@@ -206,7 +206,7 @@ Result<std::string> compress(Encoding encoding, std::string_view input) {
     }
     case Encoding::kZstd: {
       std::string out(ZSTD_compressBound(input.size()), '\0');
-      size_t n = ZSTD_compress(out.data(), out.size(), input.data(), input.size(), 1);
+      size_t n = ZSTD_compress(out.data(), out.size(), input.data(), input.size(), zstd_level);
       if (ZSTD_isError(n)) return internalError("zstd compress failed");
       out.resize(n);
       return out;
@@ -225,6 +225,17 @@ Result<std::string> compress(Encoding encoding, std::string_view input) {
     }
   }
   return internalError("unsupported encoding");
+}
+
+Status zstdDecompressExact(std::string_view input, char* out, size_t out_size) {
+  struct Free {
+    void operator()(ZSTD_DCtx* c) const { ZSTD_freeDCtx(c); }
+  };
+  thread_local std::unique_ptr<ZSTD_DCtx, Free> ctx(ZSTD_createDCtx());
+  if (!ctx) return internalError("zstd context");
+  size_t n = ZSTD_decompressDCtx(ctx.get(), out, out_size, input.data(), input.size());
+  if (ZSTD_isError(n) || n != out_size) return invalidArgument("malformed zstd block");
+  return Status::ok();
 }
 
 }  // namespace periscope::compression

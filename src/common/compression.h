@@ -18,6 +18,12 @@ bool parseEncoding(std::string_view name, Encoding& out);
 std::string_view encodingName(Encoding e);
 
 Result<std::string> decompress(Encoding encoding, std::string_view input, size_t max_out);
-Result<std::string> compress(Encoding encoding, std::string_view input);
+// zstd_level applies to kZstd only (the stores compress blocks harder than requests).
+Result<std::string> compress(Encoding encoding, std::string_view input, int zstd_level = 1);
+
+// A whole zstd frame into exactly `out_size` bytes at `out` (storage blocks, whose raw size is
+// known): no allocation, a per-thread reused context. INVALID_ARGUMENT when the frame is
+// malformed or does not inflate to exactly out_size bytes.
+Status zstdDecompressExact(std::string_view input, char* out, size_t out_size);
 
 }  // namespace periscope::compression

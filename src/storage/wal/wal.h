@@ -49,6 +49,18 @@ struct WalOptions {
   uint64_t max_record_bytes = 64ull << 20;
 };
 
+// The options a store derives from its own fsync knobs (the rest keep their defaults).
+inline WalOptions walOptions(WalSyncPolicy sync, std::chrono::milliseconds sync_interval,
+                             std::chrono::microseconds group_commit_window,
+                             uint64_t segment_bytes) {
+  WalOptions o;
+  o.sync = sync;
+  o.sync_interval = sync_interval;
+  o.group_commit_window = group_commit_window;
+  o.segment_bytes = segment_bytes;
+  return o;
+}
+
 struct WalCorruption {
   std::string file;
   uint64_t offset = 0;

@@ -93,5 +93,74 @@ TEST(StorageConfig, ErrorsNameTheKeyAndLine) {
   EXPECT_NE(msgs.find("retention must be positive"), std::string::npos) << msgs;
 }
 
+TEST(StorageConfig, LogsKeysReachTheLogStoreOptions) {
+  config::Diagnostics d;
+  BackendConfig c = decode(R"(
+storage:
+  path: /var/lib/p
+  wal: {fsync: never}
+  logs:
+    retention: 2d
+    max_size_mb: 50
+    head_max_records: 5000
+    head_max_age: 7s
+    row_group_records: 1024
+    zstd_level: 6
+    maintenance_interval: 3s
+    retention_policies:
+      - {name: errors, min_severity: error, retention: 30d}
+      - {name: cart warnings, min_severity: "14", service: cart, retention: 3d}
+      - {name: all of checkout, service: checkout, retention: 10d}
+)",
+                           d);
+  ASSERT_TRUE(d.ok()) << d.format();
+  storage::logs::LogStoreOptions o = logStoreOptions(c.storage);
+  EXPECT_EQ(o.dir, "/var/lib/p/logs");
+  EXPECT_EQ(o.fsync, storage::WalSyncPolicy::kNever);
+  EXPECT_EQ(o.retention, std::chrono::hours(48));
+  EXPECT_EQ(o.max_bytes, 50u << 20);
+  EXPECT_EQ(o.head_max_records, 5000u);
+  EXPECT_EQ(o.head_max_age, std::chrono::seconds(7));
+  EXPECT_EQ(o.row_group_rows, 1024u);
+  EXPECT_EQ(o.zstd_level, 6);
+  EXPECT_EQ(o.maintenance_interval, std::chrono::seconds(3));
+  ASSERT_EQ(o.retention_rules.size(), 3u);
+  EXPECT_EQ(o.retention_rules[0].min_severity, 17);
+  EXPECT_EQ(o.retention_rules[0].retention, std::chrono::hours(24 * 30));
+  EXPECT_EQ(o.retention_rules[1].min_severity, 14);
+  EXPECT_EQ(o.retention_rules[1].service, "cart");
+  EXPECT_EQ(o.retention_rules[2].min_severity, 0);
+  // Defaults.
+  config::Diagnostics none;
+  storage::logs::LogStoreOptions def = logStoreOptions(decode("service: {}\n", none).storage);
+  EXPECT_EQ(def.dir, "./data/logs");
+  EXPECT_EQ(def.retention, std::chrono::hours(24 * 7));
+  EXPECT_EQ(def.fsync, storage::WalSyncPolicy::kAlways);
+}
+
+TEST(StorageConfig, LogsErrorsNameTheField) {
+  config::Diagnostics bad;
+  decode(R"(storage:
+  logs:
+    head_max_records: 0
+    zstd_level: 30
+    retention_policies:
+      - {name: x, min_severity: loud, retention: 1d}
+      - {name: y, retention: 0s}
+)",
+         bad);
+  std::string msgs = bad.format();
+  EXPECT_EQ(bad.size(), 4u) << msgs;
+  EXPECT_NE(msgs.find("storage.logs.head_max_records must be positive"), std::string::npos) << msgs;
+  EXPECT_NE(msgs.find("storage.logs.zstd_level must be between 1 and 19"), std::string::npos)
+      << msgs;
+  EXPECT_NE(msgs.find("storage.logs.retention_policies[0].min_severity \"loud\""),
+            std::string::npos)
+      << msgs;
+  EXPECT_NE(msgs.find("storage.logs.retention_policies[1].retention must be positive"),
+            std::string::npos)
+      << msgs;
+}
+
 }  // namespace
 }  // namespace periscope::app

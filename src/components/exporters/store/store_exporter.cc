@@ -51,16 +51,18 @@ class SignalWriter final : public pipeline::Consumer<Batch> {
 class Exporter final : public pipeline::ConsumerComponent {
  public:
   Exporter(const component::Settings& s, storage::TraceWriter* traces,
-           storage::metrics::MetricsWriter* metrics)
+           storage::metrics::MetricsWriter* metrics, storage::logs::LogWriter* logs)
       : obs_(s.id) {
     if (traces) traces_.emplace(s.id, obs_, stopped_, *traces);
     if (metrics) metrics_.emplace(s.id, obs_, stopped_, *metrics);
+    if (logs) logs_.emplace(s.id, obs_, stopped_, *logs);
   }
 
   pipeline::Consumers input() override {
     pipeline::Consumers c;
     if (traces_) c.traces = &*traces_;
     if (metrics_) c.metrics = &*metrics_;
+    if (logs_) c.logs = &*logs_;
     return c;
   }
   Status start(component::Host&) override { return Status::ok(); }
@@ -74,6 +76,7 @@ class Exporter final : public pipeline::ConsumerComponent {
   std::atomic<bool> stopped_{false};
   std::optional<SignalWriter<model::Traces, storage::TraceWriter>> traces_;
   std::optional<SignalWriter<model::Metrics, storage::metrics::MetricsWriter>> metrics_;
+  std::optional<SignalWriter<model::Logs, storage::logs::LogWriter>> logs_;
 };
 
 template <typename T>
@@ -91,17 +94,19 @@ class Factory final : public component::FactoryWithConfig<Config, pipeline::Expo
   explicit Factory(StoreProviders providers) : providers_(std::move(providers)) {}
   std::string_view type() const override { return "store"; }
   std::string_view description() const override {
-    return "Writes spans and metrics into the embedded stores (configured under `storage:`), "
+    return "Writes spans, metrics and logs into the embedded stores (configured under `storage:`), "
            "which the query API and UI read.";
   }
   bool supports(pipeline::Signal s) const override {
-    return s == pipeline::Signal::kTraces || s == pipeline::Signal::kMetrics;
+    return s == pipeline::Signal::kTraces || s == pipeline::Signal::kMetrics ||
+           s == pipeline::Signal::kLogs;
   }
   Result<std::unique_ptr<pipeline::ConsumerComponent>> create(
       const component::Settings& settings, const component::Config&,
       const std::vector<pipeline::Signal>& signals) const override {
     storage::TraceWriter* traces = nullptr;
     storage::metrics::MetricsWriter* metrics = nullptr;
+    storage::logs::LogWriter* logs = nullptr;
     for (pipeline::Signal s : signals) {
       if (s == pipeline::Signal::kTraces) {
         auto store = open(providers_.traces, settings, "trace");
@@ -111,10 +116,14 @@ class Factory final : public component::FactoryWithConfig<Config, pipeline::Expo
         auto store = open(providers_.metrics, settings, "metrics");
         if (!store.isOk()) return store.status();
         metrics = *store;
+      } else if (s == pipeline::Signal::kLogs) {
+        auto store = open(providers_.logs, settings, "log");
+        if (!store.isOk()) return store.status();
+        logs = *store;
       }
     }
     return std::unique_ptr<pipeline::ConsumerComponent>(
-        std::make_unique<Exporter>(settings, traces, metrics));
+        std::make_unique<Exporter>(settings, traces, metrics, logs));
   }
 
  private:

@@ -1,4 +1,4 @@
-// `store` exporter: writes spans and metrics into Periscope's embedded stores (the backend
+// `store` exporter: writes spans, metrics and logs into Periscope's embedded stores (the backend
 // behind the query API on :16686). Success means the data is in the store's WAL as durably as
 // `storage.wal.fsync` promises, so a receiver's success answer survives a crash.
 // The stores are configured in the top-level `storage:` section and opened by the server;
@@ -10,6 +10,7 @@
 
 #include "common/status.h"
 #include "pipeline/factories.h"
+#include "storage/signals/logs/log_writer.h"
 #include "storage/signals/metrics/metrics_writer.h"
 #include "storage/signals/traces/trace_writer.h"
 
@@ -20,6 +21,7 @@ namespace periscope::components::store_exporter {
 struct StoreProviders {
   std::function<Result<storage::TraceWriter*>()> traces;
   std::function<Result<storage::metrics::MetricsWriter*>()> metrics;
+  std::function<Result<storage::logs::LogWriter*>()> logs;
 };
 
 std::unique_ptr<pipeline::ExporterFactory> makeFactory(StoreProviders providers);

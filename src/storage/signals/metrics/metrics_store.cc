@@ -473,11 +473,8 @@ Status MetricsStore::recover() {
   PERISCOPE_RETURN_IF_ERROR(readCheckpoint(wal_seq, block_seq));
   PERISCOPE_RETURN_IF_ERROR(loadBlocks(block_seq));
 
-  WalOptions wo;
-  wo.sync = options_.fsync;
-  wo.sync_interval = options_.sync_interval;
-  wo.group_commit_window = options_.group_commit_window;
-  wo.segment_bytes = options_.wal_segment_bytes;
+  WalOptions wo = walOptions(options_.fsync, options_.sync_interval, options_.group_commit_window,
+                             options_.wal_segment_bytes);
   auto wal = Wal::open(fs_, options_.dir + "/wal", wo,
                        [&](uint64_t seq, std::string_view record) -> Status {
                          if (seq < wal_seq) return Status::ok();  // flushed; awaiting truncation

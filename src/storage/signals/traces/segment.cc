@@ -6,57 +6,6 @@
 #include <unordered_map>
 
 namespace periscope::storage {
-namespace {
-
-uint64_t mix(uint64_t x) {
-  x ^= x >> 33;
-  x *= 0xff51afd7ed558ccdull;
-  x ^= x >> 33;
-  x *= 0xc4ceb9fe1a85ec53ull;
-  x ^= x >> 33;
-  return x;
-}
-uint64_t halves(const TraceId& id, uint64_t& b) {
-  uint64_t a;
-  std::memcpy(&a, id.data(), 8);
-  std::memcpy(&b, id.data() + 8, 8);
-  return a;
-}
-uint64_t hashA(const TraceId& id) {
-  uint64_t b, a = halves(id, b);
-  return mix(a ^ (b * 0x9E3779B97F4A7C15ull));
-}
-uint64_t hashB(const TraceId& id) {
-  uint64_t b, a = halves(id, b);
-  return mix(b + a + 0x632BE59BD9B4E019ull) | 1;
-}
-
-}  // namespace
-
-// ---- Bloom filter (double hashing, k = 7) ----
-
-void BloomFilter::init(size_t items, int bits_per_item) {
-  size_t bits = std::max<size_t>(64, items * static_cast<size_t>(bits_per_item));
-  words.assign((bits + 63) / 64, 0);
-}
-
-void BloomFilter::add(const TraceId& id) {
-  uint64_t n = words.size() * 64, a = hashA(id), b = hashB(id);
-  for (int i = 0; i < 7; ++i) {
-    uint64_t bit = (a + static_cast<uint64_t>(i) * b) % n;
-    words[bit / 64] |= 1ull << (bit % 64);
-  }
-}
-
-bool BloomFilter::mayContain(const TraceId& id) const {
-  if (words.empty()) return true;
-  uint64_t n = words.size() * 64, a = hashA(id), b = hashB(id);
-  for (int i = 0; i < 7; ++i) {
-    uint64_t bit = (a + static_cast<uint64_t>(i) * b) % n;
-    if ((words[bit / 64] & (1ull << (bit % 64))) == 0) return false;
-  }
-  return true;
-}
 
 // ---- LoadedSegment ----
 

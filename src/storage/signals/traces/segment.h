@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "storage/index/id_bloom_filter.h"
 #include "storage/signals/traces/span_table.h"
 #include "storage/signals/traces/trace_reader.h"
 
@@ -35,12 +36,11 @@ inline constexpr uint32_t kSegmentFormatVersion = 1;
 inline constexpr size_t kSegmentTrailerBytes = 24;
 inline constexpr uint64_t kSegmentSliceNs = 60'000'000'000ull;
 
-class BloomFilter {
+// The shared id filter (storage/index/id_bloom_filter.h) over TraceIds.
+class BloomFilter : public IdBloomFilter {
  public:
-  void init(size_t items, int bits_per_item = 10);
-  void add(const TraceId& id);
-  bool mayContain(const TraceId& id) const;
-  std::vector<uint64_t> words;
+  void add(const TraceId& id) { IdBloomFilter::add(traceIdBytes(id)); }
+  bool mayContain(const TraceId& id) const { return IdBloomFilter::mayContain(traceIdBytes(id)); }
 };
 
 struct ServiceOperation {

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cstring>
 
+#include "storage/codec/any_value_codec.h"
 #include "storage/codec/byte_io.h"
 
 namespace periscope::storage {
@@ -28,102 +29,18 @@ std::string_view traceIdBytes(const TraceId& id) {
   return {reinterpret_cast<const char*>(id.data()), id.size()};
 }
 
-// ---- Blob codec: type byte, then the value; recursive for arrays and kvlists ----
-
-namespace {
-
-void writeValue(ByteWriter& w, const AnyValue& v) {
-  w.u8(static_cast<uint8_t>(v.type()));
-  switch (v.type()) {
-    case AnyValue::Type::kString:
-    case AnyValue::Type::kBytes:
-      w.bytes(v.str());
-      break;
-    case AnyValue::Type::kBool:
-      w.u8(v.boolValue() ? 1 : 0);
-      break;
-    case AnyValue::Type::kInt:
-      w.u64(static_cast<uint64_t>(v.intValue()));
-      break;
-    case AnyValue::Type::kDouble:
-      w.u64(std::bit_cast<uint64_t>(v.doubleValue()));
-      break;
-    case AnyValue::Type::kArray:
-      w.varint(v.arrayValues().size());
-      for (const AnyValue& e : v.arrayValues()) writeValue(w, e);
-      break;
-    case AnyValue::Type::kKvList:
-      w.varint(v.kvlistValues().size());
-      for (const model::KeyValue& kv : v.kvlistValues()) {
-        w.bytes(kv.key);
-        writeValue(w, kv.value);
-      }
-      break;
-    case AnyValue::Type::kAbsent:
-    case AnyValue::Type::kEmpty:
-      break;
-  }
-}
-
-AnyValue readValue(ByteReader& r, Arena& arena, int depth) {
-  auto type = static_cast<AnyValue::Type>(r.u8());
-  if (r.fail() || depth > 64) return AnyValue::empty();
-  switch (type) {
-    case AnyValue::Type::kString:
-      return AnyValue::string(arena.copy(r.bytes()));
-    case AnyValue::Type::kBytes:
-      return AnyValue::bytes(arena.copy(r.bytes()));
-    case AnyValue::Type::kBool:
-      return AnyValue::boolean(r.u8() != 0);
-    case AnyValue::Type::kInt:
-      return AnyValue::integer(static_cast<int64_t>(r.u64()));
-    case AnyValue::Type::kDouble:
-      return AnyValue::dbl(std::bit_cast<double>(r.u64()));
-    case AnyValue::Type::kArray: {
-      uint64_t n = r.varint();
-      if (n > r.remaining()) return AnyValue::empty();
-      auto values = arena.allocArray<AnyValue>(n);
-      for (auto& e : values) e = readValue(r, arena, depth + 1);
-      return AnyValue::array(values);
-    }
-    case AnyValue::Type::kKvList: {
-      uint64_t n = r.varint();
-      if (n > r.remaining()) return AnyValue::empty();
-      auto kvs = arena.allocArray<model::KeyValue>(n);
-      for (auto& kv : kvs) {
-        kv.key = arena.copy(r.bytes());
-        kv.value = readValue(r, arena, depth + 1);
-      }
-      return AnyValue::kvlist(kvs);
-    }
-    case AnyValue::Type::kAbsent:
-      return AnyValue();
-    case AnyValue::Type::kEmpty:
-      break;
-  }
-  return AnyValue::empty();
-}
-
-void writeAttrs(ByteWriter& w, model::Attributes attrs) {
-  w.varint(attrs.size());
-  for (const auto& kv : attrs) {
-    w.bytes(kv.key);
-    writeValue(w, kv.value);
-  }
-}
-
-}  // namespace
+// ---- Blob codec: storage/codec/any_value_codec.h ----
 
 std::string encodeBlob(const AnyValue& v) {
   std::string out;
   ByteWriter w(out);
-  writeValue(w, v);
+  writeAnyValue(w, v);
   return out;
 }
 
 AnyValue decodeBlob(std::string_view blob, Arena& arena) {
   ByteReader r(blob);
-  return readValue(r, arena, 0);
+  return readAnyValue(r, arena);
 }
 
 // ---- SpanTable ----
@@ -212,7 +129,7 @@ std::string SpanTable::resourceKey(const model::Resource& r, std::string_view sc
   w.u8(present ? 1 : 0);
   w.bytes(schema_url);
   w.varint(r.dropped_attributes_count);
-  writeAttrs(w, r.attributes);
+  writeAttributes(w, r.attributes);
   return key;
 }
 
@@ -246,7 +163,7 @@ uint32_t SpanTable::internScope(const model::InstrumentationScope& s, std::strin
   w.bytes(s.version);
   w.bytes(schema_url);
   w.varint(s.dropped_attributes_count);
-  writeAttrs(w, s.attributes);
+  writeAttributes(w, s.attributes);
   auto it = scope_lookup_.find(key);
   if (it != scope_lookup_.end()) return it->second;
   ScopeRow row;

@@ -13,6 +13,9 @@
 #include "common/logging.h"
 #include "model/otlp/proto_decoder.h"
 #include "model/otlp/proto_encoder.h"
+#include "storage/catalog/file_names.h"
+#include "storage/catalog/lsn_checkpoint.h"
+#include "storage/catalog/store_files.h"
 #include "storage/codec/byte_io.h"
 #include "storage/signals/traces/trace_store_internal.h"
 
@@ -22,24 +25,9 @@ namespace {
 constexpr std::string_view kSegmentPrefix = "seg-";
 constexpr std::string_view kSegmentSuffix = ".pst";
 constexpr std::string_view kCheckpoint = "checkpoint";
-constexpr std::string_view kCheckpointMagic = "PSCCKPT1";
-
-bool endsWith(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
 
 std::optional<uint64_t> parseSegmentName(std::string_view name) {
-  if (name.substr(0, kSegmentPrefix.size()) != kSegmentPrefix || !endsWith(name, kSegmentSuffix))
-    return std::nullopt;
-  std::string_view digits = name.substr(
-      kSegmentPrefix.size(), name.size() - kSegmentPrefix.size() - kSegmentSuffix.size());
-  if (digits.empty() || digits.size() > 20) return std::nullopt;
-  uint64_t v = 0;
-  for (char c : digits) {
-    if (c < '0' || c > '9') return std::nullopt;
-    v = v * 10 + static_cast<uint64_t>(c - '0');
-  }
-  return v;
+  return parseNumberedName(name, kSegmentPrefix, kSegmentSuffix);
 }
 
 }  // namespace
@@ -57,9 +45,7 @@ TraceStore::TraceStore(FileSystem& fs, TraceStoreOptions options, NowFn now)
 }
 
 std::string TraceStore::segmentPath(uint64_t id) const {
-  char name[40];
-  std::snprintf(name, sizeof name, "seg-%016llu.pst", static_cast<unsigned long long>(id));
-  return options_.dir + "/" + name;
+  return options_.dir + "/" + numberedName(kSegmentPrefix, id, kSegmentSuffix);
 }
 
 Result<std::unique_ptr<TraceStore>> TraceStore::open(FileSystem& fs, TraceStoreOptions options,
@@ -105,66 +91,23 @@ Status TraceStore::close() {
 // ---- Recovery ----
 
 Result<uint64_t> TraceStore::readCheckpoint() {
-  std::string path = options_.dir + "/" + std::string(kCheckpoint);
-  auto exists = fs_.exists(path);
-  if (!exists.isOk()) return exists.status();
-  if (!*exists) return uint64_t{0};
-  auto bytes = fs_.readAll(path);
-  if (!bytes.isOk()) return bytes.status();
-  ByteReader r(*bytes);
-  std::string_view magic = r.raw(kCheckpointMagic.size());
-  uint64_t lsn = r.u64();
-  uint32_t check = r.u32();
-  if (r.fail() || magic != kCheckpointMagic ||
-      check != static_cast<uint32_t>(lsn ^ (lsn >> 32) ^ 0x5a5a5a5a))
-    return Status(StatusCode::kDataLoss,
-                  path + " is damaged; refusing to guess which WAL records are already flushed");
-  return lsn;
+  return readLsnCheckpoint(fs_, options_.dir + "/" + std::string(kCheckpoint));
 }
 
 Status TraceStore::writeCheckpoint(uint64_t lsn) {
-  std::string bytes;
-  ByteWriter w(bytes);
-  w.raw(kCheckpointMagic);
-  w.u64(lsn);
-  w.u32(static_cast<uint32_t>(lsn ^ (lsn >> 32) ^ 0x5a5a5a5a));
-  std::string path = options_.dir + "/" + std::string(kCheckpoint);
-  std::string tmp = path + ".tmp";
-  (void)fs_.remove(tmp);
-  auto f = fs_.openAppend(tmp);
-  if (!f.isOk()) return f.status();
-  PERISCOPE_RETURN_IF_ERROR((*f)->append(bytes));
-  PERISCOPE_RETURN_IF_ERROR((*f)->sync());
-  PERISCOPE_RETURN_IF_ERROR((*f)->close());
-  killPoint("checkpoint.before_rename");
-  PERISCOPE_RETURN_IF_ERROR(fs_.rename(tmp, path));
-  killPoint("checkpoint.after_rename");
-  return fs_.syncDir(options_.dir);
+  return writeLsnCheckpoint(fs_, options_.dir, options_.dir + "/" + std::string(kCheckpoint), lsn,
+                            "checkpoint");
 }
 
 Status TraceStore::recover() {
-  PERISCOPE_RETURN_IF_ERROR(fs_.createDir(options_.dir));
-  auto entries = fs_.listDir(options_.dir);
-  if (!entries.isOk()) return entries.status();
-  for (const std::string& name : *entries) {
-    bool ours = name == "wal" || name == "quarantine" || name == kCheckpoint ||
-                name == std::string(kCheckpoint) + ".tmp" || parseSegmentName(name) ||
-                (endsWith(name, ".tmp") && parseSegmentName(name.substr(0, name.size() - 4)));
-    if (!ours)
-      return Status(StatusCode::kFailedPrecondition,
-                    options_.dir + " holds \"" + name +
-                        "\", which is not a trace store file; refusing to use a directory that "
-                        "is not ours (point storage.path elsewhere or remove it)");
-  }
+  PERISCOPE_RETURN_IF_ERROR(
+      claimStoreDir(fs_, options_.dir, kSegmentPrefix, kSegmentSuffix, "trace store"));
   auto checkpoint = readCheckpoint();
   if (!checkpoint.isOk()) return checkpoint.status();
   PERISCOPE_RETURN_IF_ERROR(loadSegments(*checkpoint));
 
-  WalOptions wo;
-  wo.sync = options_.fsync;
-  wo.sync_interval = options_.sync_interval;
-  wo.group_commit_window = options_.group_commit_window;
-  wo.segment_bytes = options_.wal_segment_bytes;
+  WalOptions wo = walOptions(options_.fsync, options_.sync_interval, options_.group_commit_window,
+                             options_.wal_segment_bytes);
   uint64_t max_lsn = *checkpoint;
   auto wal =
       Wal::open(fs_, options_.dir + "/wal", wo, [&](uint64_t, std::string_view record) -> Status {
@@ -250,26 +193,17 @@ Status TraceStore::loadSegments(uint64_t checkpoint_lsn) {
     h->groups.resize(h->meta.row_groups.size());
     found[*id] = h;
   }
-  // Finish interrupted compactions: inputs listed by a surviving output go.
-  std::set<uint64_t> replaced;
-  for (const auto& [id, h] : found)
-    for (uint64_t r : h->meta.replaces)
-      if (r != id) replaced.insert(r);
-  for (uint64_t r : replaced) {
-    auto it = found.find(r);
-    if (it == found.end()) continue;
-    PERISCOPE_RETURN_IF_ERROR(fs_.remove(it->second->path));
-    found.erase(it);
-  }
-  // Undo flushes that never reached their checkpoint: the WAL replays those spans.
-  for (auto it = found.begin(); it != found.end();) {
-    if (it->second->meta.replaces.empty() && it->second->meta.wal_lsn > checkpoint_lsn) {
-      PERISCOPE_RETURN_IF_ERROR(fs_.remove(it->second->path));
-      stats_.incomplete_flush_segments_removed++;
-      it = found.erase(it);
-    } else {
-      ++it;
-    }
+  // Finish interrupted compactions (inputs listed by a surviving output go) and undo flushes
+  // that never reached their checkpoint (the WAL replays those spans).
+  std::map<uint64_t, SegmentLineage> lineage;
+  for (const auto& [id, h] : found) lineage[id] = {h->meta.wal_lsn, h->meta.replaces};
+  ObsoleteSegments obsolete = findObsoleteSegments(lineage, checkpoint_lsn);
+  stats_.incomplete_flush_segments_removed += obsolete.unfinished.size();
+  obsolete.replaced.insert(obsolete.replaced.end(), obsolete.unfinished.begin(),
+                           obsolete.unfinished.end());
+  for (uint64_t id : obsolete.replaced) {
+    PERISCOPE_RETURN_IF_ERROR(fs_.remove(found[id]->path));
+    found.erase(id);
   }
   PERISCOPE_RETURN_IF_ERROR(fs_.syncDir(options_.dir));
   for (auto& [id, h] : found) {

@@ -7,6 +7,7 @@
 
 #include "common/kill_point.h"
 #include "common/logging.h"
+#include "storage/io/durable_file.h"
 #include "storage/signals/traces/trace_store.h"
 #include "storage/signals/traces/trace_store_internal.h"
 
@@ -37,21 +38,7 @@ Result<std::shared_ptr<TraceStore::SegmentHandle>> TraceStore::writeSegment(
     const std::string& bytes, SegmentMeta meta) {
   const uint64_t id = meta.id;
   std::string path = segmentPath(id);
-  std::string tmp = path + ".tmp";
-  auto f = fs_.openAppend(tmp);
-  if (!f.isOk()) return f.status();
-  Status st = (*f)->append(bytes);
-  if (st.isOk()) st = (*f)->sync();
-  Status closed = (*f)->close();
-  if (st.isOk()) st = closed;
-  if (!st.isOk()) {
-    (void)fs_.remove(tmp);
-    return st;
-  }
-  killPoint("segment.before_rename");
-  PERISCOPE_RETURN_IF_ERROR(fs_.rename(tmp, path));
-  killPoint("segment.after_rename");
-  PERISCOPE_RETURN_IF_ERROR(fs_.syncDir(options_.dir));
+  PERISCOPE_RETURN_IF_ERROR(writeFileDurably(fs_, options_.dir, path, bytes, "segment"));
   auto h = std::make_shared<SegmentHandle>();
   h->meta = std::move(meta);
   h->path = path;
