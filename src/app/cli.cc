@@ -7,6 +7,7 @@
 #include "app/config_loader.h"
 #include "app/docs.h"
 #include "app/loadgen/loadgen.h"
+#include "app/logs_cli.h"
 #include "app/query_cli.h"
 #include "app/serve.h"
 #include "app/traces_cli.h"
@@ -29,6 +30,7 @@ void mainUsage() {
       "  loadgen     send synthetic OTLP load to an endpoint\n"
       "  traces      show a trace as a span tree, or search traces, on a running server\n"
       "  query       run a PromQL query on a running server (table or sparklines)\n"
+      "  logs        query or follow (--follow) logs on a running server\n"
       "  version     print the version\n\n"
       "Run `periscope <command> --help` for a command's options.");
 }
@@ -174,6 +176,7 @@ int runCli(int argc, char** argv) {
   if (cmd == "loadgen") return loadgen::runCli(rest_argc, rest);
   if (cmd == "traces") return traces::runCli(rest_argc, rest);
   if (cmd == "query") return query_cli::runCli(rest_argc, rest);
+  if (cmd == "logs") return logs_cli::runCli(rest_argc, rest);
   std::fprintf(stderr, "periscope: unknown command \"%s\"\n\n", cmd.c_str());
   mainUsage();
   return 2;

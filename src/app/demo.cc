@@ -22,10 +22,11 @@ class DemoImpl final : public Demo {
       o.connections = 1;
       o.duration = std::chrono::hours(24 * 365);
       o.quiet = true;
-      o.live = true;  // fresh trace ids and current timestamps, so the store fills up
+      o.live = true;       // fresh trace ids and current timestamps, so the store fills up
+      o.with_logs = true;  // and the logs written while serving them (same trace ids)
       o.cancel = &stop_;
       log::info("demo", "sending synthetic traffic",
-                {{"endpoint", o.endpoint}, {"spans_per_second", "200"}});
+                {{"endpoint", o.endpoint}, {"spans_per_second", "200"}, {"with_logs", "true"}});
       loadgen::run(o);
     });
   }

@@ -12,6 +12,27 @@ size_t collect(char* data, size_t size, size_t n, void* user) {
   return size * n;
 }
 
+struct StreamContext {
+  CURL* curl;
+  const std::function<bool(long, std::string_view)>* on_data;
+  const std::function<bool()>* cancelled;
+  bool stopped = false;
+};
+
+size_t streamData(char* data, size_t size, size_t n, void* user) {
+  auto* ctx = static_cast<StreamContext*>(user);
+  long status = 0;
+  curl_easy_getinfo(ctx->curl, CURLINFO_RESPONSE_CODE, &status);
+  if ((*ctx->on_data)(status, std::string_view(data, size * n))) return size * n;
+  ctx->stopped = true;
+  return 0;  // not what was offered: libcurl stops with CURLE_WRITE_ERROR
+}
+
+int streamProgress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  auto* ctx = static_cast<StreamContext*>(user);
+  return *ctx->cancelled && (*ctx->cancelled)() ? 1 : 0;
+}
+
 }  // namespace
 
 HttpClient::HttpClient(std::vector<std::string> headers) {
@@ -43,14 +64,43 @@ HttpResponse HttpClient::post(const std::string& url, std::string_view body,
   return perform(url, timeout);
 }
 
+HttpResponse HttpClient::stream(const std::string& url,
+                                const std::function<bool(long, std::string_view)>& on_data,
+                                const std::function<bool()>& cancelled,
+                                std::chrono::milliseconds connect_timeout) {
+  CURL* c = static_cast<CURL*>(curl_);
+  StreamContext ctx{c, &on_data, &cancelled};
+  curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(connect_timeout.count()));
+  curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+  curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, streamProgress);
+  curl_easy_setopt(c, CURLOPT_XFERINFODATA, &ctx);
+  HttpResponse r = perform(url, std::chrono::milliseconds(0), streamData, &ctx);
+  curl_easy_setopt(c, CURLOPT_NOPROGRESS, 1L);
+  curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, nullptr);
+  curl_easy_setopt(c, CURLOPT_XFERINFODATA, nullptr);
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 0L);
+  if (ctx.stopped) {  // on_data said so: a normal end for the caller
+    r.outcome = HttpResponse::Outcome::kOk;
+    r.error.clear();
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
+  }
+  return r;
+}
+
 HttpResponse HttpClient::perform(const std::string& url, std::chrono::milliseconds timeout) {
+  return perform(url, timeout, nullptr, nullptr);
+}
+
+HttpResponse HttpClient::perform(const std::string& url, std::chrono::milliseconds timeout,
+                                 WriteFunction write, void* write_data) {
   CURL* c = static_cast<CURL*>(curl_);
   HttpResponse r;
   char errbuf[CURL_ERROR_SIZE] = {0};
   curl_easy_setopt(c, CURLOPT_URL, url.c_str());
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, static_cast<curl_slist*>(headers_));
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, &r.body);
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, write != nullptr ? write : collect);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, write != nullptr ? write_data : &r.body);
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);  // timeouts without SIGALRM: we have threads
@@ -71,6 +121,11 @@ HttpResponse HttpClient::perform(const std::string& url, std::chrono::millisecon
     case CURLE_OPERATION_TIMEDOUT:
       r.outcome = HttpResponse::Outcome::kTimeout;
       break;
+    case CURLE_ABORTED_BY_CALLBACK:  // stream(): cancelled
+      r.outcome = HttpResponse::Outcome::kOtherError;
+      r.body.clear();
+      r.error = "cancelled";
+      return r;
     default:
       r.outcome = HttpResponse::Outcome::kOtherError;
       break;

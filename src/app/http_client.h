@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,9 +33,21 @@ class HttpClient {
   HttpResponse get(const std::string& url, std::chrono::milliseconds timeout);
   HttpResponse post(const std::string& url, std::string_view body,
                     std::chrono::milliseconds timeout);
+  // A GET whose body goes to `on_data` as it arrives (server-sent events), with the HTTP status.
+  // No overall timeout, only for connecting: it ends when the server ends the body, when
+  // on_data returns false (then kOk), or when `cancelled` returns true (polled about once a
+  // second; then kOtherError "cancelled"). The returned body is always empty.
+  HttpResponse stream(const std::string& url,
+                      const std::function<bool(long status, std::string_view data)>& on_data,
+                      const std::function<bool()>& cancelled,
+                      std::chrono::milliseconds connect_timeout);
 
  private:
   HttpResponse perform(const std::string& url, std::chrono::milliseconds timeout);
+  // With `write` (libcurl's write callback and its data) instead of collecting the body.
+  using WriteFunction = size_t (*)(char*, size_t, size_t, void*);
+  HttpResponse perform(const std::string& url, std::chrono::milliseconds timeout,
+                       WriteFunction write, void* write_data);
 
   void* curl_;     // CURL*, kept opaque so includers do not need curl/curl.h
   void* headers_;  // curl_slist*

@@ -13,6 +13,7 @@
 #include "common/telemetry/metrics.h"
 #include "components/builtin_components.h"
 #include "pipeline/service.h"
+#include "query/logs/logs_service.h"
 #include "query/metrics/metrics_service.h"
 #include "query/traces/trace_service.h"
 #include "storage/catalog/data_dir.h"
@@ -237,6 +238,19 @@ struct Backend {
   }
 };
 
+// The live tail's clients and what it sent or dropped (a slow client's buffer was full).
+void registerLogsTailMetrics(const api::LogsTailCounters& c) {
+  auto& reg = telemetry::globalRegistry();
+  reg.callbackGauge("periscope_logs_tail_clients", "Live-tail clients connected.", {},
+                    [&c] { return static_cast<double>(c.clients.load()); });
+  reg.callbackCounter("periscope_logs_tail_records_sent",
+                      "Log records written to live-tail clients.", {},
+                      [&c] { return static_cast<double>(c.records_sent.load()); });
+  reg.callbackCounter("periscope_logs_tail_records_dropped",
+                      "Log records not sent to a live-tail client whose buffer was full.", {},
+                      [&c] { return static_cast<double>(c.records_dropped.load()); });
+}
+
 }  // namespace
 
 int runServe(const ServeOptions& options) {
@@ -309,13 +323,17 @@ int runServe(const ServeOptions& options) {
   // section asking to read an existing data directory.
   std::unique_ptr<query::TraceService> trace_service;
   std::unique_ptr<query::MetricsService> metrics_service;
+  std::unique_ptr<query::LogsService> logs_service;
+  api::LogsTailCounters tail_counters;  // before api_server: its router counts into it
   std::unique_ptr<api::ApiServer> api_server;
-  if (backend.traces || backend.metrics || backend_config.query_present) {
+  if (backend.traces || backend.metrics || backend.logs || backend_config.query_present) {
     auto store = backend.tracesStore();
     auto mstore = store.isOk() ? backend.metricsStore()
                                : Result<storage::metrics::MetricsStore*>(store.status());
-    if (!mstore.isOk()) {
-      log::error("periscope", "cannot open the store", {{"error", mstore.status().toString()}});
+    auto lstore =
+        mstore.isOk() ? backend.logsStore() : Result<storage::logs::LogStore*>(mstore.status());
+    if (!lstore.isOk()) {
+      log::error("periscope", "cannot open the store", {{"error", lstore.status().toString()}});
       (void)service.shutdown(std::chrono::steady_clock::now() + options.shutdown_timeout);
       return 1;
     }
@@ -329,10 +347,14 @@ int runServe(const ServeOptions& options) {
     mo.engine.max_samples = static_cast<size_t>(mc.max_samples_per_query);
     mo.engine.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(mc.query_timeout);
     metrics_service = std::make_unique<query::MetricsService>(**mstore, mo);
+    logs_service = std::make_unique<query::LogsService>(**lstore);
+    registerLogsTailMetrics(tail_counters);
     api::ApiOptions ao;
     ao.endpoint = backend_config.query.endpoint;
     ao.version = PERISCOPE_VERSION;
-    auto started = api::ApiServer::start(ao, *trace_service, metrics_service.get());
+    ao.logs.tail_counters = &tail_counters;
+    auto started =
+        api::ApiServer::start(ao, *trace_service, metrics_service.get(), logs_service.get());
     if (!started.isOk()) {
       log::error("periscope", "cannot start the query API",
                  {{"endpoint", ao.endpoint}, {"error", started.status().toString()}});

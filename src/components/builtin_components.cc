@@ -14,6 +14,7 @@
 #include "components/extensions/health_check/health_check.h"
 #include "components/processors/batch/factory.h"
 #include "components/processors/memory_limiter/factory.h"
+#include "components/receivers/filelog/factory.h"
 #include "components/receivers/otlp/factory.h"
 #include "components/receivers/prometheus/factory.h"
 #include "components/receivers/prometheusremotewrite/factory.h"
@@ -25,6 +26,7 @@ void registerBuiltins(component::Registry& registry, store_exporter::StoreProvid
   registry.add(otlp_receiver::makeFactory());
   registry.add(prometheusremotewrite_receiver::makeFactory());
   registry.add(prometheus_receiver::makeFactory());
+  registry.add(filelog::makeFactory());
   // processors
   registry.add(batch::makeFactory());
   registry.add(memory_limiter::makeFactory());

@@ -165,6 +165,36 @@ std::optional<uint64_t> parseRfc3339(std::string_view s) {
   return static_cast<uint64_t>(secs) * 1'000'000'000 + frac_ns;
 }
 
+std::optional<uint64_t> parseLogTime(std::string_view text) {
+  if (text.empty() || !isDigit(text.front())) return parseRfc3339(text);
+  size_t dot = text.find('.');
+  std::string_view whole = text.substr(0, dot);
+  uint64_t value = 0;
+  for (char c : whole) {
+    if (!isDigit(c)) return parseRfc3339(text);
+  }
+  if (whole.size() > 19) return std::nullopt;
+  auto [end, ec] = std::from_chars(whole.data(), whole.data() + whole.size(), value);
+  if (ec != std::errc()) return std::nullopt;
+  constexpr uint64_t kMax = std::numeric_limits<uint64_t>::max();
+  if (dot != std::string_view::npos) {  // seconds with a fraction, to the nanosecond
+    std::string_view fraction = text.substr(dot + 1);
+    if (fraction.empty() || fraction.size() > 9 || whole.size() > 10) return std::nullopt;
+    uint64_t nanos = 0;
+    for (size_t i = 0; i < 9; ++i) {
+      if (i < fraction.size() && !isDigit(fraction[i])) return std::nullopt;
+      nanos = nanos * 10 + (i < fraction.size() ? static_cast<uint64_t>(fraction[i] - '0') : 0);
+    }
+    return value * 1'000'000'000 + nanos;
+  }
+  uint64_t scale = whole.size() <= 10   ? 1'000'000'000
+                   : whole.size() <= 13 ? 1'000'000
+                   : whole.size() <= 16 ? 1'000
+                                        : 1;
+  if (value > kMax / scale) return std::nullopt;
+  return value * scale;
+}
+
 std::optional<int64_t> parseInt64(std::string_view text) {
   int64_t v = 0;
   if (text.empty() || text.front() == '+') return std::nullopt;

@@ -22,6 +22,12 @@ std::optional<int64_t> parseGoDuration(std::string_view text);
 // nullopt when invalid or before 1970.
 std::optional<uint64_t> parseRfc3339(std::string_view text);
 
+// A point in time as the logs API takes it (the forms Loki accepts): RFC 3339 as above; Unix
+// seconds with a fraction ("1700000000.25"); or a Unix integer whose digit count gives its unit:
+// up to 10 digits seconds, 11-13 milliseconds, 14-16 microseconds, 17-19 nanoseconds.
+// Nanoseconds since the epoch; nullopt otherwise (negative, more digits, overflow).
+std::optional<uint64_t> parseLogTime(std::string_view text);
+
 // A decimal integer (optional leading '-'), all of `text`; nullopt otherwise or on overflow.
 std::optional<int64_t> parseInt64(std::string_view text);
 

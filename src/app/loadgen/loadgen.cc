@@ -135,6 +135,32 @@ Summary run(const Options& o) {
         int in_flight = 0;
       } slots;  // requests of this connection awaiting an answer
       auto sender = makeSender(o);
+      // with_logs: a second connection for the correlated logs (counted as requests only).
+      std::unique_ptr<Sender> log_sender;
+      if (o.with_logs && o.live && !logs) {
+        Options lo = o;
+        lo.signal = "logs";
+        log_sender = makeSender(lo);
+      }
+      // Waits for a free slot of this connection, then sends; the answer frees it.
+      auto send = [&](Sender& to, const std::string& body, bool counted) {
+        {
+          std::unique_lock lock(slots.mu);
+          slots.cv.wait(lock, [&] { return slots.in_flight < o.inflight; });
+          ++slots.in_flight;
+        }
+        to.send(body, [&c, &o, &slots, counted](const std::string& err) {
+          c.requests++;
+          uint64_t items = counted ? static_cast<uint64_t>(o.spans_per_request) : 0;
+          if (err.empty())
+            c.spans_ok += items;
+          else
+            c.fail(items, err);
+          std::lock_guard lock(slots.mu);
+          --slots.in_flight;
+          slots.cv.notify_all();
+        });
+      };
       std::chrono::duration<double> interval(0);
       if (o.rate > 0)
         interval = std::chrono::duration<double>(o.spans_per_request * o.connections / o.rate);
@@ -149,12 +175,8 @@ Summary run(const Options& o) {
           if (std::chrono::steady_clock::now() >= end) break;
         }
         if (claimed.fetch_add(1) >= max_requests) break;
-        {
-          std::unique_lock lock(slots.mu);
-          slots.cv.wait(lock, [&] { return slots.in_flight < o.inflight; });
-          ++slots.in_flight;
-        }
         std::string live_request;
+        std::string live_logs;  // with_logs: the logs written while serving live_request's spans
         if (o.live) {
           // Starting now (the pool's default base is a minute ago): a live system's spans.
           auto now_ns =
@@ -162,28 +184,22 @@ Summary run(const Options& o) {
                                         std::chrono::system_clock::now().time_since_epoch())
                                         .count());
           uint64_t seed = o.seed * 1000003 + 16 + n;
-          auto encode = [&](const auto& batch) {
+          auto encode = [&](const auto& batch, std::string& out) {
             if (o.protocol == "http-json")
-              model::otlp::encodeJson(batch, live_request);
+              model::otlp::encodeJson(batch, out);
             else
-              model::otlp::encode(batch, live_request);
+              model::otlp::encode(batch, out);
           };
-          if (logs)
-            encode(makeLogs(o.spans_per_request, seed, now_ns));
-          else
-            encode(makeTraces(o.spans_per_request, seed, Profile::kStandard, now_ns));
+          if (logs) {
+            encode(makeLogs(o.spans_per_request, seed, now_ns), live_request);
+          } else {
+            model::Traces t = makeTraces(o.spans_per_request, seed, Profile::kStandard, now_ns);
+            encode(t, live_request);
+            if (log_sender) encode(makeLogsForTraces(t, seed), live_logs);
+          }
         }
-        sender->send(o.live ? live_request : pool[n % pool.size()],
-                     [&c, &o, &slots](const std::string& err) {
-                       c.requests++;
-                       if (err.empty())
-                         c.spans_ok += static_cast<uint64_t>(o.spans_per_request);
-                       else
-                         c.fail(static_cast<uint64_t>(o.spans_per_request), err);
-                       std::lock_guard lock(slots.mu);
-                       --slots.in_flight;
-                       slots.cv.notify_all();
-                     });
+        send(*sender, o.live ? live_request : pool[n % pool.size()], true);
+        if (!live_logs.empty()) send(*log_sender, live_logs, false);
       }
       std::unique_lock lock(slots.mu);
       slots.cv.wait(lock, [&] { return slots.in_flight == 0; });
@@ -249,6 +265,8 @@ void usage() {
       "  --seed N                   workload seed (default 1)\n"
       "  --live                     a freshly generated request (new trace ids, current\n"
       "                             timestamps) per send instead of a repeated pool\n"
+      "  --with-logs                with --live traces: also send the logs their services write\n"
+      "                             (same trace and span ids) on a second connection\n"
       "  --quiet                    no progress line\n");
 }
 
@@ -335,6 +353,8 @@ int runCli(int argc, char** argv) {
       o.seed = std::strtoull(value("--seed").c_str(), nullptr, 10);
     } else if (a == "--live") {
       o.live = true;
+    } else if (a == "--with-logs") {
+      o.with_logs = true;
     } else if (a == "--quiet") {
       o.quiet = true;
     } else {
@@ -344,6 +364,10 @@ int runCli(int argc, char** argv) {
     }
   }
   if (!endpoint_set && o.protocol != "grpc") o.endpoint = "127.0.0.1:4318";
+  if (o.with_logs && (!o.live || o.signal != "traces")) {
+    std::fprintf(stderr, "loadgen: --with-logs needs --live and --signal traces\n");
+    return 2;
+  }
   if (o.total > 0 && !duration_set) o.duration = std::chrono::hours(24 * 365);
   Summary s = run(o);
   // Field names say what was counted, so scripts parsing traces runs keep working.

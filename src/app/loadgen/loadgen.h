@@ -25,6 +25,9 @@ struct Options {
   // Encode a fresh request (new ids, timestamps = now) for every send instead of cycling a
   // pre-encoded pool: what a store or the demo needs; costs generator CPU.
   bool live = false;
+  // With live traces: also send, on a second connection, the logs the spans' services write
+  // (log_workload.h makeLogsForTraces), so that traces and logs correlate (the demo).
+  bool with_logs = false;
   bool quiet = false;                         // no progress line
   const std::atomic<bool>* cancel = nullptr;  // stops the run early when set
 };

@@ -66,6 +66,13 @@ class LogBuilder {
     return a;
   }
 
+  // The index of a service name in kServiceNames (0 for names not in it).
+  static int serviceIndex(std::string_view name) {
+    for (int i = 0; i < kServices; ++i)
+      if (name == kServiceNames[i]) return i;
+    return 0;
+  }
+
   void record(model::LogRecord& r, int service, uint64_t t) {
     r.time_unix_nano = t;
     r.observed_time_unix_nano = t + 1'000'000 + next() % 5'000'000;
@@ -161,6 +168,54 @@ model::Logs makeLogs(int records, uint64_t seed, uint64_t base_time_unix_nano) {
       b.record(recs[static_cast<size_t>(i)], g, t);
     }
     scopes[0].log_records = recs;
+    rl.scope_logs = scopes;
+    batch.resources().push_back(rl);
+  }
+  return batch;
+}
+
+model::Logs makeLogsForTraces(const model::Traces& traces, uint64_t seed) {
+  model::Logs batch;
+  Arena& arena = batch.arena();
+  LogBuilder b(arena, seed);
+  for (const model::ResourceSpans& rs : traces.resources()) {
+    size_t spans = 0;
+    for (const auto& ss : rs.scope_spans) spans += ss.spans.size();
+    // At most two records per span; counted first so the records are one arena array.
+    std::span<model::LogRecord> recs = arena.allocArray<model::LogRecord>(spans * 2);
+    size_t n = 0;
+    const model::AnyValue* service = model::findAttribute(rs.resource.attributes, "service.name");
+    int service_index =
+        LogBuilder::serviceIndex(service != nullptr ? service->str() : std::string_view());
+    for (const auto& ss : rs.scope_spans) {
+      for (const model::Span& span : ss.spans) {
+        uint64_t pick = b.next() % 6;
+        if (pick >= 2) continue;  // a third of the spans log
+        uint64_t duration = span.end_time_unix_nano - span.start_time_unix_nano;
+        for (uint64_t k = 0; k <= pick; ++k) {
+          model::LogRecord& r = recs[n++];
+          b.record(r, service_index, span.start_time_unix_nano + duration * (k + 1) / 3);
+          r.trace_id = span.trace_id;
+          r.span_id = span.span_id;
+          r.flags = 1;
+          // An error span logs an error.
+          if (span.status.code == model::StatusCode::kError && k == pick) {
+            r.severity_number = kError.number;
+            r.severity_text = kError.text;
+            r.body = AnyValue::string(span.status.message.empty() ? "request failed"
+                                                                  : span.status.message);
+          }
+        }
+      }
+    }
+    if (n == 0) continue;
+    model::ResourceLogs rl;
+    rl.has_resource = rs.has_resource;
+    rl.resource = rs.resource;
+    auto scopes = arena.allocArray<model::ScopeLogs>(1);
+    scopes[0].has_scope = true;
+    scopes[0].scope.name = "periscope-loadgen";
+    scopes[0].log_records = recs.first(n);
     rl.scope_logs = scopes;
     batch.resources().push_back(rl);
   }

@@ -18,6 +18,12 @@ namespace periscope::app::loadgen {
 // `records` log records with timestamps spread over [base, base + 1 s); base 0 = now − 60 s.
 model::Logs makeLogs(int records, uint64_t seed, uint64_t base_time_unix_nano = 0);
 
+// The logs the services of `traces` would write while serving them: for about a third of the
+// spans, one or two records inside the span's time window, under the span's resource, with the
+// span's trace and span ids (what the demo sends, so that traces and logs correlate). The
+// records point into `traces`' memory: encode or clone the result while `traces` lives.
+model::Logs makeLogsForTraces(const model::Traces& traces, uint64_t seed);
+
 // A pool of distinct encoded ExportLogsServiceRequests (options.spans_per_request records
 // each), like encodeRequests for spans.
 std::vector<std::string> encodeLogRequests(const WorkloadOptions& options, Encoding encoding);

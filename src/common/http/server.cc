@@ -5,6 +5,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <condition_variable>
+#include <deque>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -100,6 +101,8 @@ using Executor = asio::strand<asio::io_context::executor_type>;
 using Stream = beast::basic_stream<tcp, Executor>;
 
 class Session;
+class SessionBodyStream;
+class BeastServer;
 
 // State shared by the server and its sessions that outlives the io_context, so that a late
 // Respond (from a pipeline still flushing after the server stopped) finds out instead of
@@ -115,6 +118,9 @@ struct Guard {
   // pending I/O). Owned here, not by the Respond callback, so that stop() can destroy them
   // while the io_context still exists.
   std::map<Session*, std::shared_ptr<Session>> waiting;
+  // Sessions that answered with a stream (StreamSource): stop() ends them so that every source
+  // hears onClosed while the server's owner still exists.
+  std::map<Session*, std::weak_ptr<Session>> streaming;
 };
 
 class Session : public std::enable_shared_from_this<Session> {
@@ -125,7 +131,13 @@ class Session : public std::enable_shared_from_this<Session> {
         options_(options),
         handler_(handler),
         guard_(std::move(guard)) {}
-  ~Session() { endRequest(); }
+  ~Session() {
+    endRequest();
+    if (source_) {  // the answer was never written (the server stopped first)
+      unregisterStream();
+      std::exchange(source_, nullptr)->onClosed();
+    }
+  }
 
   void run() {
     // Beast sizes each socket read by the buffer's free capacity; a small buffer means a
@@ -216,6 +228,10 @@ class Session : public std::enable_shared_from_this<Session> {
         self = std::move(it->second);
         guard->waiting.erase(it);
         self->releaseBody();
+        if (resp.stream) {
+          self->source_ = resp.stream;
+          guard->streaming[raw] = self;
+        }
         if (guard->alive) {
           asio::post(self->stream_.get_executor(),
                      [self, resp = std::move(resp)]() mutable { self->write(std::move(resp)); });
@@ -249,6 +265,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void write(Response resp) {
+    if (resp.stream) return startStream(std::move(resp));
     auto res = std::make_shared<bhttp::response<bhttp::string_body>>();
     res->version(version_ ? version_ : 11);
     res->result(static_cast<unsigned>(resp.status));
@@ -292,6 +309,104 @@ class Session : public std::enable_shared_from_this<Session> {
     stream_.socket().close(ec);
   }
 
+  // ---- Streamed bodies (StreamSource): headers, then chunks from a queue, one write at a time.
+  friend class SessionBodyStream;
+
+  struct Outgoing {
+    std::string data;
+    std::function<void()> on_written;
+    bool last = false;  // the terminating chunk
+  };
+
+  void startStream(Response resp) {
+    auto res = std::make_shared<bhttp::response<bhttp::empty_body>>();
+    res->version(version_ ? version_ : 11);
+    res->result(static_cast<unsigned>(resp.status));
+    res->set(bhttp::field::server, "periscope");
+    for (auto& [k, v] : resp.headers) res->set(k, v);
+    // HTTP/1.0 has no chunked encoding: there the body simply ends with the connection.
+    chunked_ = res->version() >= 11;
+    if (chunked_) res->chunked(true);
+    res->keep_alive(false);
+    auto serializer = std::make_shared<bhttp::response_serializer<bhttp::empty_body>>(*res);
+    stream_.expires_after(options_.idle_timeout);
+    bhttp::async_write_header(
+        stream_, *serializer,
+        [self = shared_from_this(), res, serializer](beast::error_code ec, size_t) {
+          self->endRequest();  // a stream never holds up Server::drain
+          if (ec || !self->source_) return self->finishStream();
+          self->stream_open_ = true;
+          self->watchDisconnect();
+          self->openStream();
+        });
+  }
+  void openStream();  // defined after SessionBodyStream
+
+  // SSE clients send nothing after their request, so a completed read means they went away
+  // (EOF or reset); anything they do send is ignored. On the raw socket, so that the stream's
+  // timeout applies to writes only.
+  void watchDisconnect() {
+    if (!discard_buffer_) discard_buffer_ = std::make_unique<char[]>(kDiscardChunk);
+    stream_.socket().async_read_some(asio::buffer(discard_buffer_.get(), kDiscardChunk),
+                                     [self = shared_from_this()](beast::error_code ec, size_t) {
+                                       if (ec) return self->finishStream();
+                                       self->watchDisconnect();
+                                     });
+  }
+
+  void streamWrite(Outgoing out) {
+    if (!stream_open_) return;
+    if (out.last) stream_open_ = false;  // nothing may follow the terminating chunk
+    outgoing_.push_back(std::move(out));
+    if (!writing_) writeNext();
+  }
+
+  void writeNext() {
+    if (outgoing_.empty() || stream_ended_) return;
+    writing_ = true;
+    stream_.expires_after(options_.idle_timeout);  // a client that stops reading is cut off
+    auto done = [self = shared_from_this()](beast::error_code ec, size_t) {
+      self->onStreamWritten(ec);
+    };
+    const Outgoing& out = outgoing_.front();
+    if (out.last && !chunked_) return asio::post(stream_.get_executor(), [done] { done({}, 0); });
+    if (out.last) return asio::async_write(stream_, bhttp::make_chunk_last(), done);
+    // An empty chunk would read as the terminating one: write nothing, report it written.
+    if (out.data.empty()) return asio::post(stream_.get_executor(), [done] { done({}, 0); });
+    if (chunked_)
+      return asio::async_write(stream_, bhttp::make_chunk(asio::buffer(out.data)), done);
+    asio::async_write(stream_, asio::buffer(out.data), done);
+  }
+
+  void onStreamWritten(beast::error_code ec) {
+    writing_ = false;
+    if (ec || stream_ended_) return finishStream();
+    Outgoing out = std::move(outgoing_.front());
+    outgoing_.pop_front();
+    if (out.last) return finishStream();
+    if (out.on_written) out.on_written();
+    writeNext();
+  }
+
+  friend class BeastServer;  // stop() ends open streams
+
+  // Ends a stream for any reason, once: closes the connection and tells the source. On the
+  // session's strand, or from Server::stop() once the io threads are gone.
+  void finishStream() {
+    stream_ended_ = true;
+    stream_open_ = false;
+    outgoing_.clear();
+    close();
+    if (!source_) return;
+    unregisterStream();
+    std::exchange(source_, nullptr)->onClosed();
+  }
+
+  void unregisterStream() {
+    std::lock_guard lock(guard_->mu);
+    guard_->streaming.erase(this);
+  }
+
   Stream stream_;
   const ServerOptions& options_;
   const Handler& handler_;
@@ -311,7 +426,48 @@ class Session : public std::enable_shared_from_this<Session> {
   std::unique_ptr<char[]> discard_buffer_;
   bool first_ = true;
   unsigned version_ = 11;
+  // Streaming state; source_ is set by the Respond callback (the session has no I/O pending
+  // then), everything else lives on the strand.
+  std::shared_ptr<StreamSource> source_;
+  std::deque<Outgoing> outgoing_;
+  bool chunked_ = true;
+  bool writing_ = false;
+  bool stream_open_ = false;               // accepting writes
+  std::atomic<bool> stream_ended_{false};  // read by SessionBodyStream from any thread
 };
+
+// BodyStream over a session: hops onto the session's strand. Holds the session weakly, so a
+// source that keeps its BodyStream after onClosed keeps no connection alive.
+class SessionBodyStream final : public BodyStream {
+ public:
+  SessionBodyStream(const std::shared_ptr<Session>& session, std::shared_ptr<Guard> guard)
+      : session_(session), guard_(std::move(guard)) {}
+
+  bool write(std::string chunk, std::function<void()> on_written) override {
+    return post(Session::Outgoing{std::move(chunk), std::move(on_written), false});
+  }
+  void close() override { post(Session::Outgoing{{}, {}, true}); }
+
+ private:
+  bool post(Session::Outgoing out) {
+    // Declared before the lock: should this be the last reference, the session is destroyed
+    // after the lock is released (its destructor takes the same lock).
+    std::shared_ptr<Session> session = session_.lock();
+    std::lock_guard lock(guard_->mu);
+    // Once the server stopped its io_context may be gone: post nothing then.
+    if (!session || !guard_->alive || session->stream_ended_) return false;
+    asio::post(session->stream_.get_executor(),
+               [session, out = std::move(out)]() mutable { session->streamWrite(std::move(out)); });
+    return true;
+  }
+
+  std::weak_ptr<Session> session_;
+  std::shared_ptr<Guard> guard_;
+};
+
+void Session::openStream() {
+  source_->onOpen(std::make_shared<SessionBodyStream>(shared_from_this(), guard_));
+}
 
 class BeastServer final : public Server {
  public:
@@ -372,6 +528,16 @@ class BeastServer final : public Server {
     ioc_.stop();
     for (auto& t : threads_) {
       if (t.joinable()) t.join();
+    }
+    // Open streams end now, so that their sources hear onClosed before stop() returns (no io
+    // thread runs any more, so this cannot race the sessions' strands).
+    std::map<Session*, std::weak_ptr<Session>> streaming;
+    {
+      std::lock_guard glock(guard_->mu);
+      streaming.swap(guard_->streaming);
+    }
+    for (auto& [raw, weak] : streaming) {
+      if (std::shared_ptr<Session> session = weak.lock()) session->finishStream();
     }
     // Sessions still waiting for an answer die now, while their io_context exists.
     std::map<Session*, std::shared_ptr<Session>> waiting;

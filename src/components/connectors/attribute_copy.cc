@@ -2,37 +2,18 @@
 
 #include "common/hex.h"
 #include "config/schema.h"
+#include "model/any_value_copy.h"
 
 namespace periscope::components::connectors {
 
 using model::AnyValue;
 
 AnyValue copyValue(Arena& arena, const AnyValue& value) {
-  switch (value.type()) {
-    case AnyValue::Type::kString:
-      return AnyValue::string(arena.copy(value.str()));
-    case AnyValue::Type::kBytes:
-      return AnyValue::bytes(arena.copy(value.str()));
-    case AnyValue::Type::kArray: {
-      auto src = value.arrayValues();
-      auto out = arena.allocArray<AnyValue>(src.size());
-      for (size_t i = 0; i < src.size(); ++i) out[i] = copyValue(arena, src[i]);
-      return AnyValue::array(out);
-    }
-    case AnyValue::Type::kKvList:
-      return AnyValue::kvlist(copyAttributes(arena, value.kvlistValues()));
-    default:
-      return value;
-  }
+  return model::copyValue(arena, value);
 }
 
 model::Attributes copyAttributes(Arena& arena, model::Attributes attrs) {
-  auto out = arena.allocArray<model::KeyValue>(attrs.size());
-  for (size_t i = 0; i < attrs.size(); ++i) {
-    out[i].key = arena.copy(attrs[i].key);
-    out[i].value = copyValue(arena, attrs[i].value);
-  }
-  return out;
+  return model::copyAttributes(arena, attrs);
 }
 
 std::string valueToString(const AnyValue& value) {

@@ -48,12 +48,14 @@ struct LogsResult {
   // them first to last (a resource/scope group is repeated when records of different groups
   // interleave). Owns its bytes.
   model::Logs records;
-  // Per record, in the same order: the fields `| json` lifted (key, value as text); empty
-  // when the query has no json stage.
+  // Per record, in the same order (always one entry per record): the fields `| json` lifted
+  // (key, value as text, in the line's order); empty when the query has no json stage.
   std::vector<Fields> fields;
   bool forward = false;
-  size_t limit = 0;        // the limit applied
-  bool truncated = false;  // more records matched than `limit`
+  size_t limit = 0;  // the limit applied
+  // More records matched than `limit`, or the scan stopped early (chunk ordering contract)
+  // with chunks left unread that might hold more.
+  bool truncated = false;
   LogsStats stats;
 };
 

@@ -102,5 +102,23 @@ TEST(Params, StatusCodesMapOntoHttp) {
             "minDuration: cannot parse \"abc\" as a duration");
 }
 
+TEST(Params, LogTimesByFormAndDigitCount) {
+  EXPECT_EQ(parseLogTime("0"), 0u);
+  EXPECT_EQ(parseLogTime("1700000000"), 1'700'000'000'000'000'000u);        // 10 digits: s
+  EXPECT_EQ(parseLogTime("17000000000"), 17'000'000'000'000'000u);          // 11: ms
+  EXPECT_EQ(parseLogTime("1700000000123"), 1'700'000'000'123'000'000u);     // 13: ms
+  EXPECT_EQ(parseLogTime("17000000001234"), 17'000'000'001'234'000u);       // 14: µs
+  EXPECT_EQ(parseLogTime("1700000000123456"), 1'700'000'000'123'456'000u);  // 16: µs
+  EXPECT_EQ(parseLogTime("17000000001234567"), 17'000'000'001'234'567u);    // 17: ns
+  EXPECT_EQ(parseLogTime("1700000000123456789"), 1'700'000'000'123'456'789u);
+  EXPECT_EQ(parseLogTime("1700000000.5"), 1'700'000'000'500'000'000u);
+  EXPECT_EQ(parseLogTime("1700000000.000000001"), 1'700'000'000'000'000'001u);
+  EXPECT_EQ(parseLogTime("2023-11-14T22:13:20Z"), 1'700'000'000'000'000'000u);
+  for (const char* bad : {"", "-1", "1e9", "12345678901234567890", "1700000000.", ".5",
+                          "1700000000.1234567891", "17000000000.5", "1700000000.5x", "now"}) {
+    EXPECT_EQ(parseLogTime(bad), std::nullopt) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace periscope::api

@@ -64,6 +64,36 @@ TEST(LogWorkload, MixMatchesTheDocumentedShares) {
   EXPECT_NEAR(share(structured), 0.1, 0.01);
 }
 
+TEST(LogWorkload, LogsForTracesBelongToTheirSpans) {
+  model::Traces traces = makeTraces(512, 9, Profile::kStandard, kBase);
+  std::map<std::string, const model::Span*> spans;  // span id → span
+  size_t error_spans = 0;
+  for (const auto& rs : traces.resources())
+    for (const auto& ss : rs.scope_spans)
+      for (const auto& s : ss.spans) {
+        spans[std::string(s.span_id)] = &s;
+        if (s.status.code == model::StatusCode::kError) error_spans++;
+      }
+  model::Logs logs = makeLogsForTraces(traces, 9);
+  // A third of the spans log one or two records: between 512/3 and 2·512/3, give or take.
+  EXPECT_GT(logs.itemCount(), 120u);
+  EXPECT_LT(logs.itemCount(), 420u);
+  for (const auto& rl : logs.resources()) {
+    const model::AnyValue* service = model::findAttribute(rl.resource.attributes, "service.name");
+    ASSERT_NE(service, nullptr);
+    for (const auto& sl : rl.scope_logs)
+      for (const auto& r : sl.log_records) {
+        auto it = spans.find(std::string(r.span_id));
+        ASSERT_NE(it, spans.end());
+        const model::Span& span = *it->second;
+        EXPECT_EQ(r.trace_id, span.trace_id);
+        EXPECT_GE(r.time_unix_nano, span.start_time_unix_nano);
+        EXPECT_LE(r.time_unix_nano, span.end_time_unix_nano);
+      }
+  }
+  EXPECT_GT(error_spans, 0u);
+}
+
 TEST(LogWorkload, EncodedRequestsParseWithLibprotobuf) {
   WorkloadOptions options;
   options.spans_per_request = 512;

@@ -11,7 +11,9 @@
 #include <set>
 
 #include "common/logging.h"
+#include "components/extensions/file_storage/kv_file.h"
 #include "pipeline/helpers/queue_storage.h"
+#include "pipeline/helpers/storage_client.h"
 #include "storage/io/posix_file_system.h"
 #include "storage/queue/durable_queue.h"
 
@@ -114,7 +116,23 @@ class FileQueueLog final : public pipeline::PersistentQueueLog {
   std::unique_ptr<storage::DurableQueue> queue_;
 };
 
-class Extension final : public component::Component, public pipeline::QueueStorage {
+// A KvFile plus the lock on its directory, released after the file is closed (member order).
+class LockedClient final : public pipeline::StorageClient {
+ public:
+  LockedClient(std::unique_ptr<DirLock> lock, std::unique_ptr<KvFile> kv)
+      : lock_(std::move(lock)), kv_(std::move(kv)) {}
+  Result<std::optional<std::string>> get(std::string_view key) override { return kv_->get(key); }
+  Status set(std::string_view key, std::string_view value) override { return kv_->set(key, value); }
+  Status remove(std::string_view key) override { return kv_->remove(key); }
+
+ private:
+  std::unique_ptr<DirLock> lock_;
+  std::unique_ptr<KvFile> kv_;
+};
+
+class Extension final : public component::Component,
+                        public pipeline::QueueStorage,
+                        public pipeline::KeyValueStorage {
  public:
   Extension(const component::Settings& s, const Config& c) : settings_(s), config_(c) {}
 
@@ -164,6 +182,23 @@ class Extension final : public component::Component, public pipeline::QueueStora
         std::make_unique<FileQueueLog>(std::move(lock).value(), std::move(queue).value()));
   }
 
+  // A key-value client in `<directory>/<name>/data.kv` (kv_file.h), locked like a queue.
+  Result<std::unique_ptr<pipeline::StorageClient>> openClient(const std::string& name) override {
+    {
+      std::lock_guard lock(mu_);
+      if (!opened_.insert(name).second)
+        return Status(StatusCode::kAlreadyExists, "storage client " + name + " is already open");
+    }
+    std::string dir = config_.directory + "/" + name;
+    PERISCOPE_RETURN_IF_ERROR(fs_.createDir(dir));
+    auto lock = DirLock::take(dir);
+    if (!lock.isOk()) return lock.status();
+    auto kv = KvFile::open(dir + "/data.kv", config_.fsync);
+    if (!kv.isOk()) return kv.status();
+    return std::unique_ptr<pipeline::StorageClient>(
+        std::make_unique<LockedClient>(std::move(lock).value(), std::move(kv).value()));
+  }
+
  private:
   component::Settings settings_;
   Config config_;
@@ -176,7 +211,8 @@ class Factory final : public component::FactoryWithConfig<Config, pipeline::Exte
  public:
   std::string_view type() const override { return "file_storage"; }
   std::string_view description() const override {
-    return "Disk storage for persistent sending queues (sending_queue.storage).";
+    return "Disk storage for persistent sending queues (sending_queue.storage) and receivers' "
+           "checkpoints (e.g. filelog's storage).";
   }
   Result<std::unique_ptr<component::Component>> create(
       const component::Settings& settings, const component::Config& config) const override {

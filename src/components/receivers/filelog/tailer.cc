@@ -1,0 +1,439 @@
+#include "components/receivers/filelog/tailer.h"
+
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <glob.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include "common/logging.h"
+
+namespace periscope::components::filelog {
+
+// A batch handed to the pipeline: the bytes [begin, end) of the file (absolute offsets) and
+// the entries cut from them, kept so that a refused batch is sent again exactly as it was.
+struct Tailer::Flight {
+  enum class State { kSending, kAccepted, kRefused };
+  uint64_t begin = 0, end = 0;
+  std::vector<Splitter::Piece> pieces;  // relative to begin
+  size_t records = 0;
+  State state = State::kSending;  // guarded by flights_mu_
+  Status error;
+};
+
+struct Tailer::Reader {
+  std::string path;
+  dev_t dev = 0;
+  ino_t ino = 0;
+  int fd = -1;
+  std::string fingerprint;  // first min(size, fingerprint_size) bytes
+  uint64_t offset = 0;      // everything before was accepted by the pipeline
+  std::string buffer;       // bytes read after `offset`, from buffer_pos on
+  size_t buffer_pos = 0;
+  uint64_t sent = 0;  // absolute offset of the first byte not handed to the pipeline yet
+  std::deque<std::shared_ptr<Flight>> flights;  // oldest first; the front is not accepted
+  std::chrono::steady_clock::time_point last_growth;
+  bool matched = true;  // the path matched the globs in this cycle
+
+  ~Reader() {
+    if (fd >= 0) ::close(fd);
+  }
+  size_t pending() const { return buffer.size() - buffer_pos; }
+  uint64_t readEnd() const { return offset + pending(); }
+  // The buffered bytes from absolute offset `at` on.
+  std::string_view from(uint64_t at) const {
+    return std::string_view(buffer).substr(buffer_pos + static_cast<size_t>(at - offset));
+  }
+};
+
+namespace {
+
+// Reads up to `n` bytes at `offset` into `out`; fewer at end of file or on error.
+size_t preadInto(int fd, uint64_t offset, char* out, size_t n) {
+  size_t got = 0;
+  while (got < n) {
+    ssize_t r = ::pread(fd, out + got, n - got, static_cast<off_t>(offset + got));
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) break;
+    got += static_cast<size_t>(r);
+  }
+  return got;
+}
+
+std::string preadUpTo(int fd, uint64_t offset, size_t n) {
+  std::string out(n, '\0');
+  out.resize(preadInto(fd, offset, out.data(), n));
+  return out;
+}
+
+uint64_t unixNanosNow() {
+  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                   std::chrono::system_clock::now().time_since_epoch())
+                                   .count());
+}
+
+bool isPrefix(const std::string& shorter, const std::string& longer) {
+  return !shorter.empty() && shorter.size() <= longer.size() &&
+         longer.compare(0, shorter.size(), shorter) == 0;
+}
+
+}  // namespace
+
+Tailer::Tailer(const Config& config, pipeline::LogsConsumer& next, pipeline::StorageClient* storage,
+               Clock clock, TailerLimits limits)
+    : config_(config),
+      next_(next),
+      storage_(storage),
+      clock_(clock ? std::move(clock) : [] { return std::chrono::steady_clock::now(); }),
+      limits_(limits),
+      chain_(OperatorChain::build(config.operators)),
+      splitter_(config.multiline, config.maxLogBytes()),
+      builder_(config_, chain_),
+      fingerprint_size_(config.fingerprintBytes()) {
+  // A whole entry must fit in one read, or it could never complete.
+  limits_.max_batch_bytes = std::max<size_t>(limits_.max_batch_bytes, config.maxLogBytes() + 1);
+}
+
+Tailer::~Tailer() {
+  close();
+}
+
+Status Tailer::restore() {
+  if (storage_ == nullptr) return Status::ok();
+  auto doc = storage_->get(kCheckpointKey);
+  if (!doc.isOk()) return doc.status();
+  if (!doc->has_value()) return Status::ok();
+  Status st = decodeCheckpoints(**doc, restored_);
+  if (!st.isOk()) {
+    log::error("filelog", "ignoring unreadable checkpoints; start_at applies",
+               {{"reason", std::string(st.message())}});
+    restored_.clear();
+  }
+  return Status::ok();
+}
+
+std::vector<std::string> Tailer::matchFiles() const {
+  std::vector<std::string> out;
+  for (const auto& pattern : config_.include) {
+    glob_t g{};
+    if (::glob(pattern.c_str(), GLOB_NOSORT | GLOB_BRACE | GLOB_TILDE, nullptr, &g) == 0) {
+      for (size_t i = 0; i < g.gl_pathc; ++i) out.emplace_back(g.gl_pathv[i]);
+    }
+    ::globfree(&g);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  std::erase_if(out, [&](const std::string& path) {
+    for (const auto& ex : config_.exclude) {
+      if (::fnmatch(ex.c_str(), path.c_str(), FNM_PATHNAME) == 0) return true;
+    }
+    struct stat st {};
+    return ::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode);
+  });
+  return out;
+}
+
+bool Tailer::wasTruncated(const Reader& r) const {
+  struct stat st {};
+  if (::fstat(r.fd, &st) != 0) return false;
+  if (static_cast<uint64_t>(st.st_size) < r.readEnd()) return true;
+  return !r.fingerprint.empty() && preadUpTo(r.fd, 0, r.fingerprint.size()) != r.fingerprint;
+}
+
+std::unique_ptr<Tailer::Reader> Tailer::openReader(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    // Once per path, not every cycle.
+    if (unreadable_.insert(path).second)
+      log::warn("filelog", "cannot open file", {{"path", path}, {"error", std::strerror(errno)}});
+    return nullptr;
+  }
+  unreadable_.erase(path);
+  auto r = std::make_unique<Reader>();
+  r->fd = fd;
+  r->path = path;
+  struct stat st {};
+  ::fstat(fd, &st);
+  r->dev = st.st_dev;
+  r->ino = st.st_ino;
+  r->fingerprint = preadUpTo(fd, 0, fingerprint_size_);
+  r->last_growth = clock_();
+  uint64_t size = static_cast<uint64_t>(st.st_size);
+
+  // 1. A checkpoint from before the restart (the longest matching fingerprint wins).
+  auto best = restored_.end();
+  for (auto it = restored_.begin(); it != restored_.end(); ++it) {
+    if (isPrefix(it->fingerprint, r->fingerprint) &&
+        (best == restored_.end() || it->fingerprint.size() > best->fingerprint.size()))
+      best = it;
+  }
+  if (best != restored_.end()) {
+    r->offset = best->offset <= size ? best->offset : 0;
+    if (best->offset > size) ++stats_.truncations;
+    restored_.erase(best);
+    return r;
+  }
+  // 2. The copy of a file that has just been truncated (copy-truncate rotation with the copy
+  //    matched by the glob): go on from where the original was, so no line is read twice.
+  //    Intact files with the same first bytes are different files (rename + create).
+  for (const auto& other : readers_) {
+    if (isPrefix(other->fingerprint, r->fingerprint) && wasTruncated(*other)) {
+      r->offset = std::min(other->offset, size);
+      return r;
+    }
+  }
+  // 3. New: files there at startup honour start_at; later ones are read from the beginning.
+  r->offset = (first_poll_ && config_.start_at == "end") ? size : 0;
+  return r;
+}
+
+void Tailer::discover(const std::vector<std::string>& paths) {
+  for (auto& r : readers_) r->matched = false;
+  for (const auto& path : paths) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) continue;
+    auto it = std::find_if(readers_.begin(), readers_.end(), [&](const auto& r) {
+      return r->dev == st.st_dev && r->ino == st.st_ino;
+    });
+    if (it != readers_.end()) {
+      (*it)->matched = true;
+      (*it)->path = path;  // renamed within the glob: same file, same offset
+      continue;
+    }
+    auto r = openReader(path);
+    if (r == nullptr) continue;
+    r->sent = r->offset;
+    ++stats_.files_opened;
+    readers_.push_back(std::move(r));
+  }
+}
+
+bool Tailer::checkTruncation(Reader& r, uint64_t size) {
+  bool truncated = wasTruncated(r);
+  if (truncated) {
+    ++stats_.truncations;
+    log::warn(
+        "filelog", "file was truncated or rewritten; reading it again from the start",
+        {{"path", r.path}, {"offset", std::to_string(r.offset)}, {"size", std::to_string(size)}});
+    r.offset = 0;
+    r.sent = 0;
+    r.flights.clear();  // only answered flights can be left here (drain waits for the rest)
+    r.buffer.clear();
+    r.buffer_pos = 0;
+    r.fingerprint = preadUpTo(r.fd, 0, fingerprint_size_);
+  } else if (r.fingerprint.size() < fingerprint_size_ && size > r.fingerprint.size()) {
+    r.fingerprint = preadUpTo(r.fd, 0, fingerprint_size_);
+  }
+  return truncated;
+}
+
+bool Tailer::drain(Reader& r) {
+  struct stat st {};
+  if (::fstat(r.fd, &st) != 0) return true;
+  checkTruncation(r, static_cast<uint64_t>(st.st_size));
+  bool ok = true;
+  size_t launched = 0;
+  // Batches refused in an earlier cycle go again first, each exactly as it was.
+  for (const auto& f : r.flights) {
+    if (f->state == Flight::State::kRefused) {
+      launch(r, f);
+      ++launched;
+    }
+  }
+  while (ok) {
+    // Hand out new batches while the window has room. The window counts every batch not
+    // committed yet (also those accepted behind an unanswered one), which bounds the buffer.
+    while (!stop_.load(std::memory_order_relaxed)) {
+      // Commit what was accepted already (a synchronous pipeline answers inside consume), so
+      // that the checkpoint trails the pipeline by as little as possible.
+      bool committed;
+      {
+        std::lock_guard lock(flights_mu_);
+        committed = commitAccepted(r);
+      }
+      if (committed) saveCheckpoints();
+      if (r.flights.size() >= limits_.max_batches_in_flight) break;
+      if (launched >= limits_.max_batches_per_file) {
+        backlog_ = true;  // let other files have their turn; the next cycle starts at once
+        break;
+      }
+      // Top up the buffer to one batch's worth of unsent bytes, reading straight into it.
+      bool grew = false;
+      size_t unsent = static_cast<size_t>(r.readEnd() - r.sent);
+      if (unsent < limits_.max_batch_bytes) {
+        if (r.buffer_pos > 0) {
+          r.buffer.erase(0, r.buffer_pos);
+          r.buffer_pos = 0;
+        }
+        size_t have = r.buffer.size();
+        size_t want = limits_.max_batch_bytes - unsent;
+        r.buffer.resize(have + want);
+        size_t got = preadInto(r.fd, r.offset + have, r.buffer.data() + have, want);
+        r.buffer.resize(have + got);
+        if (got > 0) {
+          grew = true;
+          r.last_growth = clock_();
+        }
+      }
+      auto f = std::make_shared<Flight>();
+      std::string_view data = r.from(r.sent);
+      size_t consumed = splitter_.split(data, false, limits_.max_batch_records, f->pieces);
+      if (f->pieces.empty()) {
+        if (grew) continue;  // e.g. a multiline entry still open: read on
+        // Nothing complete and no more bytes: once everything before it was accepted, the
+        // unfinished tail goes after force_flush_period.
+        if (data.empty() || !r.flights.empty() ||
+            clock_() - r.last_growth < config_.force_flush_period)
+          break;
+        consumed = splitter_.split(data, true, limits_.max_batch_records, f->pieces);
+        if (f->pieces.empty()) break;
+      }
+      f->begin = r.sent;
+      f->end = r.sent + consumed;
+      r.sent = f->end;
+      r.flights.push_back(f);
+      launch(r, f);
+      ++launched;
+    }
+    if (r.flights.empty()) break;
+    ok = settle(r);
+    if (stop_.load(std::memory_order_relaxed) || launched >= limits_.max_batches_per_file) {
+      while (ok && !r.flights.empty()) ok = settle(r);  // finish what is out, then stop
+      break;
+    }
+  }
+  // Keep only the uncommitted bytes, in a buffer of their own size (many files may be open).
+  std::string(r.buffer.data() + r.buffer_pos, r.pending()).swap(r.buffer);
+  r.buffer_pos = 0;
+  return ok;
+}
+
+void Tailer::launch(Reader& r, const std::shared_ptr<Flight>& f) {
+  BatchBuilder::Outcome outcome;
+  std::string_view data = r.from(f->begin).substr(0, static_cast<size_t>(f->end - f->begin));
+  model::Logs batch = builder_.build(data, f->pieces, r.path, unixNanosNow(), outcome);
+  f->records = batch.itemCount();
+  if (outcome.parse_errors > 0) {
+    stats_.parse_errors += outcome.parse_errors;
+    log::warn("filelog", "entries failed to parse",
+              {{"path", r.path},
+               {"count", std::to_string(outcome.parse_errors)},
+               {"first_error", outcome.first_error}});
+  }
+  stats_.dropped += outcome.dropped;
+  {
+    std::lock_guard lock(flights_mu_);
+    // Every entry dropped by an operator: nothing to wait for.
+    f->state = f->records == 0 ? Flight::State::kAccepted : Flight::State::kSending;
+  }
+  if (f->records == 0) return;
+  next_.consume(std::move(batch), [this, f](Status st) {
+    {
+      std::lock_guard lock(flights_mu_);
+      f->error = st;
+      f->state = st.isOk() ? Flight::State::kAccepted : Flight::State::kRefused;
+    }
+    flights_cv_.notify_all();
+  });
+}
+
+bool Tailer::commitAccepted(Reader& r) {
+  bool committed = false;
+  while (!r.flights.empty() && r.flights.front()->state == Flight::State::kAccepted) {
+    const Flight& f = *r.flights.front();
+    ++stats_.batches_sent;
+    stats_.records_sent += f.records;
+    r.buffer_pos += static_cast<size_t>(f.end - f.begin);
+    r.offset = f.end;
+    r.flights.pop_front();
+    committed = true;
+  }
+  return committed;
+}
+
+bool Tailer::settle(Reader& r) {
+  std::unique_lock lock(flights_mu_);
+  flights_cv_.wait(lock, [&] { return r.flights.front()->state != Flight::State::kSending; });
+  bool committed = commitAccepted(r);
+  bool refused = !r.flights.empty() && r.flights.front()->state == Flight::State::kRefused;
+  if (refused) {
+    // Let every batch still out come back, so that none is answered after this cycle.
+    flights_cv_.wait(lock, [&] {
+      return std::none_of(r.flights.begin(), r.flights.end(),
+                          [](const auto& f) { return f->state == Flight::State::kSending; });
+    });
+    for (const auto& f : r.flights) {
+      if (f->state != Flight::State::kRefused) continue;
+      ++stats_.batches_refused;
+      stats_.records_refused += f->records;
+    }
+    log::warn("filelog", "pipeline refused entries; they will be sent again",
+              {{"path", r.path}, {"error", r.flights.front()->error.toString()}});
+  }
+  lock.unlock();
+  if (committed) saveCheckpoints();
+  return !refused;
+}
+
+bool Tailer::pollOnce() {
+  backlog_ = false;
+  discover(matchFiles());
+  first_poll_ = false;
+  restored_.clear();  // checkpoints of files that are gone are not kept
+  bool ok = true;
+  size_t n = readers_.size();
+  size_t budget = static_cast<size_t>(config_.max_concurrent_files);
+  size_t start = n == 0 ? 0 : round_robin_ % n;
+  for (size_t k = 0; k < std::min(n, budget) && ok && !stop_; ++k) {
+    ok = drain(*readers_[(start + k) % n]);
+  }
+  if (n > budget) round_robin_ = (start + budget) % n;
+  // Files that left the glob (rotated away, deleted) and are finished are closed.
+  if (ok) {
+    size_t before = readers_.size();
+    std::erase_if(readers_, [&](const auto& r) {
+      if (r->matched || r->pending() > 0) return false;
+      struct stat st {};
+      return ::fstat(r->fd, &st) != 0 || static_cast<uint64_t>(st.st_size) <= r->readEnd();
+    });
+    if (readers_.size() != before) {
+      stats_.files_closed += before - readers_.size();
+      saveCheckpoints();
+    }
+  }
+  return ok;
+}
+
+void Tailer::saveCheckpoints() {
+  if (storage_ == nullptr) return;
+  std::vector<Checkpoint> files;
+  files.reserve(readers_.size() + restored_.size());
+  for (const auto& r : readers_) files.push_back({r->fingerprint, r->offset, r->path});
+  for (const auto& c : restored_) files.push_back(c);
+  Status st = storage_->set(kCheckpointKey, encodeCheckpoints(files));
+  if (!st.isOk()) {
+    ++stats_.checkpoint_errors;
+    log::error("filelog", "cannot save checkpoints", {{"error", st.toString()}});
+  }
+}
+
+void Tailer::requestStop() {
+  stop_ = true;
+}
+
+void Tailer::close() {
+  readers_.clear();
+}
+
+std::vector<std::pair<std::string, uint64_t>> Tailer::offsets() const {
+  std::vector<std::pair<std::string, uint64_t>> out;
+  for (const auto& r : readers_) out.emplace_back(r->path, r->offset);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace periscope::components::filelog
