@@ -75,6 +75,9 @@ struct Backend {
             &s->records_written);
     counter("periscope_logs_store_write_failures", "Batches the log store could not take.",
             &s->write_failures);
+    counter("periscope_logs_store_write_stalls",
+            "Writes that waited because twice head_max_records were not yet in segments.",
+            &s->write_stalls);
     counter("periscope_logs_store_wal_records_replayed",
             "Log records recovered from the log WAL at start.", &s->wal_log_records_replayed);
     counter("periscope_logs_store_wal_truncated_bytes", "Torn log WAL tail bytes cut at start.",

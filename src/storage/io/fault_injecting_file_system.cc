@@ -37,10 +37,18 @@ void FaultInjectingFileSystem::failSync(uint64_t nth, int error, bool sticky) {
   sync_fault_ = Fault{syncs_ + nth, error, sticky};
 }
 
+void FaultInjectingFileSystem::failWritesTo(std::string fragment, int error) {
+  std::lock_guard lock(mu_);
+  path_fault_fragment_ = std::move(fragment);
+  path_fault_error_ = error;
+}
+
 void FaultInjectingFileSystem::clearFaults() {
   std::lock_guard lock(mu_);
   write_fault_ = {};
   sync_fault_ = {};
+  path_fault_fragment_.clear();
+  path_fault_error_ = 0;
 }
 
 uint64_t FaultInjectingFileSystem::writes() const {
@@ -65,6 +73,8 @@ Status FaultInjectingFileSystem::fileAppend(const std::string& path, uint64_t ge
   if (generation != generation_) return ioError("write (after crash)", path, EIO);
   uint64_t op = ++writes_;
   if (int err = takeFault(write_fault_, op)) return ioError("write", path, err);
+  if (path_fault_error_ != 0 && path.find(path_fault_fragment_) != std::string::npos)
+    return ioError("write", path, path_fault_error_);
   Tracked& t = files_[path];
   uint64_t offset = file.size();
   Status s = file.append(data);

@@ -21,6 +21,9 @@ class FaultInjectingFileSystem : public FileSystem {
   // With sticky, it and every later one fail until clearFaults().
   void failWrite(uint64_t nth, int error, bool sticky = false);
   void failSync(uint64_t nth, int error, bool sticky = false);
+  // Every write to a path containing `fragment` fails with `error` until clearFaults() (e.g.
+  // a store's segment files while its WAL keeps working).
+  void failWritesTo(std::string fragment, int error);
   void clearFaults();
 
   struct CrashOptions {
@@ -73,6 +76,8 @@ class FaultInjectingFileSystem : public FileSystem {
   uint64_t syncs_ = 0;
   Fault write_fault_;
   Fault sync_fault_;
+  std::string path_fault_fragment_;
+  int path_fault_error_ = 0;
   std::map<std::string, Tracked> files_;
 };
 

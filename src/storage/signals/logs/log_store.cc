@@ -102,7 +102,8 @@ Status LogStore::close() {
     std::unique_lock lock(head_mu_);  // write() checks wal_ under this lock
     wal = std::move(wal_);
   }
-  wal.reset();  // writes and syncs what is queued, answering its senders
+  head_cv_.notify_all();  // writers waiting for room see the store closed
+  wal.reset();            // writes and syncs what is queued, answering its senders
   return st;
 }
 
@@ -304,6 +305,31 @@ void LogStore::write(const model::Logs& batch, Done done) {
       on_wal(unavailable("log store " + options_.dir + " is closed"));
       if (pending) pending->arrive();
       return;
+    }
+    // Backpressure: unflushed records (the head plus heads a flush has taken but not written)
+    // at twice the flush size mean flushes are behind ingest (they share the cores with the
+    // receivers) or failing. Wait, bounded, for a flush to finish instead of letting memory grow
+    // without bound; past the bound the write is refused as retryable.
+    const uint64_t hard_limit = 2 * options_.head_max_records;
+    auto unflushed = [&] { return head_->records + queued_records_.load(); };
+    if (unflushed() >= hard_limit) {
+      stats_.write_stalls++;
+      {
+        std::lock_guard bg(bg_mu_);  // order head_mu_ → bg_mu_; the background never nests them
+        flush_requested_ = true;
+      }
+      bg_cv_.notify_all();
+      bool room = head_cv_.wait_for(lock, options_.max_write_stall,
+                                    [&] { return !wal_ || unflushed() < hard_limit; });
+      if (!wal_ || !room) {
+        lock.unlock();
+        on_wal(unavailable(!wal_
+                               ? "log store " + options_.dir + " is closed"
+                               : "log store " + options_.dir + ": " + std::to_string(unflushed()) +
+                                     " records wait for a flush to segments; retry"));
+        if (pending) pending->arrive();
+        return;
+      }
     }
     uint64_t lsn = next_lsn_++;
     for (int i = 0; i < 8; ++i) record[static_cast<size_t>(i)] = static_cast<char>(lsn >> (8 * i));

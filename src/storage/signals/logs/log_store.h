@@ -37,7 +37,8 @@ namespace periscope::storage::logs {
 struct LogStoreStats {
   std::atomic<uint64_t> records_written{0};
   std::atomic<uint64_t> write_failures{0};
-  std::atomic<uint64_t> wal_bytes{0};  // on disk, about (appends since the last truncation)
+  std::atomic<uint64_t> write_stalls{0};  // writes that waited for a flush to take a full head
+  std::atomic<uint64_t> wal_bytes{0};     // on disk, about (appends since the last truncation)
   std::atomic<uint64_t> wal_records_replayed{0};
   std::atomic<uint64_t> wal_log_records_replayed{0};
   std::atomic<uint64_t> wal_truncated_bytes{0};
@@ -141,6 +142,11 @@ class LogStore final : public LogWriter, public LogReader {
 
   // The current head: batches appended under the exclusive lock, read under the shared one.
   mutable std::shared_mutex head_mu_;
+  // Signalled when a flush takes the head or the store closes: writers wait on it while the
+  // head is at its hard limit (write()'s backpressure).
+  std::condition_variable_any head_cv_;
+  // Records in heads taken by a flush but not yet in segments (unflushed_), for backpressure.
+  std::atomic<uint64_t> queued_records_{0};
   std::shared_ptr<Head> head_;
   uint64_t next_lsn_ = 1;
 

@@ -98,6 +98,7 @@ Status LogStore::flush() {
       old->wal_segment = wal_->currentSegment();
       std::lock_guard state(state_mu_);
       flushing_.push_back(old);
+      queued_records_ += old->records;
       unflushed_.push_back(std::move(old));
     }
   }
@@ -105,7 +106,13 @@ Status LogStore::flush() {
   // records are not in segments yet, or a crash would skip them in the WAL replay.
   while (!unflushed_.empty()) {
     PERISCOPE_RETURN_IF_ERROR(flushOne(unflushed_.front()));
+    {
+      // Under head_mu_ so that a writer cannot test the limit between this and the notify.
+      std::unique_lock lock(head_mu_);
+      queued_records_ -= unflushed_.front()->records;
+    }
     unflushed_.pop_front();
+    head_cv_.notify_all();
   }
   return Status::ok();
 }

@@ -32,6 +32,9 @@ struct LogStoreOptions {
   // past either bound, and at close.
   uint64_t head_max_records = 250'000;  // ~0.76 KB each in memory (the received batches)
   std::chrono::milliseconds head_max_age{std::chrono::seconds(60)};
+  // Backpressure: with 2 × head_max_records not yet in segments (flushes behind or failing),
+  // a write waits up to this long for a flush, then is refused as retryable (UNAVAILABLE).
+  std::chrono::milliseconds max_write_stall{std::chrono::seconds(10)};
 
   size_t row_group_rows = 4096;
   // Segments of a past hour smaller than half this are merged into files of up to this size

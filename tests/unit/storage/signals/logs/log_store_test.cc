@@ -642,3 +642,60 @@ TEST_F(LogStoreTest, TailSeesEveryWriteAndUnsubscribesSafelyWhileWritesContinue)
 
 }  // namespace
 }  // namespace periscope::storage::logs
+
+namespace periscope::storage::logs {
+namespace {
+
+// Backpressure: with 2 × head_max_records not in segments, a write waits for a flush and is
+// refused (retryable) when none comes in time; what was accepted stays readable.
+TEST_F(LogStoreTest, WritesAreRefusedWhenTwiceTheHeadWaitsForAFailingFlush) {
+  FaultInjectingFileSystem fi(posix_);
+  auto o = options();
+  o.head_max_records = 2;
+  o.max_write_stall = std::chrono::milliseconds(20);
+  auto s = open(o, &fi);
+  ASSERT_TRUE(s->writeSync(makeLogs({{kT0 + 1, 9, "a"}, {kT0 + 2, 9, "b"}})).isOk());
+  fi.failWritesTo(".pls", ENOSPC);  // segment files fail, the WAL keeps working
+  EXPECT_FALSE(s->flush().isOk());  // the head is taken but not written
+  ASSERT_TRUE(s->writeSync(makeLogs({{kT0 + 3, 9, "c"}, {kT0 + 4, 9, "d"}})).isOk());
+  Status refused = s->writeSync(makeLogs({{kT0 + 5, 9, "e"}}));
+  EXPECT_EQ(refused.code(), StatusCode::kUnavailable) << refused.toString();
+  EXPECT_NE(refused.message().find("4 records wait for a flush"), std::string::npos)
+      << refused.message();
+  EXPECT_EQ(s->stats().write_stalls.load(), 1u);
+  EXPECT_EQ(scanLines(*s, {}), (std::vector<std::string>{"a", "b", "c", "d"}));
+  fi.clearFaults();
+  ASSERT_TRUE(s->flush().isOk());
+  EXPECT_TRUE(s->writeSync(makeLogs({{kT0 + 5, 9, "e"}})).isOk());
+  EXPECT_EQ(scanLines(*s, {}), (std::vector<std::string>{"a", "b", "c", "d", "e"}));
+}
+
+TEST_F(LogStoreTest, AStalledWriteProceedsOnceAFlushMakesRoom) {
+  auto o = options();
+  o.head_max_records = 2;
+  o.max_write_stall = std::chrono::minutes(5);
+  auto s = open(o);
+  ASSERT_TRUE(
+      s->writeSync(
+           makeLogs({{kT0 + 1, 9, "a"}, {kT0 + 2, 9, "b"}, {kT0 + 3, 9, "c"}, {kT0 + 4, 9, "d"}}))
+          .isOk());
+  std::atomic<bool> answered{false};
+  Status result = Status(StatusCode::kInternal, "not answered");
+  std::thread writer([&] {
+    result = s->writeSync(makeLogs({{kT0 + 5, 9, "e"}}));
+    answered = true;
+  });
+  // The writer is waiting once it counted its stall (no background thread flushes here).
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (s->stats().write_stalls.load() == 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::yield();
+  ASSERT_EQ(s->stats().write_stalls.load(), 1u);
+  EXPECT_FALSE(answered.load());
+  ASSERT_TRUE(s->flush().isOk());
+  writer.join();
+  EXPECT_TRUE(result.isOk()) << result.toString();
+  EXPECT_EQ(scanLines(*s, {}), (std::vector<std::string>{"a", "b", "c", "d", "e"}));
+}
+
+}  // namespace
+}  // namespace periscope::storage::logs
