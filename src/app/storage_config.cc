@@ -117,6 +117,9 @@ const config::Schema<LogsStorageConfig>& LogsStorageConfig::schema() {
                  "Records kept in memory before they are written to segments.")
           .field("head_max_age", &LogsStorageConfig::head_max_age,
                  "Longest time records stay only in memory (and the WAL).")
+          .field("max_write_stall", &LogsStorageConfig::max_write_stall,
+                 "Backpressure: with twice head_max_records not yet in segments, a write waits "
+                 "this long for a flush, then is refused as retryable.")
           .field("row_group_records", &LogsStorageConfig::row_group_records,
                  "Records per row group (the unit a query skips or decodes).")
           .field("zstd_level", &LogsStorageConfig::zstd_level,
@@ -172,6 +175,8 @@ void validateLogsConfig(const config::Value& at, const LogsStorageConfig& l,
   if (l.max_size_mb < 0) diags.error(at, "storage.logs.max_size_mb must not be negative");
   if (l.head_max_records <= 0) diags.error(at, "storage.logs.head_max_records must be positive");
   if (l.head_max_age.count() <= 0) diags.error(at, "storage.logs.head_max_age must be positive");
+  if (l.max_write_stall.count() < 0)
+    diags.error(at, "storage.logs.max_write_stall must not be negative");
   if (l.row_group_records < 16 || l.row_group_records > 1'000'000)
     diags.error(at, "storage.logs.row_group_records must be between 16 and 1000000");
   if (l.zstd_level < 1 || l.zstd_level > 19)
@@ -261,6 +266,7 @@ storage::logs::LogStoreOptions logStoreOptions(const StorageConfig& c) {
   o.max_bytes = static_cast<uint64_t>(std::max<int64_t>(0, l.max_size_mb)) << 20;
   o.head_max_records = static_cast<uint64_t>(std::max<int64_t>(1, l.head_max_records));
   o.head_max_age = ms(l.head_max_age);
+  o.max_write_stall = ms(l.max_write_stall);
   o.row_group_rows = static_cast<size_t>(std::max<int64_t>(16, l.row_group_records));
   o.zstd_level = static_cast<int>(l.zstd_level);
   o.maintenance_interval = ms(l.maintenance_interval);

@@ -74,6 +74,7 @@ struct LogsStorageConfig {
   std::vector<LogRetentionPolicyConfig> retention_policies;
   int64_t head_max_records = 250'000;
   config::Duration head_max_age = std::chrono::seconds(60);
+  config::Duration max_write_stall = std::chrono::seconds(10);
   int64_t row_group_records = 4096;
   int64_t zstd_level = 3;
   config::Duration maintenance_interval = std::chrono::seconds(10);
