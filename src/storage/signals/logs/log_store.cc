@@ -127,6 +127,7 @@ Status LogStore::recover() {
         max_lsn = std::max(max_lsn, lsn);
         if (lsn <= *checkpoint) return Status::ok();
         auto hb = std::make_shared<HeadBatch>();
+        hb->wal_state = HeadBatch::kWalOk;  // it is in the WAL
         std::string_view body = hb->logs.arena().adopt(std::string(record.substr(8)));
         Status st = model::otlp::decode(body, hb->logs);
         if (!st.isOk())
@@ -261,9 +262,27 @@ void LogStore::write(const model::Logs& batch, Done done) {
             hb->max_severity);
   const size_t records = hb->records;
   if (records == 0) return done(Status::ok());
-  hb->logs = batch.share();
+  if (hb->min_time_ns == 0) {
+    // A record with neither timestamp (OTLP allows it) would be filed in 1970 and expire at
+    // once: it gets the time it reached the store as its observed time, on a copy (the batch
+    // may be shared with other exporters). Rare, so the copy does not matter.
+    hb->logs = batch.clone();
+    const uint64_t now = now_();
+    for (auto& rl : hb->logs.resources())
+      for (auto& sl : rl.scope_logs)
+        for (auto& r : sl.log_records)
+          if (r.time_unix_nano == 0 && r.observed_time_unix_nano == 0)
+            r.observed_time_unix_nano = now;
+    hb->min_time_ns = UINT64_MAX;
+    hb->max_time_ns = 0;
+    size_t again = 0;
+    summarize(hb->logs, again, hb->min_time_ns, hb->max_time_ns, hb->min_severity,
+              hb->max_severity);
+  } else {
+    hb->logs = batch.share();
+  }
   std::string record(8, '\0');
-  model::otlp::encode(batch, record);
+  model::otlp::encode(hb->logs, record);  // the stamped copy when there is one
 
   // With tail subscribers, `done` waits for both the WAL and the tail offering.
   struct Pending {
@@ -280,14 +299,22 @@ void LogStore::write(const model::Logs& batch, Done done) {
     pending = std::make_shared<Pending>();
     pending->done = std::move(done);
   }
-  auto on_wal = [this, records, pending,
+  auto on_wal = [this, records, pending, answered = hb,
                  done = tail ? Done() : std::move(done)](Status st) mutable {
     if (st.isOk()) {
       killPoint("logs.wal.after_sync_before_ack");
       stats_.records_written += records;
     } else {
       stats_.write_failures++;
+      wal_failed_ = true;
     }
+    {
+      std::lock_guard lock(wal_answer_mu_);
+      answered->wal_state.store(st.isOk() ? HeadBatch::kWalOk : HeadBatch::kWalFailed,
+                                std::memory_order_release);
+    }
+    wal_answer_cv_.notify_all();
+    answered.reset();
     if (pending) {
       pending->status = std::move(st);
       pending->arrive();
@@ -393,6 +420,18 @@ size_t LogStore::tailSubscribers() const {
 
 // ---- Background ----
 
+void LogStore::reopenWalIfFailed() {
+  if (!wal_failed_.exchange(false)) return;
+  // A failed WAL refuses every append until reopened (cut back to its last good record).
+  std::shared_lock head(head_mu_);
+  if (!wal_) return;
+  Status st = wal_->reopen();
+  if (!st.isOk()) {
+    wal_failed_ = true;  // retried next round
+    log::error("logs", "cannot reopen the log WAL", {{"error", st.toString()}});
+  }
+}
+
 void LogStore::runBackground() {
   std::unique_lock lock(bg_mu_);
   uint64_t last_maintenance = steadyMs();
@@ -410,13 +449,19 @@ void LogStore::runBackground() {
       if (head_->records > 0 && age >= static_cast<uint64_t>(options_.head_max_age.count()))
         flush_now = true;
     }
+    reopenWalIfFailed();
     if (flush_now) (void)flush();  // logs and counts its own failures; retried next round
     if (steadyMs() - last_maintenance >=
         static_cast<uint64_t>(options_.maintenance_interval.count())) {
       last_maintenance = steadyMs();
-      Status st = compact();
-      if (st.isOk()) st = applyRetention();
-      if (!st.isOk()) log::error("logs", "log maintenance failed", {{"error", st.toString()}});
+      // Retention runs whatever compaction did: on a full disk compaction fails, and
+      // retention's deletes are what free space.
+      Status compacted = compact();
+      if (!compacted.isOk())
+        log::error("logs", "log compaction failed", {{"error", compacted.toString()}});
+      Status retained = applyRetention();
+      if (!retained.isOk())
+        log::error("logs", "log retention failed", {{"error", retained.toString()}});
     }
     lock.lock();
   }

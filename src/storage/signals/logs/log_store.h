@@ -147,6 +147,12 @@ class LogStore final : public LogWriter, public LogReader {
   std::condition_variable_any head_cv_;
   // Records in heads taken by a flush but not yet in segments (unflushed_), for backpressure.
   std::atomic<uint64_t> queued_records_{0};
+  // WAL answers: a flush waits for every batch of its head to have one (so that no batch the
+  // WAL then refuses reaches a segment); a refusal makes the background thread reopen the WAL.
+  std::mutex wal_answer_mu_;
+  std::condition_variable wal_answer_cv_;
+  std::atomic<bool> wal_failed_{false};
+  void reopenWalIfFailed();
   std::shared_ptr<Head> head_;
   uint64_t next_lsn_ = 1;
 

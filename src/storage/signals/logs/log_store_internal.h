@@ -3,6 +3,7 @@
 // log_store_reads.cc: scan, traceLogs, resourceValues). Not for other code.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <mutex>
@@ -24,6 +25,12 @@ inline constexpr uint64_t kPartitionNs = 3'600'000'000'000ull;  // one hour
 
 // A received batch kept as is (its arenas shared) with the bounds that let scans skip it.
 struct LogStore::HeadBatch {
+  // The WAL's answer: a batch the WAL refused is in no segment and no read (the sender was
+  // told to retry; storing it anyway would store every retry again).
+  enum : uint8_t { kWalPending, kWalOk, kWalFailed };
+  mutable std::atomic<uint8_t> wal_state{kWalPending};
+  bool usable() const { return wal_state.load(std::memory_order_acquire) != kWalFailed; }
+
   model::Logs logs;
   size_t records = 0;
   uint64_t min_time_ns = UINT64_MAX, max_time_ns = 0;

@@ -85,6 +85,7 @@ void LogStore::refreshWalBytes() {
 // ---- Flush ----
 
 Status LogStore::flush() {
+  reopenWalIfFailed();
   std::lock_guard flushing(flush_mu_);
   {
     std::unique_lock lock(head_mu_);
@@ -144,12 +145,27 @@ Result<std::shared_ptr<LogStore::SegmentHandle>> LogStore::writeSegment(
 
 Status LogStore::flushOne(const std::shared_ptr<Head>& old) {
   killPoint("logs.flush.start");
+  {
+    // Every batch needs its WAL answer first: one the WAL refuses must not reach a segment.
+    std::unique_lock lock(wal_answer_mu_);
+    bool answered = wal_answer_cv_.wait_for(lock, std::chrono::minutes(1), [&] {
+      for (const auto& b : old->batches)
+        if (b->wal_state.load(std::memory_order_acquire) == HeadBatch::kWalPending) return false;
+      return true;
+    });
+    if (!answered) {
+      stats_.flush_failures++;
+      return Status(StatusCode::kUnavailable,
+                    "log store " + options_.dir + ": a WAL write has had no answer for a minute");
+    }
+  }
   std::vector<RecordRef> refs;
   refs.reserve(old->records);
   for (const auto& b : old->batches)
-    for (const auto& rl : b->logs.resources())
-      for (const auto& sl : rl.scope_logs)
-        for (const auto& r : sl.log_records) refs.push_back({&rl, &sl, &r, recordTime(r)});
+    if (b->usable())
+      for (const auto& rl : b->logs.resources())
+        for (const auto& sl : rl.scope_logs)
+          for (const auto& r : sl.log_records) refs.push_back({&rl, &sl, &r, recordTime(r)});
   // Stable: records of one time keep their arrival order.
   std::stable_sort(refs.begin(), refs.end(),
                    [](const RecordRef& a, const RecordRef& b) { return a.time_ns < b.time_ns; });
@@ -353,6 +369,13 @@ Status LogStore::applyRetention() {
     std::lock_guard state(state_mu_);
     live = segments_;
   }
+  // A failure on one file (e.g. a rewrite on a full disk) does not stop the rest: deletes need
+  // no space and are what frees it. The first error is returned.
+  Status first;
+  auto note = [&first](Status st) {
+    if (!st.isOk() && first.isOk()) first = std::move(st);
+    return first.isOk();
+  };
   // By age and policy: whole files past every record's retention go; files that may hold
   // expired records are rewritten without them.
   for (const auto& h : live) {
@@ -364,15 +387,18 @@ Status LogStore::applyRetention() {
       oldest_expiry = std::min(oldest_expiry, addSat(rg.min_time_ns, lo));
     }
     if (newest_expiry <= now) {
-      stats_.retention_deleted_records += h->meta.records;
-      stats_.retention_deleted_segments++;
-      PERISCOPE_RETURN_IF_ERROR(replaceSegments({h}, nullptr));
+      Status st = replaceSegments({h}, nullptr);
+      if (st.isOk()) {
+        stats_.retention_deleted_records += h->meta.records;
+        stats_.retention_deleted_segments++;
+      }
+      note(std::move(st));
     } else if (oldest_expiry <= now && h->next_expiry_check_ns <= now) {
-      PERISCOPE_RETURN_IF_ERROR(rewriteSegments({h}, now));
+      note(rewriteSegments({h}, now));
     }
   }
   // By size: whole oldest hour partitions first.
-  if (options_.max_bytes == 0) return Status::ok();
+  if (options_.max_bytes == 0) return first;
   while (stats_.segment_bytes > options_.max_bytes) {
     {
       std::lock_guard state(state_mu_);
@@ -381,14 +407,20 @@ Status LogStore::applyRetention() {
     if (live.empty()) break;
     uint64_t oldest = kForever;
     for (const auto& h : live) oldest = std::min(oldest, h->meta.partition_start_ns);
+    bool deleted = false;
     for (const auto& h : live) {
       if (h->meta.partition_start_ns != oldest) continue;
-      stats_.retention_deleted_records += h->meta.records;
-      stats_.retention_deleted_segments++;
-      PERISCOPE_RETURN_IF_ERROR(replaceSegments({h}, nullptr));
+      Status st = replaceSegments({h}, nullptr);
+      if (st.isOk()) {
+        stats_.retention_deleted_records += h->meta.records;
+        stats_.retention_deleted_segments++;
+        deleted = true;
+      }
+      note(std::move(st));
     }
+    if (!deleted) break;  // the oldest partition cannot go: stop rather than spin
   }
-  return Status::ok();
+  return first;
 }
 
 }  // namespace periscope::storage::logs

@@ -84,10 +84,13 @@ LogStore::Snapshot LogStore::snapshot() const {
   // Both locks at once (flush's order): a head swapped into flushing_ between two separate
   // looks would be seen twice.
   std::shared_lock lock(head_mu_);
-  s.batches = head_->batches;
+  auto add = [&s](const auto& batches) {
+    for (const auto& b : batches)
+      if (b->usable()) s.batches.push_back(b);  // not what the WAL refused
+  };
+  add(head_->batches);
   std::lock_guard state(state_mu_);
-  for (const auto& h : flushing_)
-    s.batches.insert(s.batches.end(), h->batches.begin(), h->batches.end());
+  for (const auto& h : flushing_) add(h->batches);
   s.segments = segments_;
   return s;
 }

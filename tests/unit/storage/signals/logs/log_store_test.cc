@@ -8,6 +8,7 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <random>
 #include <set>
 #include <thread>
@@ -108,6 +109,7 @@ TEST_F(LogStoreTest, RandomBatchesRoundTripThroughHeadSegmentsAndReopen) {
     std::mt19937_64 rng(11);
     for (int i = 0; i < 12; ++i) {
       model::Logs logs = test::decodeLogs(testing::randomLogs(rng, 4));
+      test::stampTimeless(logs, kT0);
       test::appendAll(expected, canonical(logs));
       ASSERT_TRUE(s->writeSync(logs).isOk());
       if (i == 5) {
@@ -362,7 +364,10 @@ TEST_F(LogStoreTest, PushdownsReturnExactlyTheMatchingRecordsInHeadAndSegments) 
 TEST_F(LogStoreTest, LineContainsOnAnyBodyMatchesBruteForceInHeadAndSegments) {
   std::mt19937_64 rng(21);
   std::vector<model::Logs> batches;
-  for (int i = 0; i < 8; ++i) batches.push_back(test::decodeLogs(testing::randomLogs(rng, 3)));
+  for (int i = 0; i < 8; ++i) {
+    batches.push_back(test::decodeLogs(testing::randomLogs(rng, 3)));
+    test::stampTimeless(batches.back(), kT0);
+  }
   auto s = open(options());
   for (auto& b : batches) ASSERT_TRUE(s->writeSync(b).isOk());
   // Needles cut from records' lines (string and JSON bodies alike), plus one that is absent.
@@ -695,6 +700,77 @@ TEST_F(LogStoreTest, AStalledWriteProceedsOnceAFlushMakesRoom) {
   writer.join();
   EXPECT_TRUE(result.isOk()) << result.toString();
   EXPECT_EQ(scanLines(*s, {}), (std::vector<std::string>{"a", "b", "c", "d", "e"}));
+}
+
+}  // namespace
+}  // namespace periscope::storage::logs
+
+namespace periscope::storage::logs {
+namespace {
+
+// OTLP allows a record with neither time nor observed time; filed at 0 it would land in 1970
+// and expire at once, so the store stamps the arrival time as its observed time (on a copy:
+// the caller's batch is untouched).
+TEST_F(LogStoreTest, RecordsWithoutTimestampsGetTheirArrivalAsObservedTime) {
+  auto s = open(options(), nullptr, [] { return kT0 + 42; });
+  model::Logs batch = makeLogs({{0, 9, "timeless"}, {kT0 + 7, 9, "timed"}});
+  for (auto& rl : batch.resources())
+    for (auto& sl : rl.scope_logs)
+      for (auto& r : sl.log_records)
+        if (r.time_unix_nano == 0) r.observed_time_unix_nano = 0;
+  ASSERT_TRUE(s->writeSync(batch).isOk());
+  EXPECT_EQ(batch.resources()[0].scope_logs[0].log_records[0].observed_time_unix_nano, 0u);
+  auto check = [&](const LogStore& store) {
+    std::map<std::string, std::pair<uint64_t, uint64_t>> times;  // line → (time, observed)
+    std::string line;
+    ASSERT_TRUE(store
+                    .scan({},
+                          [&](const LogChunk& c) {
+                            for (const auto& rl : c.logs->resources())
+                              for (const auto& sl : rl.scope_logs)
+                                for (const auto& r : sl.log_records) {
+                                  model::logLine(r, line);
+                                  times[line] = {r.time_unix_nano, r.observed_time_unix_nano};
+                                }
+                            return ScanControl::kContinue;
+                          })
+                    .isOk());
+    EXPECT_EQ(times["timeless"], std::make_pair(uint64_t{0}, kT0 + 42));
+    EXPECT_EQ(times["timed"].first, kT0 + 7);
+  };
+  check(*s);  // head
+  ASSERT_TRUE(s->flush().isOk());
+  check(*s);  // segment
+  s.reset();
+  auto reopened = open(options(), nullptr, [] { return kT0 + 1000; });
+  check(*reopened);
+}
+
+}  // namespace
+}  // namespace periscope::storage::logs
+
+namespace periscope::storage::logs {
+namespace {
+
+// A batch the WAL refuses (the sender is told to retry) is in no read and no segment, and the
+// WAL is reopened by the next flush (or the background thread), so the retry is stored once.
+TEST_F(LogStoreTest, ABatchTheWalRefusesIsNeitherReadNorFlushedAndTheRetryIsStoredOnce) {
+  FaultInjectingFileSystem fi(posix_);
+  auto s = open(options(), &fi);
+  ASSERT_TRUE(s->writeSync(makeLogs({{kT0 + 1, 9, "before"}})).isOk());
+  fi.failWritesTo("/wal/", EIO);
+  model::Logs refused = makeLogs({{kT0 + 2, 9, "refused then retried"}});
+  Status st = s->writeSync(refused);
+  EXPECT_EQ(st.code(), StatusCode::kUnavailable) << st.toString();
+  EXPECT_EQ(scanLines(*s, {}), (std::vector<std::string>{"before"}));
+  fi.clearFaults();
+  ASSERT_TRUE(s->flush().isOk());  // reopens the WAL; the refused batch reaches no segment
+  EXPECT_EQ(scanLines(*s, {}), (std::vector<std::string>{"before"}));
+  ASSERT_TRUE(s->writeSync(refused).isOk());  // the sender's retry
+  EXPECT_EQ(scanLines(*s, {}), (std::vector<std::string>{"before", "refused then retried"}));
+  s.reset();
+  auto reopened = open(options());
+  EXPECT_EQ(scanLines(*reopened, {}), (std::vector<std::string>{"before", "refused then retried"}));
 }
 
 }  // namespace

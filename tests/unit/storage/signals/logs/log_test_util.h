@@ -95,4 +95,14 @@ inline model::Logs makeLogs(const std::vector<Rec>& recs) {
   return decodeLogs(req);
 }
 
+// Records with neither timestamp get `observed` (what the store does on write), so that a
+// random batch round-trips exactly.
+inline void stampTimeless(model::Logs& logs, uint64_t observed) {
+  for (auto& rl : logs.resources())
+    for (auto& sl : rl.scope_logs)
+      for (auto& r : sl.log_records)
+        if (r.time_unix_nano == 0 && r.observed_time_unix_nano == 0)
+          r.observed_time_unix_nano = observed;
+}
+
 }  // namespace periscope::storage::logs::test
