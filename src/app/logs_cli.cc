@@ -302,8 +302,8 @@ int run(const std::vector<std::string>& args, const Io& io, std::ostream& out, s
   }
   out << renderAnswer(answer);
   if (answer.value("truncated", false)) {
-    err << "periscope logs: more records match than the limit of " << answer.value("limit", 0)
-        << "; use --limit or a narrower range\n";
+    err << "periscope logs: the limit of " << answer.value("limit", 0)
+        << " was reached and more records may match; use --limit or a narrower range\n";
   }
   return 0;
 }

@@ -1,6 +1,7 @@
 #include "query/logs/metric_query_eval.h"
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <string>
 #include <unordered_map>
@@ -285,6 +286,14 @@ Result<LogMetricsResult> evaluateMetricQuery(const storage::logs::LogReader& rea
   if (range.step_ms <= 0) return invalidArgument("step must be positive");
   if (range.start_ms < 0) return invalidArgument("start must not be negative");
   if (range.end_ms < range.start_ms) return invalidArgument("end is before start");
+  // Times are nanoseconds in int64 below: keep every bound (and their sums) representable.
+  constexpr int64_t kMaxMs = std::numeric_limits<int64_t>::max() / kNsPerMs / 2;  // ~2146
+  if (range.end_ms > kMaxMs)
+    return invalidArgument("end " + std::to_string(range.end_ms) + " ms is past year 2146");
+  if (range.step_ms > kMaxMs)
+    return invalidArgument("step " + std::to_string(range.step_ms) + " ms is too large");
+  if (ra.range_ms > kMaxMs)
+    return invalidArgument("range [" + std::to_string(ra.range_ms / 1000) + "s] is too large");
   uint64_t points = static_cast<uint64_t>((range.end_ms - range.start_ms) / range.step_ms) + 1;
   if (points > options.max_points) {
     return invalidArgument("the query would return " + std::to_string(points) +

@@ -181,9 +181,11 @@ TEST(LogsCli, QueryPrintsRecordsAndReportsTruncation) {
   EXPECT_EQ(r.out,
             "2023-11-14T22:13:20.123Z ERROR checkout payment failed\\nretrying "
             "trace_id=5b8efff798038103d269b633813fc60c\n");
-  EXPECT_EQ(r.err,
-            "periscope logs: more records match than the limit of 1; use --limit or a narrower "
-            "range\n");
+  EXPECT_EQ(
+      r.err,
+      "periscope logs: the limit of 1 was reached and more records may match; use --limit or a "
+      "narrower "
+      "range\n");
   CliRun j = fake.run({"--output", "json", "{service.name=\"checkout\"}"});
   EXPECT_EQ(j.code, 0);
   EXPECT_EQ(j.out, fake.answer.body + "\n");

@@ -86,6 +86,25 @@ TEST(LogsServiceTest, PushesDownWhatIsSafe) {
   EXPECT_EQ(scan.line_contains, (std::vector<std::string>{"timeout", "db"}));
 }
 
+// Times become int64 nanoseconds: bounds that would overflow are refused before any scan.
+TEST(LogsServiceTest, MetricQueryBoundsThatWouldOverflowAreRefused) {
+  RecordingReader reader;
+  LogsService service(reader);
+  auto huge_range = service.queryRange(R"(count_over_time({a="b"} [300y]))", 0, 1000, 1000);
+  ASSERT_FALSE(huge_range.isOk());
+  EXPECT_EQ(huge_range.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(huge_range.status().message().find("range"), std::string::npos);
+  auto huge_step =
+      service.queryRange(R"(count_over_time({a="b"} [5m]))", 0, 1000, 10'000'000'000'000);
+  ASSERT_FALSE(huge_step.isOk());
+  EXPECT_NE(huge_step.status().message().find("step"), std::string::npos);
+  auto far_end = service.queryRange(R"(count_over_time({a="b"} [5m]))", 9'200'000'000'000'000,
+                                    9'300'000'000'000'000, 1'000'000'000'000'000);
+  ASSERT_FALSE(far_end.isOk());
+  EXPECT_NE(far_end.status().message().find("end"), std::string::npos);
+  EXPECT_EQ(reader.scans(), 0u);
+}
+
 TEST(LogsServiceTest, MetricQueriesScanOnceOverTheWholeRange) {
   RecordingReader reader;
   LogsService service(reader);
