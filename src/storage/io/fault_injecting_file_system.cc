@@ -43,10 +43,16 @@ void FaultInjectingFileSystem::failWritesTo(std::string fragment, int error) {
   path_fault_error_ = error;
 }
 
+void FaultInjectingFileSystem::failDirSync(uint64_t nth, int error) {
+  std::lock_guard lock(mu_);
+  dir_sync_fault_ = Fault{dir_syncs_ + nth, error, false};
+}
+
 void FaultInjectingFileSystem::clearFaults() {
   std::lock_guard lock(mu_);
   write_fault_ = {};
   sync_fault_ = {};
+  dir_sync_fault_ = {};
   path_fault_fragment_.clear();
   path_fault_error_ = 0;
 }
@@ -170,6 +176,10 @@ Status FaultInjectingFileSystem::createDir(const std::string& dir) {
 }
 
 Status FaultInjectingFileSystem::syncDir(const std::string& dir) {
+  {
+    std::lock_guard lock(mu_);
+    if (int err = takeFault(dir_sync_fault_, ++dir_syncs_)) return ioError("fsync", dir, err);
+  }
   return base_.syncDir(dir);
 }
 

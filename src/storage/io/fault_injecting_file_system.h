@@ -24,6 +24,8 @@ class FaultInjectingFileSystem : public FileSystem {
   // Every write to a path containing `fragment` fails with `error` until clearFaults() (e.g.
   // a store's segment files while its WAL keeps working).
   void failWritesTo(std::string fragment, int error);
+  // The nth directory sync from now fails with `error` (after whatever rename preceded it).
+  void failDirSync(uint64_t nth, int error);
   void clearFaults();
 
   struct CrashOptions {
@@ -76,6 +78,8 @@ class FaultInjectingFileSystem : public FileSystem {
   uint64_t syncs_ = 0;
   Fault write_fault_;
   Fault sync_fault_;
+  Fault dir_sync_fault_;
+  uint64_t dir_syncs_ = 0;
   std::string path_fault_fragment_;
   int path_fault_error_ = 0;
   std::map<std::string, Tracked> files_;

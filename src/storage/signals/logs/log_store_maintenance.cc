@@ -133,12 +133,21 @@ Result<std::shared_ptr<LogStore::SegmentHandle>> LogStore::writeSegment(
   eo.row_group_rows = options_.row_group_rows;
   std::string bytes = encodeLogSegment(refs, meta, eo);
   std::string path = segmentPath(meta.id);
-  PERISCOPE_RETURN_IF_ERROR(writeFileDurably(fs_, options_.dir, path, bytes, "logs.segment"));
+  // On any failure the file goes: writeFileDurably may fail after its rename (directory sync),
+  // and an orphan whose LSN the next checkpoint covers would be served twice after a restart.
+  Status put = writeFileDurably(fs_, options_.dir, path, bytes, "logs.segment");
+  if (!put.isOk()) {
+    (void)fs_.remove(path);
+    return put;
+  }
   auto h = std::make_shared<SegmentHandle>();
   h->meta = std::move(meta);
   h->path = path;
   auto reader = fs_.openRead(path);
-  if (!reader.isOk()) return reader.status();
+  if (!reader.isOk()) {
+    (void)fs_.remove(path);
+    return reader.status();
+  }
   h->file = std::move(*reader);
   return h;
 }
@@ -186,6 +195,16 @@ Status LogStore::flushOne(const std::shared_ptr<Head>& old) {
   if (st.isOk())
     st = writeLsnCheckpoint(fs_, options_.dir, options_.dir + "/checkpoint", old->max_lsn,
                             "logs.checkpoint");
+  if (!st.isOk() && !written.empty()) {
+    // The checkpoint may be in place even so (a failed directory sync after its rename): then
+    // the WAL replay skips these records, so the segments must stay. Read it back to know.
+    auto on_disk = readLsnCheckpoint(fs_, options_.dir + "/checkpoint");
+    if (on_disk.isOk() && *on_disk >= old->max_lsn) {
+      log::warn("logs", "log checkpoint written but its directory sync failed",
+                {{"error", st.toString()}});
+      st = Status::ok();
+    }
+  }
   if (!st.isOk()) {
     // The head stays readable in flushing_ and its records in the WAL; the next flush retries
     // it first. Orphan segments go now, or at the next open (their LSN is past the checkpoint).
