@@ -38,12 +38,21 @@ Result<std::shared_ptr<TraceStore::SegmentHandle>> TraceStore::writeSegment(
     const std::string& bytes, SegmentMeta meta) {
   const uint64_t id = meta.id;
   std::string path = segmentPath(id);
-  PERISCOPE_RETURN_IF_ERROR(writeFileDurably(fs_, options_.dir, path, bytes, "segment"));
+  // On any failure the file goes: writeFileDurably may fail after its rename (directory sync),
+  // and an orphan whose LSN the next checkpoint covers would be served twice after a restart.
+  Status put = writeFileDurably(fs_, options_.dir, path, bytes, "segment");
+  if (!put.isOk()) {
+    (void)fs_.remove(path);
+    return put;
+  }
   auto h = std::make_shared<SegmentHandle>();
   h->meta = std::move(meta);
   h->path = path;
   auto reader = fs_.openRead(path);
-  if (!reader.isOk()) return reader.status();
+  if (!reader.isOk()) {
+    (void)fs_.remove(path);
+    return reader.status();
+  }
   h->file = std::move(*reader);
   h->groups.resize(h->meta.row_groups.size());
   return h;
@@ -100,6 +109,16 @@ Status TraceStore::flushOne(const std::shared_ptr<Head>& old) {
     written.push_back(std::move(*h));
   }
   if (st.isOk()) st = writeCheckpoint(old->max_lsn);
+  if (!st.isOk() && !written.empty()) {
+    // The checkpoint may be in place even so (a failed directory sync after its rename): then
+    // the WAL replay skips these spans, so the segments must stay. Read it back to know.
+    auto on_disk = readCheckpoint();
+    if (on_disk.isOk() && *on_disk >= old->max_lsn) {
+      log::warn("store", "checkpoint written but its directory sync failed",
+                {{"error", st.toString()}});
+      st = Status::ok();
+    }
+  }
   if (!st.isOk()) {
     // The head stays readable in flushing_ and its spans stay in the WAL; the next flush
     // retries it first. Orphan segments are removed now, or at the next open (their LSN is
