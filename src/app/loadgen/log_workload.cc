@@ -204,6 +204,7 @@ model::Logs makeLogsForTraces(const model::Traces& traces, uint64_t seed) {
             r.severity_text = kError.text;
             r.body = AnyValue::string(span.status.message.empty() ? "request failed"
                                                                   : span.status.message);
+            r.attributes[2].value = AnyValue::integer(500);  // http.response.status_code
           }
         }
       }
