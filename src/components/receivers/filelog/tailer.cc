@@ -38,6 +38,15 @@ struct Tailer::Reader {
   std::deque<std::shared_ptr<Flight>> flights;  // oldest first; the front is not accepted
   std::chrono::steady_clock::time_point last_growth;
   bool matched = true;  // the path matched the globs in this cycle
+  bool moved = false;   // it had another path in the cycle before
+  // A new file with nothing read yet, which may turn out to be the copy of an open file
+  // (copytruncate) once it has content.
+  bool copy_candidate = false;
+  // The copy of the open file `original_*`, not read while that file is intact (it reads the
+  // same lines itself); released at the original's offset when it is truncated or closed.
+  bool is_copy = false;
+  dev_t original_dev = 0;
+  ino_t original_ino = 0;
 
   ~Reader() {
     if (fd >= 0) ::close(fd);
@@ -177,34 +186,34 @@ std::unique_ptr<Tailer::Reader> Tailer::openReader(const std::string& path) {
     restored_.erase(best);
     return r;
   }
-  // 2. The copy of a file that has just been truncated (copy-truncate rotation with the copy
-  //    matched by the glob): go on from where the original was, so no line is read twice.
-  //    Intact files with the same first bytes are different files (rename + create).
-  for (const auto& other : readers_) {
-    if (isPrefix(other->fingerprint, r->fingerprint) && wasTruncated(*other)) {
-      r->offset = std::min(other->offset, size);
-      return r;
-    }
-  }
-  // 3. New: files there at startup honour start_at; later ones are read from the beginning.
+  // 2. New: files there at startup honour start_at; later ones are read from the beginning,
+  //    unless they are the copy of an open file (resolveCopy decides before the first read).
   r->offset = (first_poll_ && config_.start_at == "end") ? size : 0;
+  r->copy_candidate = !first_poll_;
   return r;
 }
 
 void Tailer::discover(const std::vector<std::string>& paths) {
   for (auto& r : readers_) r->matched = false;
+  // Known inodes first, so that every open file has its current path and `moved` before new
+  // files are compared with them (copy detection).
+  std::vector<const std::string*> fresh;
   for (const auto& path : paths) {
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0) continue;
     auto it = std::find_if(readers_.begin(), readers_.end(), [&](const auto& r) {
       return r->dev == st.st_dev && r->ino == st.st_ino;
     });
-    if (it != readers_.end()) {
-      (*it)->matched = true;
-      (*it)->path = path;  // renamed within the glob: same file, same offset
+    if (it == readers_.end()) {
+      fresh.push_back(&path);
       continue;
     }
-    auto r = openReader(path);
+    (*it)->matched = true;
+    (*it)->moved = (*it)->path != path;
+    (*it)->path = path;  // renamed within the glob: same file, same offset
+  }
+  for (const std::string* path : fresh) {
+    auto r = openReader(*path);
     if (r == nullptr) continue;
     r->sent = r->offset;
     ++stats_.files_opened;
@@ -212,9 +221,73 @@ void Tailer::discover(const std::vector<std::string>& paths) {
   }
 }
 
+Tailer::Reader* Tailer::findReader(dev_t dev, ino_t ino) const {
+  for (const auto& r : readers_) {
+    if (r->dev == dev && r->ino == ino) return r.get();
+  }
+  return nullptr;
+}
+
+void Tailer::releaseCopiesOf(const Reader& original) {
+  for (auto& c : readers_) {
+    if (!c->is_copy || c->original_dev != original.dev || c->original_ino != original.ino) continue;
+    struct stat st {};
+    uint64_t size = ::fstat(c->fd, &st) == 0 ? static_cast<uint64_t>(st.st_size) : 0;
+    c->is_copy = false;
+    c->offset = c->sent = std::min(original.offset, size);
+  }
+}
+
+void Tailer::resolveCopy(Reader& c) {
+  std::string head = preadUpTo(c.fd, 0, fingerprint_size_);
+  // A copy holds the original's first bytes: while the original is intact, the copy's are a
+  // prefix of the original's current ones (also while the copy is still being written); once
+  // it was truncated, the copy starts with what the original had (its fingerprint).
+  auto copyOf = [&](const Reader& o) {
+    if (wasTruncated(o)) return isPrefix(o.fingerprint, head);
+    return isPrefix(head, preadUpTo(o.fd, 0, fingerprint_size_));
+  };
+  if (c.copy_candidate) {
+    if (head.empty()) return;  // nothing to read, nothing to compare yet
+    c.copy_candidate = false;
+    c.fingerprint = head;
+    // The original of a copy stays where it was (copytruncate); a file that was renamed away
+    // or removed was rotated by rename + create, and a new file with its first bytes is new.
+    for (const auto& o : readers_) {
+      if (o.get() == &c || !o->matched || o->moved || o->is_copy || o->copy_candidate ||
+          !copyOf(*o))
+        continue;
+      c.is_copy = true;
+      c.original_dev = o->dev;
+      c.original_ino = o->ino;
+      log::info("filelog", "new file is a copy of an open file; read from that file's offset",
+                {{"path", c.path}, {"original", o->path}});
+      break;
+    }
+    if (!c.is_copy) return;
+  }
+  Reader* original = findReader(c.original_dev, c.original_ino);
+  if (original == nullptr) {  // closed without releasing it: read it as a new file
+    c.is_copy = false;
+    return;
+  }
+  if (wasTruncated(*original)) {
+    releaseCopiesOf(*original);
+    return;
+  }
+  if (!copyOf(*original)) {  // it went on differently: another file after all
+    c.is_copy = false;
+    c.offset = c.sent = 0;
+    c.fingerprint = head;
+    return;
+  }
+  c.fingerprint = head;  // still held: the original reads these lines itself
+}
+
 bool Tailer::checkTruncation(Reader& r, uint64_t size) {
   bool truncated = wasTruncated(r);
   if (truncated) {
+    releaseCopiesOf(r);  // its copy goes on from where this file was
     ++stats_.truncations;
     log::warn(
         "filelog", "file was truncated or rewritten; reading it again from the start",
@@ -232,6 +305,7 @@ bool Tailer::checkTruncation(Reader& r, uint64_t size) {
 }
 
 bool Tailer::drain(Reader& r) {
+  if (r.copy_candidate || r.is_copy) return true;  // see resolveCopy
   struct stat st {};
   if (::fstat(r.fd, &st) != 0) return true;
   checkTruncation(r, static_cast<uint64_t>(st.st_size));
@@ -382,6 +456,11 @@ bool Tailer::settle(Reader& r) {
 bool Tailer::pollOnce() {
   backlog_ = false;
   discover(matchFiles());
+  // Before any file is read: a truncation seen by the original's reader would hide that
+  // a new file is its copy.
+  for (auto& r : readers_) {
+    if (r->copy_candidate || r->is_copy) resolveCopy(*r);
+  }
   first_poll_ = false;
   restored_.clear();  // checkpoints of files that are gone are not kept
   bool ok = true;
@@ -395,11 +474,15 @@ bool Tailer::pollOnce() {
   // Files that left the glob (rotated away, deleted) and are finished are closed.
   if (ok) {
     size_t before = readers_.size();
-    std::erase_if(readers_, [&](const auto& r) {
-      if (r->matched || r->pending() > 0) return false;
+    auto finished = [](const Reader& r) {
+      if (r.matched || r.pending() > 0) return false;
       struct stat st {};
-      return ::fstat(r->fd, &st) != 0 || static_cast<uint64_t>(st.st_size) <= r->readEnd();
-    });
+      return ::fstat(r.fd, &st) != 0 || static_cast<uint64_t>(st.st_size) <= r.readEnd();
+    };
+    for (const auto& r : readers_) {
+      if (finished(*r)) releaseCopiesOf(*r);
+    }
+    std::erase_if(readers_, [&](const auto& r) { return finished(*r); });
     if (readers_.size() != before) {
       stats_.files_closed += before - readers_.size();
       saveCheckpoints();

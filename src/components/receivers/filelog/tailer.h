@@ -3,8 +3,10 @@
 //  1. expands `include` globs (glob(3)), drops `exclude` matches (fnmatch(3), FNM_PATHNAME);
 //  2. identifies each file by device/inode and by fingerprint (its first fingerprint_size
 //     bytes): a known inode keeps its reader (a rename keeps reading where it was); a new inode
-//     whose fingerprint matches a checkpoint resumes there; other new files start at the
-//     beginning, except at the first cycle with start_at: end;
+//     whose fingerprint matches a checkpoint resumes there; a new file whose first bytes are
+//     those of an open file that stayed at its path is its copy (copytruncate): it is not
+//     read while that file is intact and then starts at that file's offset; other new files
+//     start at the beginning, except at the first cycle with start_at: end;
 //  3. reads every file from its offset, cuts entries (Splitter) and hands them to the pipeline
 //     in batches, up to max_batches_in_flight at once per file (so that a batch processor
 //     downstream fills up instead of waiting for its timeout). A file's offset and checkpoint
@@ -97,6 +99,13 @@ class Tailer {
   // Reads and sends what `r` has; false if the pipeline refused a batch.
   bool drain(Reader& r);
   bool wasTruncated(const Reader& r) const;
+  Reader* findReader(dev_t dev, ino_t ino) const;
+  // copytruncate: decides whether a new file is the copy of an open one (before any file is
+  // read in a cycle); a copy is not read while its original is intact (the original reads
+  // the same lines) and starts at the original's offset once that was truncated or closed.
+  void resolveCopy(Reader& c);
+  // The original was truncated or is being closed: its copies start at its position.
+  void releaseCopiesOf(const Reader& original);
   bool checkTruncation(Reader& r, uint64_t size);
   // Builds the flight's batch and hands it to the pipeline; the answer arrives in `f->state`.
   void launch(Reader& r, const std::shared_ptr<Flight>& f);

@@ -22,6 +22,7 @@ using testing::decode;
 using ::testing::ElementsAre;
 using testing::FakeClock;
 using testing::LinesConsumer;
+using ::testing::UnorderedElementsAre;
 using testing::writeFile;
 
 class FilelogTailer : public ::testing::Test {
@@ -274,6 +275,79 @@ TEST_F(FilelogTailer, RotationWithinTheGlobKeepsTheOffset) {
   EXPECT_TRUE(t->pollOnce());
   EXPECT_THAT(consumer.bodies(), ElementsAre("a", "b", "c"));
   EXPECT_EQ(consumer.records[1].attributes.at("log.file.name"), "app.log.1");
+}
+
+// copytruncate: logrotate copies app.log to app.log.1, then truncates app.log. The copy is in
+// the glob; whichever the order of the cycles, each line arrives exactly once.
+class FilelogCopytruncate : public FilelogTailer {
+ protected:
+  std::unique_ptr<Config> globConfig() {
+    return decode("include: ['" + dir.path().string() + "/app.log*']\nstart_at: beginning");
+  }
+  void copy() { std::filesystem::copy_file(path("app.log"), path("app.log.1")); }
+  void truncateAndWrite(const std::string& text) {
+    std::filesystem::resize_file(path("app.log"), 0);
+    appendFile(path("app.log"), text);
+  }
+};
+
+TEST_F(FilelogCopytruncate, ACycleBetweenTheCopyAndTheTruncation) {
+  auto c = globConfig();
+  auto t = tailer(*c);
+  writeFile(path("app.log"), "a\nb\n");
+  EXPECT_TRUE(t->pollOnce());
+  appendFile(path("app.log"), "c\n");  // not read yet when the copy is made
+  copy();
+  EXPECT_TRUE(t->pollOnce());  // the original is intact: it reads "c"; the copy waits
+  EXPECT_THAT(consumer.bodies(), ElementsAre("a", "b", "c"));
+  truncateAndWrite("d\n");
+  EXPECT_TRUE(t->pollOnce());
+  EXPECT_TRUE(t->pollOnce());
+  EXPECT_THAT(consumer.bodies(), ElementsAre("a", "b", "c", "d"));
+  EXPECT_EQ(t->stats().truncations, 1u);
+  appendFile(path("app.log.1"), "late\n");  // the copy is followed like any file from there
+  EXPECT_TRUE(t->pollOnce());
+  EXPECT_THAT(consumer.bodies(), ElementsAre("a", "b", "c", "d", "late"));
+}
+
+TEST_F(FilelogCopytruncate, ACycleAfterTheCopyAndTheTruncation) {
+  auto c = globConfig();
+  auto t = tailer(*c);
+  writeFile(path("app.log"), "a\nb\n");
+  EXPECT_TRUE(t->pollOnce());
+  appendFile(path("app.log"), "c\n");  // only in the copy after the truncation
+  copy();
+  truncateAndWrite("d\n");
+  EXPECT_TRUE(t->pollOnce());
+  EXPECT_TRUE(t->pollOnce());
+  EXPECT_THAT(consumer.bodies(), UnorderedElementsAre("a", "b", "c", "d"));  // two files
+}
+
+TEST_F(FilelogCopytruncate, ACopyStillShorterThanTheOriginalWaits) {
+  auto c = globConfig();
+  auto t = tailer(*c);
+  writeFile(path("app.log"), "a\nb\n");
+  EXPECT_TRUE(t->pollOnce());
+  writeFile(path("app.log.1"), "a\n");  // the copy is being written
+  EXPECT_TRUE(t->pollOnce());
+  EXPECT_THAT(consumer.bodies(), ElementsAre("a", "b"));
+  appendFile(path("app.log.1"), "b\n");
+  truncateAndWrite("c\n");
+  EXPECT_TRUE(t->pollOnce());
+  EXPECT_THAT(consumer.bodies(), ElementsAre("a", "b", "c"));
+}
+
+TEST_F(FilelogCopytruncate, AFileThatOnlyStartsLikeAnotherIsReadWhenItDiffers) {
+  auto c = globConfig();
+  auto t = tailer(*c);
+  writeFile(path("app.log"), "a\nb\n");
+  EXPECT_TRUE(t->pollOnce());
+  writeFile(path("app.log.x"), "a\n");  // could be a copy being written
+  EXPECT_TRUE(t->pollOnce());
+  EXPECT_THAT(consumer.bodies(), ElementsAre("a", "b"));
+  appendFile(path("app.log.x"), "x\n");  // it is not: read from its beginning
+  EXPECT_TRUE(t->pollOnce());
+  EXPECT_THAT(consumer.bodies(), ElementsAre("a", "b", "a", "x"));
 }
 
 TEST_F(FilelogTailer, CheckpointsResumeAfterRestartWithoutLossOrDuplicates) {
