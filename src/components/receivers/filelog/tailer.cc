@@ -17,7 +17,9 @@ namespace periscope::components::filelog {
 // A batch handed to the pipeline: the bytes [begin, end) of the file (absolute offsets) and
 // the entries cut from them, kept so that a refused batch is sent again exactly as it was.
 struct Tailer::Flight {
-  enum class State { kSending, kAccepted, kRefused };
+  // kRefused: retryable, sent again later; kRejected: refused for good (e.g. INVALID_ARGUMENT),
+  // dropped and counted.
+  enum class State { kSending, kAccepted, kRefused, kRejected };
   uint64_t begin = 0, end = 0;
   std::vector<Splitter::Piece> pieces;  // relative to begin
   size_t records = 0;
@@ -38,7 +40,10 @@ struct Tailer::Reader {
   std::deque<std::shared_ptr<Flight>> flights;  // oldest first; the front is not accepted
   std::chrono::steady_clock::time_point last_growth;
   bool matched = true;  // the path matched the globs in this cycle
-  bool moved = false;   // it had another path in the cycle before
+  // Retryable refusals in a row, and when the refused batches may go again (backoff).
+  unsigned refusals = 0;
+  std::chrono::steady_clock::time_point retry_at;
+  bool moved = false;  // it had another path in the cycle before
   // A new file with nothing read yet, which may turn out to be the copy of an open file
   // (copytruncate) once it has content.
   bool copy_candidate = false;
@@ -83,6 +88,12 @@ uint64_t unixNanosNow() {
   return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
                                    std::chrono::system_clock::now().time_since_epoch())
                                    .count());
+}
+
+// Whether sending the same batch again can succeed. RESOURCE_EXHAUSTED inside the pipeline is
+// a full queue or a memory limit, which passes (as the other receivers treat it).
+bool retryable(const Status& st) {
+  return st.isRetryable() || st.code() == StatusCode::kResourceExhausted;
 }
 
 bool isPrefix(const std::string& shorter, const std::string& longer) {
@@ -306,6 +317,10 @@ bool Tailer::checkTruncation(Reader& r, uint64_t size) {
 
 bool Tailer::drain(Reader& r) {
   if (r.copy_candidate || r.is_copy) return true;  // see resolveCopy
+  bool waiting_retry = std::any_of(r.flights.begin(), r.flights.end(), [](const auto& f) {
+    return f->state == Flight::State::kRefused;
+  });
+  if (waiting_retry && clock_() < r.retry_at) return true;  // backing off
   struct stat st {};
   if (::fstat(r.fd, &st) != 0) return true;
   checkTruncation(r, static_cast<uint64_t>(st.st_size));
@@ -409,7 +424,9 @@ void Tailer::launch(Reader& r, const std::shared_ptr<Flight>& f) {
     {
       std::lock_guard lock(flights_mu_);
       f->error = st;
-      f->state = st.isOk() ? Flight::State::kAccepted : Flight::State::kRefused;
+      f->state = st.isOk()       ? Flight::State::kAccepted
+                 : retryable(st) ? Flight::State::kRefused
+                                 : Flight::State::kRejected;
     }
     flights_cv_.notify_all();
   });
@@ -417,10 +434,22 @@ void Tailer::launch(Reader& r, const std::shared_ptr<Flight>& f) {
 
 bool Tailer::commitAccepted(Reader& r) {
   bool committed = false;
-  while (!r.flights.empty() && r.flights.front()->state == Flight::State::kAccepted) {
+  while (!r.flights.empty() && (r.flights.front()->state == Flight::State::kAccepted ||
+                                r.flights.front()->state == Flight::State::kRejected)) {
     const Flight& f = *r.flights.front();
-    ++stats_.batches_sent;
-    stats_.records_sent += f.records;
+    if (f.state == Flight::State::kRejected) {
+      // Sending it again cannot help: drop it (once, logged) rather than stall the file.
+      ++stats_.batches_rejected;
+      stats_.records_rejected += f.records;
+      log::error("filelog", "pipeline rejected entries permanently; they are dropped",
+                 {{"path", r.path},
+                  {"records", std::to_string(f.records)},
+                  {"error", f.error.toString()}});
+    } else {
+      ++stats_.batches_sent;
+      stats_.records_sent += f.records;
+      r.refusals = 0;
+    }
     r.buffer_pos += static_cast<size_t>(f.end - f.begin);
     r.offset = f.end;
     r.flights.pop_front();
@@ -445,8 +474,16 @@ bool Tailer::settle(Reader& r) {
       ++stats_.batches_refused;
       stats_.records_refused += f->records;
     }
-    log::warn("filelog", "pipeline refused entries; they will be sent again",
-              {{"path", r.path}, {"error", r.flights.front()->error.toString()}});
+    ++r.refusals;
+    auto delay = limits_.retry_initial * (1u << std::min(r.refusals - 1, 16u));
+    delay = std::min<std::chrono::steady_clock::duration>(delay, limits_.retry_max);
+    r.retry_at = clock_() + delay;
+    log::warn(
+        "filelog", "pipeline refused entries; they will be sent again",
+        {{"path", r.path},
+         {"error", r.flights.front()->error.toString()},
+         {"retry_in_ms",
+          std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(delay).count())}});
   }
   lock.unlock();
   if (committed) saveCheckpoints();
@@ -467,12 +504,13 @@ bool Tailer::pollOnce() {
   size_t n = readers_.size();
   size_t budget = static_cast<size_t>(config_.max_concurrent_files);
   size_t start = n == 0 ? 0 : round_robin_ % n;
-  for (size_t k = 0; k < std::min(n, budget) && ok && !stop_; ++k) {
-    ok = drain(*readers_[(start + k) % n]);
+  // A file whose batches are refused does not hold up the others.
+  for (size_t k = 0; k < std::min(n, budget) && !stop_; ++k) {
+    if (!drain(*readers_[(start + k) % n])) ok = false;
   }
   if (n > budget) round_robin_ = (start + budget) % n;
   // Files that left the glob (rotated away, deleted) and are finished are closed.
-  if (ok) {
+  {
     size_t before = readers_.size();
     auto finished = [](const Reader& r) {
       if (r.matched || r.pending() > 0) return false;

@@ -11,8 +11,9 @@
 //     in batches, up to max_batches_in_flight at once per file (so that a batch processor
 //     downstream fills up instead of waiting for its timeout). A file's offset and checkpoint
 //     advance over a batch only once it and every batch before it were accepted; a refused
-//     batch is sent again (alone: batches after it that were accepted are not repeated) in
-//     the next cycle;
+//     batch is sent again (alone: batches after it that were accepted are not repeated) after
+//     a backoff, while the other files go on; a batch refused for good (a status that is not
+//     retryable, e.g. INVALID_ARGUMENT) is dropped, logged and counted;
 //  4. finishes files that left the glob (renamed away by rotation, deleted) through their
 //     still-open descriptor, then forgets them.
 // A file that shrank below its offset, or whose first bytes changed, was truncated (or
@@ -47,6 +48,10 @@ struct TailerLimits {
   size_t max_batch_bytes = 4u << 20;  // bytes read per file per step (and per batch)
   size_t max_batches_per_file = 64;   // per cycle, so that one busy file cannot starve others
   size_t max_batches_in_flight = 4;   // per file: sent and not committed yet
+  // A file whose batch was refused (retryable) waits retry_initial, doubled at each refusal in
+  // a row up to retry_max, before it is sent again; other files go on meanwhile.
+  std::chrono::steady_clock::duration retry_initial = std::chrono::seconds(1);
+  std::chrono::steady_clock::duration retry_max = std::chrono::seconds(30);
 };
 
 struct TailerStats {
@@ -54,6 +59,8 @@ struct TailerStats {
   uint64_t batches_sent = 0;
   uint64_t batches_refused = 0;  // the consumer answered an error; read again later
   uint64_t records_refused = 0;
+  uint64_t batches_rejected = 0;  // refused for good (not retryable): dropped
+  uint64_t records_rejected = 0;
   uint64_t truncations = 0;  // files that shrank or were rewritten
   uint64_t files_opened = 0;
   uint64_t files_closed = 0;  // finished after leaving the glob
@@ -76,7 +83,8 @@ class Tailer {
 
   // Loads the checkpoints; an unreadable document is logged and ignored (start_at applies).
   Status restore();
-  // One cycle (see above). Returns false if the pipeline refused a batch.
+  // One cycle (see above). Returns false if the pipeline refused a batch (the other files are
+  // still read).
   bool pollOnce();
   // True if the last cycle left data unread (a file hit max_batches_per_file): the caller
   // starts the next cycle without waiting for poll_interval.

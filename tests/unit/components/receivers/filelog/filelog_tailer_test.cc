@@ -181,11 +181,13 @@ TEST_F(FilelogTailer, OffsetsDoNotAdvanceWhenThePipelineRefuses) {
   writeFile(path("a.log"), "a\nb\n");
   consumer.answer = unavailable("exporter down");
   EXPECT_FALSE(t->pollOnce());
+  clock.advance(std::chrono::seconds(1));  // the retry backoff
   EXPECT_FALSE(t->pollOnce());
   EXPECT_EQ(t->stats().batches_refused, 2u);
   EXPECT_EQ(t->stats().records_refused, 4u);
   EXPECT_EQ(t->offsets()[0].second, 0u);
   consumer.answer = Status::ok();
+  clock.advance(std::chrono::seconds(2));
   appendFile(path("a.log"), "c\n");
   EXPECT_TRUE(t->pollOnce());
   EXPECT_THAT(consumer.bodies(), ElementsAre("a", "b", "c"));
@@ -202,11 +204,79 @@ TEST_F(FilelogTailer, ARefusedBatchIsSentAgainAloneAfterLaterOnesWereAccepted) {
   EXPECT_FALSE(t->pollOnce());
   EXPECT_THAT(consumer.bodies(), ElementsAre("b", "c"));
   EXPECT_EQ(t->offsets()[0].second, 0u);  // "a" is not accepted: nothing after it is committed
+  clock.advance(std::chrono::seconds(1));
   EXPECT_TRUE(t->pollOnce());
   EXPECT_THAT(consumer.bodies(), ElementsAre("b", "c", "a"));  // only "a" again
   EXPECT_EQ(t->offsets()[0].second, 6u);
   EXPECT_EQ(t->stats().records_sent, 3u);
   EXPECT_EQ(t->stats().records_refused, 1u);
+}
+
+// Refuses (with `answer`) the batches of one file, by its log.file.name.
+class RefusesOneFile : public LinesConsumer {
+ public:
+  void consume(model::Logs&& logs, pipeline::Done done) override {
+    const auto& r = logs.resources().front().scope_logs.front().log_records.front();
+    for (const auto& kv : r.attributes) {
+      if (kv.key == "log.file.name" && kv.value.str() == file) {
+        ++refused_calls;
+        done(refusal);
+        return;
+      }
+    }
+    LinesConsumer::consume(std::move(logs), std::move(done));
+  }
+  std::string file;
+  Status refusal;
+  int refused_calls = 0;
+};
+
+TEST_F(FilelogTailer, AFileWhoseBatchesAreRefusedDoesNotStarveTheOthers) {
+  auto c = config("start_at: beginning");
+  RefusesOneFile refuser;
+  refuser.file = "a.log";
+  refuser.refusal = unavailable("exporter for a down");
+  Tailer t(*c, refuser, nullptr, clock.fn());
+  writeFile(path("a.log"), "a1\n");
+  writeFile(path("b.log"), "b1\n");
+  EXPECT_FALSE(t.pollOnce());
+  EXPECT_THAT(refuser.bodies(), ElementsAre("b1"));
+  appendFile(path("b.log"), "b2\n");
+  t.pollOnce();
+  EXPECT_THAT(refuser.bodies(), ElementsAre("b1", "b2"));
+  EXPECT_EQ(refuser.refused_calls, 1);  // a.log waits for its backoff (1s) meanwhile
+  clock.advance(std::chrono::seconds(1));
+  EXPECT_FALSE(t.pollOnce());
+  EXPECT_EQ(refuser.refused_calls, 2);
+  clock.advance(std::chrono::seconds(1));  // the backoff doubled: 2s now
+  t.pollOnce();
+  EXPECT_EQ(refuser.refused_calls, 2);
+  clock.advance(std::chrono::seconds(1));
+  refuser.file.clear();
+  EXPECT_TRUE(t.pollOnce());
+  EXPECT_THAT(refuser.bodies(), ElementsAre("b1", "b2", "a1"));
+  EXPECT_THAT(t.offsets(), ElementsAre(std::pair<std::string, uint64_t>(path("a.log"), 3),
+                                       std::pair<std::string, uint64_t>(path("b.log"), 6)));
+}
+
+TEST_F(FilelogTailer, APermanentRefusalDropsTheBatchAndCountsIt) {
+  auto c = config("start_at: beginning");
+  TailerLimits limits;
+  limits.max_batch_records = 1;
+  auto t = tailer(*c, nullptr, limits);
+  writeFile(path("a.log"), "bad\ngood\n");
+  writeFile(path("b.log"), "b\n");
+  consumer.script = {invalidArgument("malformed record")};
+  EXPECT_TRUE(t->pollOnce());  // nothing waits for a retry
+  EXPECT_THAT(consumer.bodies(), ElementsAre("good", "b"));
+  EXPECT_EQ(t->stats().batches_rejected, 1u);
+  EXPECT_EQ(t->stats().records_rejected, 1u);
+  EXPECT_EQ(t->stats().records_sent, 2u);
+  EXPECT_EQ(t->offsets()[0].second, 9u);  // past the dropped batch
+  appendFile(path("a.log"), "next\n");
+  EXPECT_TRUE(t->pollOnce());
+  EXPECT_THAT(consumer.bodies(), ElementsAre("good", "b", "next"));
+  EXPECT_EQ(consumer.calls, 4);  // "bad" was sent once
 }
 
 TEST_F(FilelogTailer, SeveralBatchesOfAFileAreInFlightAtOnce) {
