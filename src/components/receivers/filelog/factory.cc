@@ -46,13 +46,15 @@ class Receiver final : public component::Component {
     return Status::ok();
   }
 
-  Status shutdown(component::Deadline) override {
+  Status shutdown(component::Deadline deadline) override {
     {
       std::lock_guard lock(mu_);
       stopping_ = true;
     }
     cv_.notify_all();
-    if (tailer_) tailer_->requestStop();
+    // Answers for batches in flight are awaited until `deadline`, not longer; what is not
+    // accepted by then is logged (close) and read again after a restart.
+    if (tailer_) tailer_->requestStop(deadline);
     if (thread_.joinable()) thread_.join();
     if (tailer_) tailer_->close();
     return Status::ok();

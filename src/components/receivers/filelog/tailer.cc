@@ -23,7 +23,7 @@ struct Tailer::Flight {
   uint64_t begin = 0, end = 0;
   std::vector<Splitter::Piece> pieces;  // relative to begin
   size_t records = 0;
-  State state = State::kSending;  // guarded by flights_mu_
+  State state = State::kSending;  // guarded by Sync::mu
   Status error;
 };
 
@@ -341,7 +341,7 @@ bool Tailer::drain(Reader& r) {
       // that the checkpoint trails the pipeline by as little as possible.
       bool committed;
       {
-        std::lock_guard lock(flights_mu_);
+        std::lock_guard lock(sync_->mu);
         committed = commitAccepted(r);
       }
       if (committed) saveCheckpoints();
@@ -415,20 +415,22 @@ void Tailer::launch(Reader& r, const std::shared_ptr<Flight>& f) {
   }
   stats_.dropped += outcome.dropped;
   {
-    std::lock_guard lock(flights_mu_);
+    std::lock_guard lock(sync_->mu);
     // Every entry dropped by an operator: nothing to wait for.
     f->state = f->records == 0 ? Flight::State::kAccepted : Flight::State::kSending;
   }
   if (f->records == 0) return;
-  next_.consume(std::move(batch), [this, f](Status st) {
+  // The answer may come after the Tailer is gone (shutdown deadline passed): it only touches
+  // what it shares.
+  next_.consume(std::move(batch), [sync = sync_, f](Status st) {
     {
-      std::lock_guard lock(flights_mu_);
+      std::lock_guard lock(sync->mu);
       f->error = st;
       f->state = st.isOk()       ? Flight::State::kAccepted
                  : retryable(st) ? Flight::State::kRefused
                                  : Flight::State::kRejected;
     }
-    flights_cv_.notify_all();
+    sync->cv.notify_all();
   });
 }
 
@@ -458,14 +460,35 @@ bool Tailer::commitAccepted(Reader& r) {
   return committed;
 }
 
+bool Tailer::waitUntil(std::unique_lock<std::mutex>& lock, const std::function<bool()>& done) {
+  while (!done()) {
+    if (!stop_) {
+      sync_->cv.wait(lock);
+      continue;
+    }
+    if (std::chrono::steady_clock::now() >= sync_->deadline) {
+      deadline_passed_ = true;
+      return false;
+    }
+    sync_->cv.wait_until(lock, sync_->deadline);
+  }
+  return true;
+}
+
 bool Tailer::settle(Reader& r) {
-  std::unique_lock lock(flights_mu_);
-  flights_cv_.wait(lock, [&] { return r.flights.front()->state != Flight::State::kSending; });
+  std::unique_lock lock(sync_->mu);
+  bool answered =
+      waitUntil(lock, [&] { return r.flights.front()->state != Flight::State::kSending; });
   bool committed = commitAccepted(r);
+  if (!answered) {  // stopping, past the deadline: what is accepted is committed, no more
+    lock.unlock();
+    if (committed) saveCheckpoints();
+    return false;
+  }
   bool refused = !r.flights.empty() && r.flights.front()->state == Flight::State::kRefused;
   if (refused) {
     // Let every batch still out come back, so that none is answered after this cycle.
-    flights_cv_.wait(lock, [&] {
+    waitUntil(lock, [&] {
       return std::none_of(r.flights.begin(), r.flights.end(),
                           [](const auto& f) { return f->state == Flight::State::kSending; });
     });
@@ -542,11 +565,34 @@ void Tailer::saveCheckpoints() {
   }
 }
 
-void Tailer::requestStop() {
-  stop_ = true;
+void Tailer::requestStop(std::chrono::steady_clock::time_point deadline) {
+  {
+    std::lock_guard lock(sync_->mu);
+    sync_->deadline = deadline;
+    stop_ = true;
+  }
+  sync_->cv.notify_all();  // a wait for answers now ends at the deadline
 }
 
 void Tailer::close() {
+  std::lock_guard lock(sync_->mu);
+  for (const auto& r : readers_) {
+    if (r->flights.empty()) continue;
+    size_t unanswered = 0, refused = 0, records = 0;
+    for (const auto& f : r->flights) {
+      if (f->state == Flight::State::kAccepted) continue;
+      (f->state == Flight::State::kSending ? unanswered : refused) += 1;
+      records += f->records;
+    }
+    if (unanswered + refused == 0) continue;
+    // Their offset stays before them: they are read and sent again after a restart.
+    log::warn("filelog", "stopping with entries the pipeline has not accepted",
+              {{"path", r->path},
+               {"unanswered_batches", std::to_string(unanswered)},
+               {"refused_batches", std::to_string(refused)},
+               {"records", std::to_string(records)},
+               {"checkpoint_offset", std::to_string(r->offset)}});
+  }
   readers_.clear();
 }
 

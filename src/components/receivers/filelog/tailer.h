@@ -89,9 +89,15 @@ class Tailer {
   // True if the last cycle left data unread (a file hit max_batches_per_file): the caller
   // starts the next cycle without waiting for poll_interval.
   bool backlog() const { return backlog_; }
-  // Asks a running pollOnce to stop sending; it returns once the batches out are answered.
-  void requestStop();
-  // Closes every file. Checkpoints are already current (saved after each accepted batch).
+  // Asks a running pollOnce to stop sending; it returns once the batches out are answered, or
+  // at `deadline` with the checkpoints at what was accepted (the rest is read again after a
+  // restart).
+  void requestStop(std::chrono::steady_clock::time_point deadline =
+                       std::chrono::steady_clock::time_point::max());
+  // Whether a wait for answers ended at the stop deadline.
+  bool deadlinePassed() const { return deadline_passed_; }
+  // Closes every file, logging per file what the pipeline has not accepted. Checkpoints are
+  // already current (saved after each accepted batch).
   void close();
 
   TailerStats stats() const { return stats_; }
@@ -118,11 +124,14 @@ class Tailer {
   // Builds the flight's batch and hands it to the pipeline; the answer arrives in `f->state`.
   void launch(Reader& r, const std::shared_ptr<Flight>& f);
   // Pops the accepted flights at the front, advancing the offset; true if any. Needs
-  // flights_mu_.
+  // sync_->mu.
   bool commitAccepted(Reader& r);
   // Waits until the oldest flight is answered; commits the accepted ones at the front.
-  // False if the oldest was refused (the others are then waited for too).
+  // False if the oldest was refused (the others are then waited for too), or if stopping
+  // and the deadline passed first.
   bool settle(Reader& r);
+  // Waits on sync_->cv until `done`; once stopping, not past the stop deadline (false then).
+  bool waitUntil(std::unique_lock<std::mutex>& lock, const std::function<bool()>& done);
   void saveCheckpoints();
 
   const Config& config_;
@@ -141,8 +150,14 @@ class Tailer {
   bool backlog_ = false;
   size_t round_robin_ = 0;
   std::atomic<bool> stop_{false};
-  std::mutex flights_mu_;  // guards Flight::state (answers come on pipeline threads)
-  std::condition_variable flights_cv_;
+  bool deadline_passed_ = false;
+  // Shared with the answer callbacks, which may outlive the Tailer after a stop deadline.
+  struct Sync {
+    std::mutex mu;  // guards Flight::state (answers come on pipeline threads) and deadline
+    std::condition_variable cv;
+    std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+  };
+  std::shared_ptr<Sync> sync_ = std::make_shared<Sync>();
   TailerStats stats_;
 };
 

@@ -301,6 +301,37 @@ TEST_F(FilelogTailer, SeveralBatchesOfAFileAreInFlightAtOnce) {
   EXPECT_EQ(t.offsets()[0].second, 10u);
 }
 
+TEST_F(FilelogTailer, AStopWaitsForAnswersOnlyUntilItsDeadline) {
+  auto kv = file_storage::KvFile::open(path("checkpoints.kv"), false);
+  ASSERT_TRUE(kv.isOk());
+  auto c = config("start_at: beginning");
+  TailerLimits limits;
+  limits.max_batch_records = 1;
+  limits.max_batches_in_flight = 3;
+  periscope::testing::RecordingConsumer<model::Logs> held;
+  held.hold = true;  // answers come when the test says; two never before the stop
+  std::vector<pipeline::Done> late;
+  {
+    Tailer t(*c, held, kv->get(), clock.fn(), limits);
+    writeFile(path("a.log"), "1\n2\n3\n");
+    std::thread poller([&] { t.pollOnce(); });
+    ASSERT_TRUE(held.waitForBatches(3));
+    held.held[0](Status::ok());
+    t.requestStop(std::chrono::steady_clock::now());  // already due: no more waiting
+    poller.join();
+    EXPECT_TRUE(t.deadlinePassed());
+    EXPECT_EQ(t.offsets()[0].second, 2u);  // what was accepted, nothing after
+    late = {held.held[1], held.held[2]};
+  }
+  for (auto& done : late) done(Status::ok());  // answers after the Tailer is gone are harmless
+  auto doc = (*kv)->get(kCheckpointKey);
+  ASSERT_TRUE(doc.isOk() && doc->has_value());
+  std::vector<Checkpoint> saved;
+  ASSERT_TRUE(decodeCheckpoints(**doc, saved).isOk());
+  ASSERT_EQ(saved.size(), 1u);
+  EXPECT_EQ(saved[0].offset, 2u);
+}
+
 TEST_F(FilelogTailer, TruncationRestartsAtZeroAndIsCounted) {
   auto c = config("start_at: beginning");
   auto t = tailer(*c);
