@@ -22,6 +22,9 @@ struct Tailer::Flight {
   enum class State { kSending, kAccepted, kRefused, kRejected };
   uint64_t begin = 0, end = 0;
   std::vector<Splitter::Piece> pieces;  // relative to begin
+  // Set for a refused batch whose file was truncated under it: its bytes, kept here (they are
+  // no longer in the file), sent until accepted; begin/end then no longer count.
+  std::string orphan;
   size_t records = 0;
   State state = State::kSending;  // guarded by Sync::mu
   Status error;
@@ -38,6 +41,9 @@ struct Tailer::Reader {
   size_t buffer_pos = 0;
   uint64_t sent = 0;  // absolute offset of the first byte not handed to the pipeline yet
   std::deque<std::shared_ptr<Flight>> flights;  // oldest first; the front is not accepted
+  // Batches after `offset` accepted before a restart (from the checkpoint): passed over, not
+  // sent again. Ascending; the bytes before each one are cut as they were, up to its start.
+  std::deque<std::pair<uint64_t, uint64_t>> skip;
   std::chrono::steady_clock::time_point last_growth;
   bool matched = true;  // the path matched the globs in this cycle
   // Retryable refusals in a row, and when the refused batches may go again (backoff).
@@ -194,6 +200,7 @@ std::unique_ptr<Tailer::Reader> Tailer::openReader(const std::string& path) {
   if (best != restored_.end()) {
     r->offset = best->offset <= size ? best->offset : 0;
     if (best->offset > size) ++stats_.truncations;
+    if (best->offset <= size) r->skip.assign(best->accepted.begin(), best->accepted.end());
     restored_.erase(best);
     return r;
   }
@@ -239,14 +246,25 @@ Tailer::Reader* Tailer::findReader(dev_t dev, ino_t ino) const {
   return nullptr;
 }
 
-void Tailer::releaseCopiesOf(const Reader& original) {
+bool Tailer::releaseCopiesOf(const Reader& original) {
+  bool released = false;
   for (auto& c : readers_) {
     if (!c->is_copy || c->original_dev != original.dev || c->original_ino != original.ino) continue;
     struct stat st {};
     uint64_t size = ::fstat(c->fd, &st) == 0 ? static_cast<uint64_t>(st.st_size) : 0;
     c->is_copy = false;
     c->offset = c->sent = std::min(original.offset, size);
+    // The copy has the same bytes at the same offsets: the original's batches accepted after
+    // its offset are passed over, its refused ones are read again from the copy.
+    c->skip.clear();
+    for (const auto& f : original.flights) {
+      if (f->orphan.empty() && f->state == Flight::State::kAccepted && f->begin >= c->offset &&
+          f->end <= size)
+        c->skip.emplace_back(f->begin, f->end);
+    }
+    released = true;
   }
+  return released;
 }
 
 void Tailer::resolveCopy(Reader& c) {
@@ -283,7 +301,11 @@ void Tailer::resolveCopy(Reader& c) {
     return;
   }
   if (wasTruncated(*original)) {
-    releaseCopiesOf(*original);
+    // Handled now rather than at the original's turn (which may wait for a retry backoff),
+    // once for both: the copy starts at its offset, its refused batches go to the copy.
+    struct stat st {};
+    ::fstat(original->fd, &st);
+    checkTruncation(*original, static_cast<uint64_t>(st.st_size));
     return;
   }
   if (!copyOf(*original)) {  // it went on differently: another file after all
@@ -298,14 +320,26 @@ void Tailer::resolveCopy(Reader& c) {
 bool Tailer::checkTruncation(Reader& r, uint64_t size) {
   bool truncated = wasTruncated(r);
   if (truncated) {
-    releaseCopiesOf(r);  // its copy goes on from where this file was
+    bool copied = releaseCopiesOf(r);  // its copy goes on from where this file was
+    // Refused batches are no longer in the file: unless its copy has them, they keep their
+    // bytes and are sent until accepted (only answered flights can be here: drain waits).
+    std::deque<std::shared_ptr<Flight>> kept;
+    for (const auto& f : r.flights) {
+      if (f->state != Flight::State::kRefused || (copied && f->orphan.empty())) continue;
+      if (f->orphan.empty())
+        f->orphan.assign(r.from(f->begin).substr(0, static_cast<size_t>(f->end - f->begin)));
+      kept.push_back(f);
+    }
     ++stats_.truncations;
-    log::warn(
-        "filelog", "file was truncated or rewritten; reading it again from the start",
-        {{"path", r.path}, {"offset", std::to_string(r.offset)}, {"size", std::to_string(size)}});
+    log::warn("filelog", "file was truncated or rewritten; reading it again from the start",
+              {{"path", r.path},
+               {"offset", std::to_string(r.offset)},
+               {"size", std::to_string(size)},
+               {"refused_batches_kept", std::to_string(kept.size())}});
     r.offset = 0;
     r.sent = 0;
-    r.flights.clear();  // only answered flights can be left here (drain waits for the rest)
+    r.flights = std::move(kept);
+    r.skip.clear();
     r.buffer.clear();
     r.buffer_pos = 0;
     r.fingerprint = preadUpTo(r.fd, 0, fingerprint_size_);
@@ -353,13 +387,21 @@ bool Tailer::drain(Reader& r) {
       // Top up the buffer to one batch's worth of unsent bytes, reading straight into it.
       bool grew = false;
       size_t unsent = static_cast<size_t>(r.readEnd() - r.sent);
-      if (unsent < limits_.max_batch_bytes) {
+      // Ranges accepted before a restart that were passed already, or that no longer line up
+      // with how the file is cut (e.g. another max_log_size), are forgotten.
+      while (!r.skip.empty() && r.skip.front().first < r.sent) r.skip.pop_front();
+      bool at_skip = !r.skip.empty() && r.skip.front().first == r.sent;
+      size_t batch_bytes =
+          at_skip ? std::max<size_t>(limits_.max_batch_bytes,
+                                     static_cast<size_t>(r.skip.front().second - r.sent))
+                  : limits_.max_batch_bytes;
+      if (unsent < batch_bytes) {
         if (r.buffer_pos > 0) {
           r.buffer.erase(0, r.buffer_pos);
           r.buffer_pos = 0;
         }
         size_t have = r.buffer.size();
-        size_t want = limits_.max_batch_bytes - unsent;
+        size_t want = batch_bytes - unsent;
         r.buffer.resize(have + want);
         size_t got = preadInto(r.fd, r.offset + have, r.buffer.data() + have, want);
         r.buffer.resize(have + got);
@@ -370,7 +412,25 @@ bool Tailer::drain(Reader& r) {
       }
       auto f = std::make_shared<Flight>();
       std::string_view data = r.from(r.sent);
-      size_t consumed = splitter_.split(data, false, limits_.max_batch_records, f->pieces);
+      if (at_skip) {
+        // Accepted before the restart: passed over as an accepted batch, not sent.
+        uint64_t end = r.skip.front().second;
+        if (data.size() < end - r.sent) break;  // not all there yet (still being written?)
+        r.skip.pop_front();
+        f->begin = r.sent;
+        f->end = r.sent = end;
+        f->state = Flight::State::kAccepted;
+        ++stats_.batches_skipped;
+        r.flights.push_back(f);
+        continue;
+      }
+      // Up to the next accepted range, the bytes are whole batches: cut them as such.
+      bool whole = false;
+      if (!r.skip.empty() && data.size() >= r.skip.front().first - r.sent) {
+        data = data.substr(0, static_cast<size_t>(r.skip.front().first - r.sent));
+        whole = true;
+      }
+      size_t consumed = splitter_.split(data, whole, limits_.max_batch_records, f->pieces);
       if (f->pieces.empty()) {
         if (grew) continue;  // e.g. a multiline entry still open: read on
         // Nothing complete and no more bytes: once everything before it was accepted, the
@@ -403,7 +463,9 @@ bool Tailer::drain(Reader& r) {
 
 void Tailer::launch(Reader& r, const std::shared_ptr<Flight>& f) {
   BatchBuilder::Outcome outcome;
-  std::string_view data = r.from(f->begin).substr(0, static_cast<size_t>(f->end - f->begin));
+  std::string_view data = !f->orphan.empty()
+                              ? std::string_view(f->orphan)
+                              : r.from(f->begin).substr(0, static_cast<size_t>(f->end - f->begin));
   model::Logs batch = builder_.build(data, f->pieces, r.path, unixNanosNow(), outcome);
   f->records = batch.itemCount();
   if (outcome.parse_errors > 0) {
@@ -448,12 +510,14 @@ bool Tailer::commitAccepted(Reader& r) {
                   {"records", std::to_string(f.records)},
                   {"error", f.error.toString()}});
     } else {
-      ++stats_.batches_sent;
+      if (f.records > 0) ++stats_.batches_sent;
       stats_.records_sent += f.records;
       r.refusals = 0;
     }
-    r.buffer_pos += static_cast<size_t>(f.end - f.begin);
-    r.offset = f.end;
+    if (f.orphan.empty()) {  // an orphan is not in the file any more
+      r.buffer_pos += static_cast<size_t>(f.end - f.begin);
+      r.offset = f.end;
+    }
     r.flights.pop_front();
     committed = true;
   }
@@ -482,7 +546,7 @@ bool Tailer::settle(Reader& r) {
   bool committed = commitAccepted(r);
   if (!answered) {  // stopping, past the deadline: what is accepted is committed, no more
     lock.unlock();
-    if (committed) saveCheckpoints();
+    saveCheckpoints();  // with the batches accepted behind the unanswered one
     return false;
   }
   bool refused = !r.flights.empty() && r.flights.front()->state == Flight::State::kRefused;
@@ -509,7 +573,9 @@ bool Tailer::settle(Reader& r) {
           std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(delay).count())}});
   }
   lock.unlock();
-  if (committed) saveCheckpoints();
+  // After a refusal, the batches accepted behind it go into the checkpoint too, so that they
+  // are not sent again after a restart.
+  if (committed || refused) saveCheckpoints();
   return !refused;
 }
 
@@ -556,7 +622,18 @@ void Tailer::saveCheckpoints() {
   if (storage_ == nullptr) return;
   std::vector<Checkpoint> files;
   files.reserve(readers_.size() + restored_.size());
-  for (const auto& r : readers_) files.push_back({r->fingerprint, r->offset, r->path});
+  {
+    std::lock_guard lock(sync_->mu);
+    for (const auto& r : readers_) {
+      Checkpoint c{r->fingerprint, r->offset, r->path, {}};
+      for (const auto& f : r->flights) {
+        if (f->state == Flight::State::kAccepted && f->orphan.empty() && f->end > f->begin)
+          c.accepted.emplace_back(f->begin, f->end);
+      }
+      c.accepted.insert(c.accepted.end(), r->skip.begin(), r->skip.end());
+      files.push_back(std::move(c));
+    }
+  }
   for (const auto& c : restored_) files.push_back(c);
   Status st = storage_->set(kCheckpointKey, encodeCheckpoints(files));
   if (!st.isOk()) {
@@ -578,11 +655,12 @@ void Tailer::close() {
   std::lock_guard lock(sync_->mu);
   for (const auto& r : readers_) {
     if (r->flights.empty()) continue;
-    size_t unanswered = 0, refused = 0, records = 0;
+    size_t unanswered = 0, refused = 0, records = 0, lost = 0;
     for (const auto& f : r->flights) {
       if (f->state == Flight::State::kAccepted) continue;
       (f->state == Flight::State::kSending ? unanswered : refused) += 1;
       records += f->records;
+      if (!f->orphan.empty()) lost += f->records;
     }
     if (unanswered + refused == 0) continue;
     // Their offset stays before them: they are read and sent again after a restart.
@@ -591,6 +669,8 @@ void Tailer::close() {
                {"unanswered_batches", std::to_string(unanswered)},
                {"refused_batches", std::to_string(refused)},
                {"records", std::to_string(records)},
+               // Refused batches of a file truncated since: not in the file, not read again.
+               {"lost_records", std::to_string(lost)},
                {"checkpoint_offset", std::to_string(r->offset)}});
   }
   readers_.clear();

@@ -17,7 +17,10 @@
 //  4. finishes files that left the glob (renamed away by rotation, deleted) through their
 //     still-open descriptor, then forgets them.
 // A file that shrank below its offset, or whose first bytes changed, was truncated (or
-// rewritten): it is read again from 0 and counted.
+// rewritten): it is read again from 0 and counted; its refused batches keep their bytes and
+// are sent until accepted (unless its copy has them, copytruncate).
+// Checkpoints hold each file's offset and the ranges after it accepted behind a refused or
+// unanswered batch; after a restart those ranges are passed over, not sent again.
 #pragma once
 
 #include <sys/types.h>
@@ -59,6 +62,7 @@ struct TailerStats {
   uint64_t batches_sent = 0;
   uint64_t batches_refused = 0;  // the consumer answered an error; read again later
   uint64_t records_refused = 0;
+  uint64_t batches_skipped = 0;   // accepted before a restart (checkpoint), not sent again
   uint64_t batches_rejected = 0;  // refused for good (not retryable): dropped
   uint64_t records_rejected = 0;
   uint64_t truncations = 0;  // files that shrank or were rewritten
@@ -119,7 +123,8 @@ class Tailer {
   // the same lines) and starts at the original's offset once that was truncated or closed.
   void resolveCopy(Reader& c);
   // The original was truncated or is being closed: its copies start at its position.
-  void releaseCopiesOf(const Reader& original);
+  // True if it had any.
+  bool releaseCopiesOf(const Reader& original);
   bool checkTruncation(Reader& r, uint64_t size);
   // Builds the flight's batch and hands it to the pipeline; the answer arrives in `f->state`.
   void launch(Reader& r, const std::shared_ptr<Flight>& f);

@@ -348,6 +348,23 @@ TEST_F(FilelogTailer, TruncationRestartsAtZeroAndIsCounted) {
   EXPECT_EQ(t->stats().truncations, 2u);
 }
 
+TEST_F(FilelogTailer, ATruncationKeepsTheLinesOfARefusedBatch) {
+  auto c = config("start_at: beginning");
+  TailerLimits limits;
+  limits.max_batch_records = 1;
+  auto t = tailer(*c, nullptr, limits);
+  writeFile(path("a.log"), "a\nb\n");
+  consumer.script = {unavailable("busy"), Status::ok()};
+  EXPECT_FALSE(t->pollOnce());
+  EXPECT_THAT(consumer.bodies(), ElementsAre("b"));
+  writeFile(path("a.log"), "x\n");  // "a" is not in the file any more
+  clock.advance(std::chrono::seconds(1));
+  EXPECT_TRUE(t->pollOnce());
+  EXPECT_THAT(consumer.bodies(), ElementsAre("b", "a", "x"));
+  EXPECT_EQ(t->stats().truncations, 1u);
+  EXPECT_EQ(t->offsets()[0].second, 2u);
+}
+
 TEST_F(FilelogTailer, RotationByRenameAndCreateLosesAndRepeatsNothing) {
   auto c = config("start_at: beginning");
   auto t = tailer(*c);
@@ -438,6 +455,21 @@ TEST_F(FilelogCopytruncate, ACopyStillShorterThanTheOriginalWaits) {
   EXPECT_THAT(consumer.bodies(), ElementsAre("a", "b", "c"));
 }
 
+TEST_F(FilelogCopytruncate, ARefusedBatchIsReadFromTheCopyAndTheAcceptedOnesAreNot) {
+  auto c = globConfig();
+  TailerLimits limits;
+  limits.max_batch_records = 1;
+  auto t = tailer(*c, nullptr, limits);
+  writeFile(path("app.log"), "a\nb\n");
+  consumer.script = {unavailable("busy"), Status::ok()};
+  EXPECT_FALSE(t->pollOnce());
+  copy();
+  truncateAndWrite("c\n");
+  EXPECT_TRUE(t->pollOnce());  // no backoff to wait for: the copy has "a"
+  EXPECT_TRUE(t->pollOnce());
+  EXPECT_THAT(consumer.bodies(), UnorderedElementsAre("b", "a", "c"));
+}
+
 TEST_F(FilelogCopytruncate, AFileThatOnlyStartsLikeAnotherIsReadWhenItDiffers) {
   auto c = globConfig();
   auto t = tailer(*c);
@@ -493,6 +525,53 @@ TEST_F(FilelogTailer, ARefusedBatchIsReadAgainAfterRestart) {
   auto t = tailer(*c, kv->get());
   EXPECT_TRUE(t->pollOnce());
   EXPECT_THAT(consumer.bodies(), ElementsAre("a", "b"));
+}
+
+TEST_F(FilelogTailer, BatchesAcceptedBehindARefusedOneAreNotSentAgainAfterRestart) {
+  auto kv = file_storage::KvFile::open(path("checkpoints.kv"), false);
+  ASSERT_TRUE(kv.isOk());
+  auto c = config("start_at: beginning");
+  TailerLimits limits;
+  limits.max_batch_records = 1;  // F1..F4: one line each, all out at once
+  writeFile(path("a.log"), "a\nb\nc\nd\n");
+  {
+    auto t = tailer(*c, kv->get(), limits);
+    consumer.script = {unavailable("busy"), Status::ok(), Status::ok(), Status::ok()};
+    EXPECT_FALSE(t->pollOnce());
+    EXPECT_THAT(consumer.bodies(), ElementsAre("b", "c", "d"));
+  }  // stopped with F1 refused
+  auto doc = (*kv)->get(kCheckpointKey);
+  ASSERT_TRUE(doc.isOk() && doc->has_value());
+  std::vector<Checkpoint> saved;
+  ASSERT_TRUE(decodeCheckpoints(**doc, saved).isOk());
+  ASSERT_EQ(saved.size(), 1u);
+  EXPECT_EQ(saved[0].offset, 0u);
+  using Range = std::pair<uint64_t, uint64_t>;
+  EXPECT_THAT(saved[0].accepted, ElementsAre(Range(2, 4), Range(4, 6), Range(6, 8)));
+  auto t = tailer(*c, kv->get(), limits);
+  appendFile(path("a.log"), "e\n");
+  EXPECT_TRUE(t->pollOnce());
+  EXPECT_THAT(consumer.bodies(), ElementsAre("b", "c", "d", "a", "e"));  // F1 alone, then new
+  EXPECT_EQ(t->offsets()[0].second, 10u);
+  EXPECT_EQ(t->stats().batches_skipped, 3u);
+}
+
+TEST_F(FilelogTailer, CheckpointsWithoutAcceptedRangesStillDecode) {
+  std::vector<Checkpoint> files;
+  ASSERT_TRUE(
+      decodeCheckpoints(R"({"version":1,"files":[{"fingerprint":"6162","offset":3}]})", files)
+          .isOk());
+  ASSERT_EQ(files.size(), 1u);
+  EXPECT_EQ(files[0].fingerprint, "ab");
+  EXPECT_TRUE(files[0].accepted.empty());
+  files[0].accepted = {{5, 7}};
+  std::vector<Checkpoint> again;
+  ASSERT_TRUE(decodeCheckpoints(encodeCheckpoints(files), again).isOk());
+  EXPECT_EQ(again[0].accepted, files[0].accepted);
+  EXPECT_EQ(
+      decodeCheckpoints(R"({"files":[{"fingerprint":"61","offset":3,"accepted":[[2,4]]}]})", again)
+          .code(),
+      StatusCode::kInvalidArgument);  // a range before the offset
 }
 
 TEST_F(FilelogTailer, OperatorsShapeTheRecords) {
