@@ -205,9 +205,10 @@ std::unique_ptr<Tailer::Reader> Tailer::openReader(const std::string& path) {
     return r;
   }
   // 2. New: files there at startup honour start_at; later ones are read from the beginning,
-  //    unless they are the copy of an open file (resolveCopy decides before the first read).
+  //    unless they are the copy of an open file (resolveCopy decides before the first read;
+  //    at startup, only files resumed from a checkpoint can be originals).
   r->offset = (first_poll_ && config_.start_at == "end") ? size : 0;
-  r->copy_candidate = !first_poll_;
+  r->copy_candidate = true;
   return r;
 }
 
@@ -269,6 +270,7 @@ bool Tailer::releaseCopiesOf(const Reader& original) {
 
 void Tailer::resolveCopy(Reader& c) {
   std::string head = preadUpTo(c.fd, 0, fingerprint_size_);
+  bool held_new_copy = false;
   // A copy holds the original's first bytes: while the original is intact, the copy's are a
   // prefix of the original's current ones (also while the copy is still being written); once
   // it was truncated, the copy starts with what the original had (its fingerprint).
@@ -291,12 +293,13 @@ void Tailer::resolveCopy(Reader& c) {
       c.original_ino = o->ino;
       log::info("filelog", "new file is a copy of an open file; read from that file's offset",
                 {{"path", c.path}, {"original", o->path}});
+      held_new_copy = true;
       break;
     }
     if (!c.is_copy) return;
   }
   Reader* original = findReader(c.original_dev, c.original_ino);
-  if (original == nullptr) {  // closed without releasing it: read it as a new file
+  if (original == nullptr) {  // closing an original releases its copies: a safeguard
     c.is_copy = false;
     return;
   }
@@ -314,7 +317,12 @@ void Tailer::resolveCopy(Reader& c) {
     c.fingerprint = head;
     return;
   }
-  c.fingerprint = head;  // still held: the original reads these lines itself
+  // Still held: the original reads these lines itself. Its checkpoint (and a close, once it
+  // leaves the glob) treats it as read to its end.
+  c.fingerprint = head;
+  struct stat st {};
+  if (::fstat(c.fd, &st) == 0) c.offset = c.sent = static_cast<uint64_t>(st.st_size);
+  if (held_new_copy) saveCheckpoints();  // a restart now must not read it from 0
 }
 
 bool Tailer::checkTruncation(Reader& r, uint64_t size) {
@@ -602,7 +610,8 @@ bool Tailer::pollOnce() {
   {
     size_t before = readers_.size();
     auto finished = [](const Reader& r) {
-      if (r.matched || r.pending() > 0) return false;
+      // Kept batches of a truncated file are not in its buffer: they hold it open too.
+      if (r.matched || r.pending() > 0 || !r.flights.empty()) return false;
       struct stat st {};
       return ::fstat(r.fd, &st) != 0 || static_cast<uint64_t>(st.st_size) <= r.readEnd();
     };

@@ -470,6 +470,25 @@ TEST_F(FilelogCopytruncate, ARefusedBatchIsReadFromTheCopyAndTheAcceptedOnesAreN
   EXPECT_THAT(consumer.bodies(), UnorderedElementsAre("b", "a", "c"));
 }
 
+TEST_F(FilelogCopytruncate, ARestartBetweenTheCopyAndTheTruncation) {
+  auto kv = file_storage::KvFile::open(path("checkpoints.kv"), false);
+  ASSERT_TRUE(kv.isOk());
+  auto c = globConfig();
+  writeFile(path("app.log"), "a\nb\n");
+  {
+    auto t = tailer(*c, kv->get());
+    EXPECT_TRUE(t->pollOnce());
+    copy();
+    EXPECT_TRUE(t->pollOnce());
+  }
+  auto t = tailer(*c, kv->get());
+  EXPECT_TRUE(t->pollOnce());
+  truncateAndWrite("c\n");
+  EXPECT_TRUE(t->pollOnce());
+  EXPECT_TRUE(t->pollOnce());
+  EXPECT_THAT(consumer.bodies(), ElementsAre("a", "b", "c"));
+}
+
 TEST_F(FilelogCopytruncate, AFileThatOnlyStartsLikeAnotherIsReadWhenItDiffers) {
   auto c = globConfig();
   auto t = tailer(*c);
