@@ -10,8 +10,13 @@ namespace periscope::components::filelog {
 std::string encodeCheckpoints(const std::vector<Checkpoint>& files) {
   nlohmann::json doc = {{"version", 1}, {"files", nlohmann::json::array()}};
   for (const auto& f : files) {
-    doc["files"].push_back(
-        {{"fingerprint", hexEncode(f.fingerprint)}, {"offset", f.offset}, {"path", f.path}});
+    nlohmann::json file = {
+        {"fingerprint", hexEncode(f.fingerprint)}, {"offset", f.offset}, {"path", f.path}};
+    if (!f.accepted.empty()) {
+      nlohmann::json& ranges = file["accepted"] = nlohmann::json::array();
+      for (const auto& [begin, end] : f.accepted) ranges.push_back({begin, end});
+    }
+    doc["files"].push_back(std::move(file));
   }
   return doc.dump();
 }
@@ -33,6 +38,21 @@ Status decodeCheckpoints(const std::string& text, std::vector<Checkpoint>& out) 
       return invalidArgument("checkpoint fingerprint is not hex");
     c.offset = f["offset"].get<uint64_t>();
     if (f.contains("path") && f["path"].is_string()) c.path = f["path"].get<std::string>();
+    if (f.contains("accepted")) {
+      if (!f["accepted"].is_array())
+        return invalidArgument("checkpoint \"accepted\" is not a list of ranges");
+      uint64_t last = c.offset;
+      for (const auto& range : f["accepted"]) {
+        if (!range.is_array() || range.size() != 2 || !range[0].is_number_unsigned() ||
+            !range[1].is_number_unsigned())
+          return invalidArgument("checkpoint \"accepted\" range is not [begin, end]");
+        uint64_t begin = range[0].get<uint64_t>(), end = range[1].get<uint64_t>();
+        if (begin < last || end <= begin)
+          return invalidArgument("checkpoint \"accepted\" ranges are not ascending after offset");
+        c.accepted.emplace_back(begin, end);
+        last = end;
+      }
+    }
     out.push_back(std::move(c));
   }
   return Status::ok();

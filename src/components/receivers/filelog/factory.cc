@@ -26,7 +26,8 @@ class Receiver final : public component::Component {
         parse_errors_(&counter("periscope_filelog_parse_errors_total",
                                "Entries an operator failed on (sent on or dropped per on_error).")),
         dropped_(&counter("periscope_filelog_dropped_log_records_total",
-                          "Entries dropped by an operator's on_error: drop.")) {}
+                          "Entries dropped: by an operator's on_error: drop, or refused for good "
+                          "by the pipeline (a status that is not retryable).")) {}
   ~Receiver() override { static_cast<void>(shutdown(component::Deadline::max())); }
 
   Status start(component::Host& host) override {
@@ -45,13 +46,15 @@ class Receiver final : public component::Component {
     return Status::ok();
   }
 
-  Status shutdown(component::Deadline) override {
+  Status shutdown(component::Deadline deadline) override {
     {
       std::lock_guard lock(mu_);
       stopping_ = true;
     }
     cv_.notify_all();
-    if (tailer_) tailer_->requestStop();
+    // Answers for batches in flight are awaited until `deadline`, not longer; what is not
+    // accepted by then is logged (close) and read again after a restart.
+    if (tailer_) tailer_->requestStop(deadline);
     if (thread_.joinable()) thread_.join();
     if (tailer_) tailer_->close();
     return Status::ok();
@@ -66,10 +69,12 @@ class Receiver final : public component::Component {
   void report() {
     TailerStats now = tailer_->stats();
     obs_.accepted(component::Signal::kLogs, now.records_sent - last_.records_sent);
-    obs_.refused(component::Signal::kLogs, now.records_refused - last_.records_refused);
+    obs_.refused(component::Signal::kLogs, (now.records_refused + now.records_rejected) -
+                                               (last_.records_refused + last_.records_rejected));
     truncations_->add(static_cast<double>(now.truncations - last_.truncations));
     parse_errors_->add(static_cast<double>(now.parse_errors - last_.parse_errors));
-    dropped_->add(static_cast<double>(now.dropped - last_.dropped));
+    dropped_->add(static_cast<double>((now.dropped + now.records_rejected) -
+                                      (last_.dropped + last_.records_rejected)));
     last_ = now;
   }
 

@@ -81,5 +81,24 @@ TEST(FilelogReceiver, ReadsOnItsOwnThreadAndResumesFromItsCheckpoint) {
   EXPECT_EQ(consumer.counts.size(), 2u);
 }
 
+TEST(FilelogReceiver, ShutdownReturnsAtItsDeadlineWithBatchesUnanswered) {
+  periscope::testing::TempDir dir;
+  testing::writeFile(dir.file("a.log"), "one\n");
+  auto c = testing::decode("include: ['" + dir.file("*.log") + "']\nstart_at: beginning");
+  periscope::testing::RecordingConsumer<model::Logs> consumer;
+  consumer.hold = true;  // the pipeline never answers before the shutdown
+  pipeline::Consumers next;
+  next.logs = &consumer;
+  MapHost host;
+  {
+    auto r = makeReceiver(*c, next);
+    ASSERT_TRUE(r->start(host).isOk());
+    ASSERT_TRUE(consumer.waitForBatches(1));
+    EXPECT_TRUE(r->shutdown(std::chrono::steady_clock::now()).isOk());
+  }
+  consumer.releaseHeld(Status::ok());  // after the receiver is gone
+  EXPECT_EQ(consumer.totalItems(), 1u);
+}
+
 }  // namespace
 }  // namespace periscope::components::filelog

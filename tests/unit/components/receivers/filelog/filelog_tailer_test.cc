@@ -22,6 +22,7 @@ using testing::decode;
 using ::testing::ElementsAre;
 using testing::FakeClock;
 using testing::LinesConsumer;
+using ::testing::UnorderedElementsAre;
 using testing::writeFile;
 
 class FilelogTailer : public ::testing::Test {
@@ -180,11 +181,13 @@ TEST_F(FilelogTailer, OffsetsDoNotAdvanceWhenThePipelineRefuses) {
   writeFile(path("a.log"), "a\nb\n");
   consumer.answer = unavailable("exporter down");
   EXPECT_FALSE(t->pollOnce());
+  clock.advance(std::chrono::seconds(1));  // the retry backoff
   EXPECT_FALSE(t->pollOnce());
   EXPECT_EQ(t->stats().batches_refused, 2u);
   EXPECT_EQ(t->stats().records_refused, 4u);
   EXPECT_EQ(t->offsets()[0].second, 0u);
   consumer.answer = Status::ok();
+  clock.advance(std::chrono::seconds(2));
   appendFile(path("a.log"), "c\n");
   EXPECT_TRUE(t->pollOnce());
   EXPECT_THAT(consumer.bodies(), ElementsAre("a", "b", "c"));
@@ -201,11 +204,79 @@ TEST_F(FilelogTailer, ARefusedBatchIsSentAgainAloneAfterLaterOnesWereAccepted) {
   EXPECT_FALSE(t->pollOnce());
   EXPECT_THAT(consumer.bodies(), ElementsAre("b", "c"));
   EXPECT_EQ(t->offsets()[0].second, 0u);  // "a" is not accepted: nothing after it is committed
+  clock.advance(std::chrono::seconds(1));
   EXPECT_TRUE(t->pollOnce());
   EXPECT_THAT(consumer.bodies(), ElementsAre("b", "c", "a"));  // only "a" again
   EXPECT_EQ(t->offsets()[0].second, 6u);
   EXPECT_EQ(t->stats().records_sent, 3u);
   EXPECT_EQ(t->stats().records_refused, 1u);
+}
+
+// Refuses (with `answer`) the batches of one file, by its log.file.name.
+class RefusesOneFile : public LinesConsumer {
+ public:
+  void consume(model::Logs&& logs, pipeline::Done done) override {
+    const auto& r = logs.resources().front().scope_logs.front().log_records.front();
+    for (const auto& kv : r.attributes) {
+      if (kv.key == "log.file.name" && kv.value.str() == file) {
+        ++refused_calls;
+        done(refusal);
+        return;
+      }
+    }
+    LinesConsumer::consume(std::move(logs), std::move(done));
+  }
+  std::string file;
+  Status refusal;
+  int refused_calls = 0;
+};
+
+TEST_F(FilelogTailer, AFileWhoseBatchesAreRefusedDoesNotStarveTheOthers) {
+  auto c = config("start_at: beginning");
+  RefusesOneFile refuser;
+  refuser.file = "a.log";
+  refuser.refusal = unavailable("exporter for a down");
+  Tailer t(*c, refuser, nullptr, clock.fn());
+  writeFile(path("a.log"), "a1\n");
+  writeFile(path("b.log"), "b1\n");
+  EXPECT_FALSE(t.pollOnce());
+  EXPECT_THAT(refuser.bodies(), ElementsAre("b1"));
+  appendFile(path("b.log"), "b2\n");
+  t.pollOnce();
+  EXPECT_THAT(refuser.bodies(), ElementsAre("b1", "b2"));
+  EXPECT_EQ(refuser.refused_calls, 1);  // a.log waits for its backoff (1s) meanwhile
+  clock.advance(std::chrono::seconds(1));
+  EXPECT_FALSE(t.pollOnce());
+  EXPECT_EQ(refuser.refused_calls, 2);
+  clock.advance(std::chrono::seconds(1));  // the backoff doubled: 2s now
+  t.pollOnce();
+  EXPECT_EQ(refuser.refused_calls, 2);
+  clock.advance(std::chrono::seconds(1));
+  refuser.file.clear();
+  EXPECT_TRUE(t.pollOnce());
+  EXPECT_THAT(refuser.bodies(), ElementsAre("b1", "b2", "a1"));
+  EXPECT_THAT(t.offsets(), ElementsAre(std::pair<std::string, uint64_t>(path("a.log"), 3),
+                                       std::pair<std::string, uint64_t>(path("b.log"), 6)));
+}
+
+TEST_F(FilelogTailer, APermanentRefusalDropsTheBatchAndCountsIt) {
+  auto c = config("start_at: beginning");
+  TailerLimits limits;
+  limits.max_batch_records = 1;
+  auto t = tailer(*c, nullptr, limits);
+  writeFile(path("a.log"), "bad\ngood\n");
+  writeFile(path("b.log"), "b\n");
+  consumer.script = {invalidArgument("malformed record")};
+  EXPECT_TRUE(t->pollOnce());  // nothing waits for a retry
+  EXPECT_THAT(consumer.bodies(), ElementsAre("good", "b"));
+  EXPECT_EQ(t->stats().batches_rejected, 1u);
+  EXPECT_EQ(t->stats().records_rejected, 1u);
+  EXPECT_EQ(t->stats().records_sent, 2u);
+  EXPECT_EQ(t->offsets()[0].second, 9u);  // past the dropped batch
+  appendFile(path("a.log"), "next\n");
+  EXPECT_TRUE(t->pollOnce());
+  EXPECT_THAT(consumer.bodies(), ElementsAre("good", "b", "next"));
+  EXPECT_EQ(consumer.calls, 4);  // "bad" was sent once
 }
 
 TEST_F(FilelogTailer, SeveralBatchesOfAFileAreInFlightAtOnce) {
@@ -230,6 +301,37 @@ TEST_F(FilelogTailer, SeveralBatchesOfAFileAreInFlightAtOnce) {
   EXPECT_EQ(t.offsets()[0].second, 10u);
 }
 
+TEST_F(FilelogTailer, AStopWaitsForAnswersOnlyUntilItsDeadline) {
+  auto kv = file_storage::KvFile::open(path("checkpoints.kv"), false);
+  ASSERT_TRUE(kv.isOk());
+  auto c = config("start_at: beginning");
+  TailerLimits limits;
+  limits.max_batch_records = 1;
+  limits.max_batches_in_flight = 3;
+  periscope::testing::RecordingConsumer<model::Logs> held;
+  held.hold = true;  // answers come when the test says; two never before the stop
+  std::vector<pipeline::Done> late;
+  {
+    Tailer t(*c, held, kv->get(), clock.fn(), limits);
+    writeFile(path("a.log"), "1\n2\n3\n");
+    std::thread poller([&] { t.pollOnce(); });
+    ASSERT_TRUE(held.waitForBatches(3));
+    held.held[0](Status::ok());
+    t.requestStop(std::chrono::steady_clock::now());  // already due: no more waiting
+    poller.join();
+    EXPECT_TRUE(t.deadlinePassed());
+    EXPECT_EQ(t.offsets()[0].second, 2u);  // what was accepted, nothing after
+    late = {held.held[1], held.held[2]};
+  }
+  for (auto& done : late) done(Status::ok());  // answers after the Tailer is gone are harmless
+  auto doc = (*kv)->get(kCheckpointKey);
+  ASSERT_TRUE(doc.isOk() && doc->has_value());
+  std::vector<Checkpoint> saved;
+  ASSERT_TRUE(decodeCheckpoints(**doc, saved).isOk());
+  ASSERT_EQ(saved.size(), 1u);
+  EXPECT_EQ(saved[0].offset, 2u);
+}
+
 TEST_F(FilelogTailer, TruncationRestartsAtZeroAndIsCounted) {
   auto c = config("start_at: beginning");
   auto t = tailer(*c);
@@ -244,6 +346,23 @@ TEST_F(FilelogTailer, TruncationRestartsAtZeroAndIsCounted) {
   EXPECT_TRUE(t->pollOnce());
   EXPECT_EQ(consumer.bodies().back(), "completely different content");
   EXPECT_EQ(t->stats().truncations, 2u);
+}
+
+TEST_F(FilelogTailer, ATruncationKeepsTheLinesOfARefusedBatch) {
+  auto c = config("start_at: beginning");
+  TailerLimits limits;
+  limits.max_batch_records = 1;
+  auto t = tailer(*c, nullptr, limits);
+  writeFile(path("a.log"), "a\nb\n");
+  consumer.script = {unavailable("busy"), Status::ok()};
+  EXPECT_FALSE(t->pollOnce());
+  EXPECT_THAT(consumer.bodies(), ElementsAre("b"));
+  writeFile(path("a.log"), "x\n");  // "a" is not in the file any more
+  clock.advance(std::chrono::seconds(1));
+  EXPECT_TRUE(t->pollOnce());
+  EXPECT_THAT(consumer.bodies(), ElementsAre("b", "a", "x"));
+  EXPECT_EQ(t->stats().truncations, 1u);
+  EXPECT_EQ(t->offsets()[0].second, 2u);
 }
 
 TEST_F(FilelogTailer, RotationByRenameAndCreateLosesAndRepeatsNothing) {
@@ -274,6 +393,113 @@ TEST_F(FilelogTailer, RotationWithinTheGlobKeepsTheOffset) {
   EXPECT_TRUE(t->pollOnce());
   EXPECT_THAT(consumer.bodies(), ElementsAre("a", "b", "c"));
   EXPECT_EQ(consumer.records[1].attributes.at("log.file.name"), "app.log.1");
+}
+
+// copytruncate: logrotate copies app.log to app.log.1, then truncates app.log. The copy is in
+// the glob; whichever the order of the cycles, each line arrives exactly once.
+class FilelogCopytruncate : public FilelogTailer {
+ protected:
+  std::unique_ptr<Config> globConfig() {
+    return decode("include: ['" + dir.path().string() + "/app.log*']\nstart_at: beginning");
+  }
+  void copy() { std::filesystem::copy_file(path("app.log"), path("app.log.1")); }
+  void truncateAndWrite(const std::string& text) {
+    std::filesystem::resize_file(path("app.log"), 0);
+    appendFile(path("app.log"), text);
+  }
+};
+
+TEST_F(FilelogCopytruncate, ACycleBetweenTheCopyAndTheTruncation) {
+  auto c = globConfig();
+  auto t = tailer(*c);
+  writeFile(path("app.log"), "a\nb\n");
+  EXPECT_TRUE(t->pollOnce());
+  appendFile(path("app.log"), "c\n");  // not read yet when the copy is made
+  copy();
+  EXPECT_TRUE(t->pollOnce());  // the original is intact: it reads "c"; the copy waits
+  EXPECT_THAT(consumer.bodies(), ElementsAre("a", "b", "c"));
+  truncateAndWrite("d\n");
+  EXPECT_TRUE(t->pollOnce());
+  EXPECT_TRUE(t->pollOnce());
+  EXPECT_THAT(consumer.bodies(), ElementsAre("a", "b", "c", "d"));
+  EXPECT_EQ(t->stats().truncations, 1u);
+  appendFile(path("app.log.1"), "late\n");  // the copy is followed like any file from there
+  EXPECT_TRUE(t->pollOnce());
+  EXPECT_THAT(consumer.bodies(), ElementsAre("a", "b", "c", "d", "late"));
+}
+
+TEST_F(FilelogCopytruncate, ACycleAfterTheCopyAndTheTruncation) {
+  auto c = globConfig();
+  auto t = tailer(*c);
+  writeFile(path("app.log"), "a\nb\n");
+  EXPECT_TRUE(t->pollOnce());
+  appendFile(path("app.log"), "c\n");  // only in the copy after the truncation
+  copy();
+  truncateAndWrite("d\n");
+  EXPECT_TRUE(t->pollOnce());
+  EXPECT_TRUE(t->pollOnce());
+  EXPECT_THAT(consumer.bodies(), UnorderedElementsAre("a", "b", "c", "d"));  // two files
+}
+
+TEST_F(FilelogCopytruncate, ACopyStillShorterThanTheOriginalWaits) {
+  auto c = globConfig();
+  auto t = tailer(*c);
+  writeFile(path("app.log"), "a\nb\n");
+  EXPECT_TRUE(t->pollOnce());
+  writeFile(path("app.log.1"), "a\n");  // the copy is being written
+  EXPECT_TRUE(t->pollOnce());
+  EXPECT_THAT(consumer.bodies(), ElementsAre("a", "b"));
+  appendFile(path("app.log.1"), "b\n");
+  truncateAndWrite("c\n");
+  EXPECT_TRUE(t->pollOnce());
+  EXPECT_THAT(consumer.bodies(), ElementsAre("a", "b", "c"));
+}
+
+TEST_F(FilelogCopytruncate, ARefusedBatchIsReadFromTheCopyAndTheAcceptedOnesAreNot) {
+  auto c = globConfig();
+  TailerLimits limits;
+  limits.max_batch_records = 1;
+  auto t = tailer(*c, nullptr, limits);
+  writeFile(path("app.log"), "a\nb\n");
+  consumer.script = {unavailable("busy"), Status::ok()};
+  EXPECT_FALSE(t->pollOnce());
+  copy();
+  truncateAndWrite("c\n");
+  EXPECT_TRUE(t->pollOnce());  // no backoff to wait for: the copy has "a"
+  EXPECT_TRUE(t->pollOnce());
+  EXPECT_THAT(consumer.bodies(), UnorderedElementsAre("b", "a", "c"));
+}
+
+TEST_F(FilelogCopytruncate, ARestartBetweenTheCopyAndTheTruncation) {
+  auto kv = file_storage::KvFile::open(path("checkpoints.kv"), false);
+  ASSERT_TRUE(kv.isOk());
+  auto c = globConfig();
+  writeFile(path("app.log"), "a\nb\n");
+  {
+    auto t = tailer(*c, kv->get());
+    EXPECT_TRUE(t->pollOnce());
+    copy();
+    EXPECT_TRUE(t->pollOnce());
+  }
+  auto t = tailer(*c, kv->get());
+  EXPECT_TRUE(t->pollOnce());
+  truncateAndWrite("c\n");
+  EXPECT_TRUE(t->pollOnce());
+  EXPECT_TRUE(t->pollOnce());
+  EXPECT_THAT(consumer.bodies(), ElementsAre("a", "b", "c"));
+}
+
+TEST_F(FilelogCopytruncate, AFileThatOnlyStartsLikeAnotherIsReadWhenItDiffers) {
+  auto c = globConfig();
+  auto t = tailer(*c);
+  writeFile(path("app.log"), "a\nb\n");
+  EXPECT_TRUE(t->pollOnce());
+  writeFile(path("app.log.x"), "a\n");  // could be a copy being written
+  EXPECT_TRUE(t->pollOnce());
+  EXPECT_THAT(consumer.bodies(), ElementsAre("a", "b"));
+  appendFile(path("app.log.x"), "x\n");  // it is not: read from its beginning
+  EXPECT_TRUE(t->pollOnce());
+  EXPECT_THAT(consumer.bodies(), ElementsAre("a", "b", "a", "x"));
 }
 
 TEST_F(FilelogTailer, CheckpointsResumeAfterRestartWithoutLossOrDuplicates) {
@@ -318,6 +544,53 @@ TEST_F(FilelogTailer, ARefusedBatchIsReadAgainAfterRestart) {
   auto t = tailer(*c, kv->get());
   EXPECT_TRUE(t->pollOnce());
   EXPECT_THAT(consumer.bodies(), ElementsAre("a", "b"));
+}
+
+TEST_F(FilelogTailer, BatchesAcceptedBehindARefusedOneAreNotSentAgainAfterRestart) {
+  auto kv = file_storage::KvFile::open(path("checkpoints.kv"), false);
+  ASSERT_TRUE(kv.isOk());
+  auto c = config("start_at: beginning");
+  TailerLimits limits;
+  limits.max_batch_records = 1;  // F1..F4: one line each, all out at once
+  writeFile(path("a.log"), "a\nb\nc\nd\n");
+  {
+    auto t = tailer(*c, kv->get(), limits);
+    consumer.script = {unavailable("busy"), Status::ok(), Status::ok(), Status::ok()};
+    EXPECT_FALSE(t->pollOnce());
+    EXPECT_THAT(consumer.bodies(), ElementsAre("b", "c", "d"));
+  }  // stopped with F1 refused
+  auto doc = (*kv)->get(kCheckpointKey);
+  ASSERT_TRUE(doc.isOk() && doc->has_value());
+  std::vector<Checkpoint> saved;
+  ASSERT_TRUE(decodeCheckpoints(**doc, saved).isOk());
+  ASSERT_EQ(saved.size(), 1u);
+  EXPECT_EQ(saved[0].offset, 0u);
+  using Range = std::pair<uint64_t, uint64_t>;
+  EXPECT_THAT(saved[0].accepted, ElementsAre(Range(2, 4), Range(4, 6), Range(6, 8)));
+  auto t = tailer(*c, kv->get(), limits);
+  appendFile(path("a.log"), "e\n");
+  EXPECT_TRUE(t->pollOnce());
+  EXPECT_THAT(consumer.bodies(), ElementsAre("b", "c", "d", "a", "e"));  // F1 alone, then new
+  EXPECT_EQ(t->offsets()[0].second, 10u);
+  EXPECT_EQ(t->stats().batches_skipped, 3u);
+}
+
+TEST_F(FilelogTailer, CheckpointsWithoutAcceptedRangesStillDecode) {
+  std::vector<Checkpoint> files;
+  ASSERT_TRUE(
+      decodeCheckpoints(R"({"version":1,"files":[{"fingerprint":"6162","offset":3}]})", files)
+          .isOk());
+  ASSERT_EQ(files.size(), 1u);
+  EXPECT_EQ(files[0].fingerprint, "ab");
+  EXPECT_TRUE(files[0].accepted.empty());
+  files[0].accepted = {{5, 7}};
+  std::vector<Checkpoint> again;
+  ASSERT_TRUE(decodeCheckpoints(encodeCheckpoints(files), again).isOk());
+  EXPECT_EQ(again[0].accepted, files[0].accepted);
+  EXPECT_EQ(
+      decodeCheckpoints(R"({"files":[{"fingerprint":"61","offset":3,"accepted":[[2,4]]}]})", again)
+          .code(),
+      StatusCode::kInvalidArgument);  // a range before the offset
 }
 
 TEST_F(FilelogTailer, OperatorsShapeTheRecords) {
