@@ -327,9 +327,13 @@ void LogStore::write(const model::Logs& batch, Done done) {
   bool flush_now = false;
   {
     std::unique_lock lock(head_mu_);
-    if (!wal_) {
+    if (!wal_ || wal_failed_.load()) {
+      // A failed WAL refuses appends until reopened, and would answer inside append(), under
+      // this lock: answer here, after unlocking, instead.
+      bool closed = !wal_;
       lock.unlock();
-      on_wal(unavailable("log store " + options_.dir + " is closed"));
+      on_wal(unavailable("log store " + options_.dir +
+                         (closed ? " is closed" : ": its WAL failed and is being reopened")));
       if (pending) pending->arrive();
       return;
     }
