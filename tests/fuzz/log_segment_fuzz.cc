@@ -41,6 +41,7 @@ void fuzzColumns(std::string_view in) {
   if (in.empty()) return;
   logs::LogRowGroupMeta rg;
   rg.rows = static_cast<uint8_t>(in[0]);
+  rg.version = 1 + (rg.rows & 1);  // both formats' column parsers
   rg.min_time_ns = 100;
   rg.max_time_ns = 1ull << 62;
   size_t at = 1;
@@ -74,14 +75,9 @@ void fuzzColumns(std::string_view in) {
   if (check(rg, read, g) > all && all > 0) std::abort();
 }
 
-}  // namespace
-
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  std::string_view in(reinterpret_cast<const char*>(data), size);
-  fuzzColumns(in);
-  (void)logs::checkLogSegmentHeader(in);
-  auto meta = logs::decodeLogSegmentMeta(in, size);
-  if (!meta.isOk()) return 0;
+void decodeSegment(std::string_view in, size_t size, uint32_t version) {
+  auto meta = logs::decodeLogSegmentMeta(in, size, version);
+  if (!meta.isOk()) return;
   logs::BlockReader read = [in](const logs::LogBlockRef& b) -> periscope::Result<std::string> {
     if (b.offset > in.size() || b.size > in.size() - b.offset)
       return periscope::Status(periscope::StatusCode::kDataLoss, "block past the end");
@@ -105,5 +101,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     };
     if (check(rg, read, g) > all && all > 0) std::abort();
   }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  std::string_view in(reinterpret_cast<const char*>(data), size);
+  fuzzColumns(in);
+  // Both formats' decoders: the header's version when it has one, else each in turn.
+  auto version = logs::logSegmentVersion(in);
+  for (uint32_t v = 1; v <= logs::kLogSegmentVersion; ++v)
+    if (!version.isOk() || *version == v) decodeSegment(in, size, v);
   return 0;
 }

@@ -32,7 +32,9 @@
 
 namespace periscope::storage::logs {
 
-inline constexpr uint32_t kLogSegmentVersion = 1;
+// 2: record attribute keys are indices into a per-row-group key dictionary (the dictionary
+// column's last section) and top-level integer values are zig-zag varints. 1 is still read.
+inline constexpr uint32_t kLogSegmentVersion = 2;
 inline constexpr size_t kLogSegmentHeaderBytes = 12;
 inline constexpr size_t kLogSegmentTrailerBytes = 28;
 
@@ -42,9 +44,9 @@ enum LogColumn : uint8_t {
   kColSeverity,    // svarint number, bytes text
   kColBody,        // bytes(AnyValue codec of the body), written in place
   kColLine,        // bytes(JSON line), for rows whose body is neither a string nor absent
-  kColAttributes,  // bytes(varint dropped count, attributes codec), written in place
+  kColAttributes,  // bytes(varint dropped count, attributes), written in place (see version)
   kColResource,    // varint index into the dictionary's (resource, scope) pairs
-  kColDictionary,  // resources, scopes, pairs of this row group
+  kColDictionary,  // resources, scopes, pairs, attribute keys (v2) of this row group
   kColTraceId,     // bytes
   kColSpanId,      // bytes
   kColFlags,       // varint
@@ -59,6 +61,7 @@ struct LogBlockRef {
 };
 
 struct LogRowGroupMeta {
+  uint32_t version = kLogSegmentVersion;  // the segment's format version
   uint64_t offset = 0, length = 0;
   uint32_t rows = 0;
   uint64_t min_time_ns = 0, max_time_ns = 0;
@@ -70,6 +73,7 @@ struct LogRowGroupMeta {
 };
 
 struct LogSegmentMeta {
+  uint32_t version = kLogSegmentVersion;
   uint64_t id = 0;
   uint64_t wal_lsn = 0;            // WAL records up to here are in segments
   std::vector<uint64_t> replaces;  // segments this one rewrote, deleted once it exists
@@ -108,8 +112,12 @@ std::string encodeLogSegment(std::span<const RecordRef> refs, LogSegmentMeta& me
 // FAILED_PRECONDITION for a foreign file or a newer version (refuse to touch); DATA_LOSS for a
 // short header.
 Status checkLogSegmentHeader(std::string_view first_bytes);
-// From the file's last bytes (at least the trailer and footer; the whole file is fine).
-Result<LogSegmentMeta> decodeLogSegmentMeta(std::string_view tail, uint64_t file_size);
+// The format version of a header checkLogSegmentHeader accepts (its errors otherwise).
+Result<uint32_t> logSegmentVersion(std::string_view first_bytes);
+// From the file's last bytes (at least the trailer and footer; the whole file is fine), of a
+// file whose header says `version`.
+Result<LogSegmentMeta> decodeLogSegmentMeta(std::string_view tail, uint64_t file_size,
+                                            uint32_t version);
 
 // What a row-group read keeps; every criterion narrows (an empty one keeps all).
 struct RowFilter {

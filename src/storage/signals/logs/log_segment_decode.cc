@@ -45,9 +45,10 @@ struct Dictionary {
   std::vector<model::ResourceLogs> resources;
   std::vector<model::ScopeLogs> scopes;
   std::vector<std::pair<uint32_t, uint32_t>> pairs;
+  std::vector<std::string_view> keys;  // record attribute keys (v2)
 };
 
-bool readDictionary(std::string_view bytes, Arena& arena, Dictionary& d) {
+bool readDictionary(std::string_view bytes, uint32_t version, Arena& arena, Dictionary& d) {
   ByteReader r(bytes);
   uint64_t n = r.varint();
   if (n > r.remaining()) return false;
@@ -78,12 +79,45 @@ bool readDictionary(std::string_view bytes, Arena& arena, Dictionary& d) {
     ri = static_cast<uint32_t>(a);
     si = static_cast<uint32_t>(b);
   }
+  if (version >= 2) {
+    n = r.varint();
+    if (n > r.remaining()) return false;
+    d.keys.resize(n);
+    for (auto& k : d.keys) k = r.bytes();
+  }
+  return !r.fail();
+}
+
+// Record attributes of a v2 segment (see writeRecordAttributes); strings borrowed from r's
+// buffer. False on a key index out of the dictionary or a short entry.
+bool readRecordAttributes(ByteReader& r, const std::vector<std::string_view>& keys, Arena& arena,
+                          model::Attributes& out) {
+  uint64_t n = r.varint();
+  if (r.fail() || n > r.remaining()) return false;
+  auto kvs = arena.allocArray<model::KeyValue>(n);
+  for (auto& kv : kvs) {
+    uint64_t k = r.varint();
+    if (k >= keys.size()) return false;
+    kv.key = keys[k];
+    ByteReader type = r;
+    if (static_cast<AnyValue::Type>(type.u8()) == AnyValue::Type::kInt) {
+      r = type;
+      kv.value = AnyValue::integer(r.svarint());
+    } else {
+      kv.value = readAnyValue(r, arena, true);
+    }
+  }
+  out = kvs;
   return !r.fail();
 }
 
 }  // namespace
 
 Status checkLogSegmentHeader(std::string_view first) {
+  return logSegmentVersion(first).status();
+}
+
+Result<uint32_t> logSegmentVersion(std::string_view first) {
   if (first.size() < kLogSegmentHeaderBytes) return damaged("shorter than its header");
   if (first.substr(0, 8) != "PSCLOG01")
     return Status(StatusCode::kFailedPrecondition, "not a Periscope log segment");
@@ -94,10 +128,11 @@ Status checkLogSegmentHeader(std::string_view first) {
                                                        std::to_string(version) +
                                                        " is newer than this build understands");
   if (version == 0) return damaged("format version 0");
-  return Status::ok();
+  return version;
 }
 
-Result<LogSegmentMeta> decodeLogSegmentMeta(std::string_view tail, uint64_t file_size) {
+Result<LogSegmentMeta> decodeLogSegmentMeta(std::string_view tail, uint64_t file_size,
+                                            uint32_t version) {
   if (tail.size() < kLogSegmentTrailerBytes || file_size < tail.size() ||
       file_size < kLogSegmentHeaderBytes + kLogSegmentTrailerBytes)
     return damaged("shorter than its trailer");
@@ -115,6 +150,7 @@ Result<LogSegmentMeta> decodeLogSegmentMeta(std::string_view tail, uint64_t file
   if (!raw.isOk() || raw->size() != footer_raw) return damaged("footer does not inflate");
 
   LogSegmentMeta m;
+  m.version = version;
   m.file_bytes = file_size;
   ByteReader r(*raw);
   m.id = r.varint();
@@ -141,6 +177,7 @@ Result<LogSegmentMeta> decodeLogSegmentMeta(std::string_view tail, uint64_t file
   uint64_t records = 0;
   for (uint64_t g = 0; g < n; ++g) {
     LogRowGroupMeta rg;
+    rg.version = version;
     rg.offset = r.varint();
     rg.length = r.varint();
     rg.rows = static_cast<uint32_t>(r.varint());
@@ -284,7 +321,7 @@ Result<size_t> decodeLogRowGroup(const LogRowGroupMeta& rg, const BlockReader& r
   auto decodeResources = [&]() -> Status {
     auto dcol = column(kColDictionary);
     if (!dcol.isOk()) return dcol.status();
-    if (!readDictionary(*dcol, arena, dict)) return bad("dictionary");
+    if (!readDictionary(*dcol, rg.version, arena, dict)) return bad("dictionary");
     auto col = column(kColResource);
     if (!col.isOk()) return col.status();
     pair.resize(n);
@@ -411,7 +448,11 @@ Result<size_t> decodeLogRowGroup(const LogRowGroupMeta& rg, const BlockReader& r
       rec.body = readAnyValue(br, arena, true);
       ByteReader ar(attr_bytes);
       rec.dropped_attributes_count = static_cast<uint32_t>(ar.varint());
-      rec.attributes = readAttributes(ar, arena, true);
+      if (rg.version >= 2) {
+        if (!readRecordAttributes(ar, dict.keys, arena, rec.attributes)) return bad("attributes");
+      } else {
+        rec.attributes = readAttributes(ar, arena, true);
+      }
       if (br.fail() || ar.fail()) return bad("body or attributes");
       rec.flags = static_cast<uint32_t>(fl);
       rec.trace_id = trace;

@@ -31,16 +31,30 @@ void writeScope(ByteWriter& w, const model::ScopeLogs& s) {
   w.bytes(s.schema_url);
 }
 
+// Reserves the one-byte length of an entry about to be written in place at the end of `col`;
+// finishLength() fills it in. Most entries are shorter than 128 bytes, so the entry's bytes
+// move only for the rare longer one (its varint length needs more bytes).
+size_t startLength(std::string& col) {
+  col.push_back('\0');
+  return col.size();
+}
+
 // Puts the varint length of col[at..] before it: the entry was written in place (no copy) and
 // readers can skip it without parsing it.
-void prefixLength(std::string& col, size_t at) {
+void finishLength(std::string& col, size_t at) {
+  uint64_t len = col.size() - at;
+  if (len < 0x80) {
+    col[at - 1] = static_cast<char>(len);
+    return;
+  }
   char buf[10];
   size_t n = 0;
-  for (uint64_t len = col.size() - at;; len >>= 7) {
+  for (;; len >>= 7) {
     buf[n++] = static_cast<char>(len >= 0x80 ? (len & 0x7f) | 0x80 : len);
     if (len < 0x80) break;
   }
-  col.insert(at, buf, n);
+  col[at - 1] = buf[0];
+  col.insert(at, buf + 1, n - 1);
 }
 
 void writeBloomWords(ByteWriter& w, const std::vector<uint64_t>& words) {
@@ -64,6 +78,9 @@ class RowGroupEncoder {
     for (auto& c : cols_) c.clear();
     pair_of_scope_.clear();
     last_scope_ = nullptr;
+    keys_.clear();
+    key_index_.clear();
+    key_at_.clear();
     resource_of_.clear();
     resource_index_.clear();
     scopes_.clear();
@@ -87,9 +104,9 @@ class RowGroupEncoder {
       rg.min_severity = std::min(rg.min_severity, r.severity_number);
       rg.max_severity = std::max(rg.max_severity, r.severity_number);
 
-      size_t at = cols_[kColBody].size();
+      size_t at = startLength(cols_[kColBody]);
       writeAnyValue(body, r.body);
-      prefixLength(cols_[kColBody], at);
+      finishLength(cols_[kColBody], at);
       if (r.body.type() == AnyValue::Type::kString) {
         rg.lines.add(r.body.str());
       } else if (r.body.present()) {
@@ -97,10 +114,10 @@ class RowGroupEncoder {
         line.bytes(line_);
         rg.lines.add(line_);
       }
-      at = cols_[kColAttributes].size();
+      at = startLength(cols_[kColAttributes]);
       attrs.varint(r.dropped_attributes_count);
-      writeAttributes(attrs, r.attributes);
-      prefixLength(cols_[kColAttributes], at);
+      writeRecordAttributes(attrs, r.attributes);
+      finishLength(cols_[kColAttributes], at);
 
       res.varint(pairOf(ref));
       trace.bytes(r.trace_id);
@@ -131,6 +148,8 @@ class RowGroupEncoder {
       dict.varint(ri);
       dict.varint(si);
     }
+    dict.varint(keys_.size());
+    for (std::string_view k : keys_) dict.bytes(k);
     for (const model::ResourceLogs* r : resource_list_) rg.resources.push_back(segmentResource(*r));
     std::sort(rg.resources.begin(), rg.resources.end());
     rg.resources.erase(std::unique(rg.resources.begin(), rg.resources.end()), rg.resources.end());
@@ -152,6 +171,36 @@ class RowGroupEncoder {
   std::vector<std::string>& segmentResourceBytes() { return segment_resources_; }
 
  private:
+  // Record attributes (v2): count, then per pair the key's index in the row group's key
+  // dictionary and the value (top-level integers as a zig-zag varint: most are small).
+  void writeRecordAttributes(ByteWriter& w, model::Attributes attrs) {
+    w.varint(attrs.size());
+    for (size_t j = 0; j < attrs.size(); ++j) {
+      const model::KeyValue& kv = attrs[j];
+      w.varint(keyIndex(j, kv.key));
+      if (kv.value.type() == AnyValue::Type::kInt) {
+        w.u8(static_cast<uint8_t>(AnyValue::Type::kInt));
+        w.svarint(kv.value.intValue());
+      } else {
+        writeAnyValue(w, kv.value);
+      }
+    }
+  }
+
+  // Records mostly repeat one key order: the key at this position in the previous record is
+  // tried first (a short compare), the hash table only on a miss.
+  uint32_t keyIndex(size_t position, std::string_view key) {
+    if (position < key_at_.size()) {
+      uint32_t guess = key_at_[position];
+      if (keys_[guess] == key) return guess;
+    }
+    auto [it, fresh] = key_index_.emplace(key, static_cast<uint32_t>(keys_.size()));
+    if (fresh) keys_.push_back(key);
+    if (position >= key_at_.size()) key_at_.resize(position + 1, it->second);
+    key_at_[position] = it->second;
+    return it->second;
+  }
+
   uint32_t pairOf(const RecordRef& ref) {
     if (ref.scope == last_scope_) return last_pair_;
     last_scope_ = ref.scope;
@@ -202,6 +251,9 @@ class RowGroupEncoder {
   const model::ScopeLogs* last_scope_ = nullptr;
   uint32_t last_pair_ = 0;
   std::vector<std::string_view> trace_ids_;
+  std::vector<std::string_view> keys_;  // attribute keys of the row group, in the records' memory
+  std::unordered_map<std::string_view, uint32_t> key_index_;
+  std::vector<uint32_t> key_at_;  // per attribute position: the key index last seen there
   std::unordered_map<const model::ScopeLogs*, uint32_t> pair_of_scope_;
   std::unordered_map<const model::ResourceLogs*, uint32_t> resource_of_;
   std::unordered_map<std::string, uint32_t> resource_index_;
@@ -253,6 +305,8 @@ std::string encodeFooter(const LogSegmentMeta& meta, const std::vector<std::stri
 std::string encodeLogSegment(std::span<const RecordRef> refs, LogSegmentMeta& meta,
                              const LogSegmentEncodeOptions& options) {
   std::string file;
+  // Compressed, a record takes ~40-50 bytes: one allocation instead of repeated growth.
+  file.reserve(kLogSegmentHeaderBytes + refs.size() * 64 + 4096);
   ByteWriter w(file);
   w.raw("PSCLOG01");
   w.u32(kLogSegmentVersion);

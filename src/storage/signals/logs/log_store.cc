@@ -174,8 +174,10 @@ Result<std::shared_ptr<LogStore::SegmentHandle>> LogStore::openSegment(const std
   if (!size.isOk()) return size.status();
   auto head = (*file)->read(0, kLogSegmentHeaderBytes);
   if (!head.isOk()) return head.status();
-  if (Status h = checkLogSegmentHeader(*head); h.code() == StatusCode::kFailedPrecondition)
-    return Status(h.code(), path + ": " + std::string(h.message()) + "; refusing to touch it");
+  auto version = logSegmentVersion(*head);
+  if (version.status().code() == StatusCode::kFailedPrecondition)
+    return Status(version.status().code(),
+                  path + ": " + std::string(version.status().message()) + "; refusing to touch it");
   Result<LogSegmentMeta> meta = Status(StatusCode::kDataLoss, "shorter than its trailer");
   if (*size >= kLogSegmentHeaderBytes + kLogSegmentTrailerBytes) {
     auto trailer = (*file)->read(*size - kLogSegmentTrailerBytes, kLogSegmentTrailerBytes);
@@ -185,7 +187,8 @@ Result<std::shared_ptr<LogStore::SegmentHandle>> LogStore::openSegment(const std
     if (footer_offset >= kLogSegmentHeaderBytes && footer_offset < *size) {
       auto tail = (*file)->read(footer_offset, static_cast<size_t>(*size - footer_offset));
       if (!tail.isOk()) return tail.status();
-      meta = decodeLogSegmentMeta(*tail, *size);
+      // A damaged header: the footer still decodes; its version is then the current one.
+      meta = decodeLogSegmentMeta(*tail, *size, version.isOk() ? *version : kLogSegmentVersion);
     } else {
       meta = Status(StatusCode::kDataLoss, "footer position out of range");
     }

@@ -1,8 +1,8 @@
-// Golden log segment: a fixed set of records must decode from the checked-in file to exactly
-// those records. A failure means the on-disk format changed: bump kLogSegmentVersion (older
-// files must stay readable) and regenerate with PERISCOPE_UPDATE_GOLDEN=1
-// build/tests/unit_storage --gtest_filter='LogSegmentGolden*' (which also refreshes the
-// seeds of tests/fuzz/corpus/log_segment_fuzz).
+// Golden log segments: a fixed set of records must decode from the checked-in files (the
+// current version and version 1) to exactly those records. A failure means the on-disk format
+// changed: bump kLogSegmentVersion (older files must stay readable) and regenerate with
+// PERISCOPE_UPDATE_GOLDEN=1 build/tests/unit_storage --gtest_filter='LogSegmentGolden*' (which also
+// refreshes the seeds of tests/fuzz/corpus/log_segment_fuzz).
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -18,7 +18,8 @@ namespace periscope::storage::logs {
 namespace {
 
 const std::string kSource = PERISCOPE_SOURCE_DIR;
-const std::string kGolden = kSource + "/tests/unit/storage/testdata/golden_log_segment_v1.pls";
+const std::string kGoldenV1 = kSource + "/tests/unit/storage/testdata/golden_log_segment_v1.pls";
+const std::string kGolden = kSource + "/tests/unit/storage/testdata/golden_log_segment_v2.pls";
 
 // Realistic records (string and structured bodies, trace context, several resources).
 model::Logs goldenInput() {
@@ -44,21 +45,21 @@ void write(const std::string& path, const std::string& bytes) {
   std::ofstream(path, std::ios::binary) << bytes;
 }
 
-TEST(LogSegmentGolden, CheckedInFileDecodesToTheSameRecords) {
-  model::Logs input = goldenInput();
-  if (std::getenv("PERISCOPE_UPDATE_GOLDEN") != nullptr) {
-    write(kGolden, encode(input, 16));
-    const std::string corpus = kSource + "/tests/fuzz/corpus/log_segment_fuzz/";
-    write(corpus + "realistic.pls", encode(input, 16));
-    write(corpus + "one_row_group.pls", encode(test::makeLogs({{5, 17, "timeout a"}}), 4096));
-  }
-  std::ifstream f(kGolden, std::ios::binary);
-  ASSERT_TRUE(f.good()) << kGolden;
+std::string readFile(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
   std::stringstream ss;
   ss << f.rdbuf();
-  std::string bytes = ss.str();
-  ASSERT_TRUE(checkLogSegmentHeader(bytes).isOk());
-  auto meta = decodeLogSegmentMeta(bytes, bytes.size());
+  return ss.str();
+}
+
+// Decodes a whole golden file and compares it with the input it was written from.
+void expectDecodesToInput(const std::string& path, uint32_t expected_version) {
+  std::string bytes = readFile(path);
+  ASSERT_FALSE(bytes.empty()) << path;
+  auto version = logSegmentVersion(bytes);
+  ASSERT_TRUE(version.isOk()) << version.status().message();
+  EXPECT_EQ(*version, expected_version);
+  auto meta = decodeLogSegmentMeta(bytes, bytes.size(), *version);
   ASSERT_TRUE(meta.isOk()) << meta.status().message();
   EXPECT_EQ(meta->id, 1u);
   EXPECT_EQ(meta->wal_lsn, 3u);
@@ -74,7 +75,23 @@ TEST(LogSegmentGolden, CheckedInFileDecodesToTheSameRecords) {
     ASSERT_TRUE(n.isOk()) << n.status().message();
     out.append(std::move(part));
   }
-  EXPECT_EQ(test::canonical(out), test::canonical(input));
+  EXPECT_EQ(test::canonical(out), test::canonical(goldenInput()));
+}
+
+TEST(LogSegmentGolden, CheckedInFileDecodesToTheSameRecords) {
+  if (std::getenv("PERISCOPE_UPDATE_GOLDEN") != nullptr) {
+    model::Logs input = goldenInput();
+    write(kGolden, encode(input, 16));
+    const std::string corpus = kSource + "/tests/fuzz/corpus/log_segment_fuzz/";
+    write(corpus + "realistic.pls", encode(input, 16));
+    write(corpus + "one_row_group.pls", encode(test::makeLogs({{5, 17, "timeout a"}}), 4096));
+  }
+  expectDecodesToInput(kGolden, kLogSegmentVersion);
+}
+
+// Segments written before version 2 (attribute keys inline) stay readable.
+TEST(LogSegmentGolden, VersionOneFileStillDecodes) {
+  expectDecodesToInput(kGoldenV1, 1);
 }
 
 }  // namespace

@@ -54,7 +54,7 @@ TEST(LogSegmentTest, RandomBatchesRoundTripEveryField) {
     meta.replaces = {3, 4};
     std::string file = encodeLogSegment(refs, meta, {.zstd_level = 1, .row_group_rows = 5});
     ASSERT_TRUE(checkLogSegmentHeader(file).isOk());
-    auto decoded = decodeLogSegmentMeta(file, file.size());
+    auto decoded = decodeLogSegmentMeta(file, file.size(), kLogSegmentVersion);
     ASSERT_TRUE(decoded.isOk()) << decoded.status().message();
     EXPECT_EQ(decoded->id, 42u);
     EXPECT_EQ(decoded->wal_lsn, 9u);
@@ -85,7 +85,7 @@ TEST(LogSegmentTest, StructuredBodiesKeepTheirTypeAndLine) {
   auto refs = refsOf(logs);
   LogSegmentMeta meta;
   std::string file = encodeLogSegment(refs, meta, {});
-  auto decoded = decodeLogSegmentMeta(file, file.size());
+  auto decoded = decodeLogSegmentMeta(file, file.size(), kLogSegmentVersion);
   ASSERT_TRUE(decoded.isOk());
   EXPECT_EQ(canonical(decodeAll(file, *decoded, {})), canonical(logs));
   EXPECT_EQ(decoded->min_time_ns, 5u);
@@ -99,6 +99,44 @@ TEST(LogSegmentTest, StructuredBodiesKeepTheirTypeAndLine) {
   std::string line;
   model::logLine(hit.resources()[0].scope_logs[0].log_records[0], line);
   EXPECT_EQ(line, "{\"msg\":\"db timeout\"}");
+}
+
+// Version 2 writes record attribute keys as row-group dictionary indices and integers as
+// varints: keys in varying orders and repeats, extreme integers, nested lists and entries
+// longer than a one-byte length all come back exactly, across row groups.
+TEST(LogSegmentTest, AttributeKeyDictionaryRoundTripsEveryShape) {
+  testing::PbLogs req;
+  auto* sl = req.add_resource_logs()->add_scope_logs();
+  const int64_t ints[] = {0, -1, 1, 200, INT64_MIN, INT64_MAX};
+  for (int i = 0; i < 12; ++i) {
+    auto* r = sl->add_log_records();
+    r->set_time_unix_nano(100 + static_cast<uint64_t>(i));
+    r->mutable_body()->set_string_value(std::string(static_cast<size_t>(i) * 40, 'b'));
+    r->set_dropped_attributes_count(static_cast<uint32_t>(i % 3));
+    auto add = [&](const std::string& key) {
+      auto* kv = r->add_attributes();
+      kv->set_key(key);
+      return kv->mutable_value();
+    };
+    // Orders change from row to row; a key can repeat within a record.
+    if (i % 2 == 0) add("http.route")->set_string_value("/a");
+    add("status")->set_int_value(ints[i % 6]);
+    if (i % 2 == 1) add("http.route")->set_string_value("/b");
+    if (i % 4 == 3) add("status")->set_int_value(ints[(i + 1) % 6]);
+    add("long")->set_string_value(std::string(static_cast<size_t>(i) * 30, 'x'));
+    auto* nested = add("nested")->mutable_kvlist_value()->add_values();
+    nested->set_key("inner");
+    nested->mutable_value()->set_int_value(ints[(i + 3) % 6]);
+    if (i == 5) add("");  // empty key, absent value
+  }
+  model::Logs logs = test::decodeLogs(req);
+  auto refs = refsOf(logs);
+  LogSegmentMeta meta;
+  std::string file = encodeLogSegment(refs, meta, {.zstd_level = 1, .row_group_rows = 5});
+  auto decoded = decodeLogSegmentMeta(file, file.size(), kLogSegmentVersion);
+  ASSERT_TRUE(decoded.isOk()) << decoded.status().message();
+  EXPECT_EQ(decoded->row_groups.size(), 3u);
+  EXPECT_EQ(canonical(decodeAll(file, *decoded, {})), canonical(logs));
 }
 
 TEST(LogSegmentTest, TrigramFilterNeverRejectsASubstring) {
@@ -130,7 +168,7 @@ TEST(LogSegmentTest, DamagedBytesAreRefused) {
   auto refs = refsOf(logs);
   LogSegmentMeta meta;
   std::string file = encodeLogSegment(refs, meta, {});
-  auto good = decodeLogSegmentMeta(file, file.size());
+  auto good = decodeLogSegmentMeta(file, file.size(), kLogSegmentVersion);
   ASSERT_TRUE(good.isOk());
   // A flipped byte in a block: the row group read fails with DATA_LOSS.
   std::string bad_block = file;
@@ -141,9 +179,11 @@ TEST(LogSegmentTest, DamagedBytesAreRefused) {
   // A flipped byte in the footer, a torn tail, a foreign header.
   std::string bad_footer = file;
   bad_footer[file.size() - kLogSegmentTrailerBytes - 3] ^= 1;
-  EXPECT_EQ(decodeLogSegmentMeta(bad_footer, file.size()).status().code(), StatusCode::kDataLoss);
+  EXPECT_EQ(decodeLogSegmentMeta(bad_footer, file.size(), kLogSegmentVersion).status().code(),
+            StatusCode::kDataLoss);
   std::string torn = file.substr(0, file.size() - 5);
-  EXPECT_EQ(decodeLogSegmentMeta(torn, torn.size()).status().code(), StatusCode::kDataLoss);
+  EXPECT_EQ(decodeLogSegmentMeta(torn, torn.size(), kLogSegmentVersion).status().code(),
+            StatusCode::kDataLoss);
   EXPECT_EQ(checkLogSegmentHeader(std::string_view("NOTOURS0\1\0\0\0", 12)).code(),
             StatusCode::kFailedPrecondition);
 }
