@@ -11,12 +11,15 @@ constexpr size_t kMinWords = 8;  // 512 bits
 
 }  // namespace
 
-uint32_t TrigramFilter::hash(const char* p) {
-  uint32_t t = static_cast<uint32_t>(static_cast<uint8_t>(p[0])) |
-               static_cast<uint32_t>(static_cast<uint8_t>(p[1])) << 8 |
-               static_cast<uint32_t>(static_cast<uint8_t>(p[2])) << 16;
+uint32_t TrigramFilter::mix(uint32_t trigram) {
   // Multiplicative hash; the high half is well mixed, and folding keeps its low bits.
-  return static_cast<uint32_t>((static_cast<uint64_t>(t) * 0x9E3779B97F4A7C15ull) >> 32);
+  return static_cast<uint32_t>((static_cast<uint64_t>(trigram) * 0x9E3779B97F4A7C15ull) >> 32);
+}
+
+uint32_t TrigramFilter::hash(const char* p) {
+  return mix(static_cast<uint32_t>(static_cast<uint8_t>(p[0])) |
+             static_cast<uint32_t>(static_cast<uint8_t>(p[1])) << 8 |
+             static_cast<uint32_t>(static_cast<uint8_t>(p[2])) << 16);
 }
 
 void TrigramFilter::reset() {
@@ -27,10 +30,13 @@ void TrigramFilter::add(std::string_view line) {
   if (line.size() < 3 || words.empty()) return;
   const uint64_t mask = words.size() * 64 - 1;
   uint64_t* w = words.data();
-  const char* p = line.data();
-  const char* end = p + line.size() - 2;
-  for (; p < end; ++p) {
-    uint64_t bit = hash(p) & mask;
+  // The window rolls a byte at a time (one load per byte); same value as hash()'s.
+  const auto* p = reinterpret_cast<const uint8_t*>(line.data());
+  const auto* end = p + line.size();
+  uint32_t t = static_cast<uint32_t>(p[0]) << 8 | static_cast<uint32_t>(p[1]) << 16;
+  for (p += 2; p < end; ++p) {
+    t = (t >> 8) | static_cast<uint32_t>(*p) << 16;
+    uint64_t bit = mix(t) & mask;
     w[bit >> 6] |= 1ull << (bit & 63);
   }
 }

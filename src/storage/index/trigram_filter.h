@@ -28,6 +28,7 @@ class TrigramFilter {
   std::vector<uint64_t> words;
 
  private:
+  static uint32_t mix(uint32_t trigram);  // the 3 bytes as a little-endian 24-bit value
   static uint32_t hash(const char* p);
 };
 
