@@ -64,7 +64,8 @@ struct Rec {
 
 inline std::string traceId(int n) {
   std::string id(16, '\0');
-  for (int i = 0; i < 8; ++i) id[static_cast<size_t>(i)] = static_cast<char>(n >> (8 * i));
+  for (int i = 0; i < 8; ++i)
+    id[static_cast<size_t>(i)] = static_cast<char>(static_cast<uint64_t>(n) >> (8 * i));
   id[15] = 't';
   return id;
 }
