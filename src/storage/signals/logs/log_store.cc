@@ -302,14 +302,16 @@ void LogStore::write(const model::Logs& batch, Done done) {
     pending = std::make_shared<Pending>();
     pending->done = std::move(done);
   }
-  auto on_wal = [this, records, pending, answered = hb,
-                 done = tail ? Done() : std::move(done)](Status st) mutable {
+  // The batch's answer: from the WAL (from_wal), or a refusal before it reached the WAL.
+  auto on_wal = [this, records, pending, answered = hb, done = tail ? Done() : std::move(done)](
+                    Status st, bool from_wal) mutable {
     if (st.isOk()) {
       killPoint("logs.wal.after_sync_before_ack");
       stats_.records_written += records;
     } else {
       stats_.write_failures++;
-      wal_failed_ = true;
+      // A write or sync error leaves the WAL refusing appends until reopened.
+      if (from_wal && st.code() == StatusCode::kUnavailable) wal_failed_ = true;
     }
     {
       std::lock_guard lock(wal_answer_mu_);
@@ -336,7 +338,8 @@ void LogStore::write(const model::Logs& batch, Done done) {
       bool closed = !wal_;
       lock.unlock();
       on_wal(unavailable("log store " + options_.dir +
-                         (closed ? " is closed" : ": its WAL failed and is being reopened")));
+                         (closed ? " is closed" : ": its WAL failed and is being reopened")),
+             false);
       if (pending) pending->arrive();
       return;
     }
@@ -356,11 +359,11 @@ void LogStore::write(const model::Logs& batch, Done done) {
       bool room = head_cv_.wait_for(lock, options_.max_write_stall,
                                     [&] { return !wal_ || unflushed() < hard_limit; });
       if (!wal_ || !room) {
+        std::string why = !wal_ ? "log store " + options_.dir + " is closed"
+                                : "log store " + options_.dir + ": " + std::to_string(unflushed()) +
+                                      " records wait for a flush to segments; retry";
         lock.unlock();
-        on_wal(unavailable(!wal_
-                               ? "log store " + options_.dir + " is closed"
-                               : "log store " + options_.dir + ": " + std::to_string(unflushed()) +
-                                     " records wait for a flush to segments; retry"));
+        on_wal(unavailable(std::move(why)), false);
         if (pending) pending->arrive();
         return;
       }
@@ -371,7 +374,8 @@ void LogStore::write(const model::Logs& batch, Done done) {
     head_->max_lsn = std::max(head_->max_lsn, lsn);
     appendToHead(std::move(hb));
     stats_.wal_bytes += record.size() + 8;
-    wal_->append(record, std::move(on_wal));
+    wal_->append(record,
+                 [answer = std::move(on_wal)](Status st) mutable { answer(std::move(st), true); });
     flush_now = head_->records >= options_.head_max_records;
   }
   if (tail) {
