@@ -23,6 +23,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { Periscope, tempDir, waitFor } from '../support/periscope.mjs';
+import { crashCycle } from '../support/crash_cycle.mjs';
 
 const SEED = (Number(process.env.PERISCOPE_CRASH_SEED ?? Date.now() % 0x7fffffff) >>> 0);
 console.log(`metrics_crash: seed ${SEED} (replay with PERISCOPE_CRASH_SEED=${SEED})`);
@@ -85,40 +86,8 @@ function request(s, n) {
   };
 }
 
-// Posts requests back to back until the process dies; resolves when this sender stops.
-async function runSender(p, sender) {
-  for (;;) {
-    const n = sender.next++;
-    sender.sent.add(n);
-    let r;
-    try {
-      r = await fetch(p.url('http', '/v1/metrics'), {
-        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request(sender.s, n)),
-      });
-      await r.arrayBuffer();
-    } catch {
-      return;  // the process died with this request in flight
-    }
-    if (r.status === 200) sender.acked.add(n);
-    else if (!p.running()) return;
-  }
-}
-
-async function cycle({ killPoint }) {
-  const env = killPoint ? { PERISCOPE_KILL_POINT: `${killPoint}:1/${KILL_POINTS[killPoint]}` } : {};
-  const p = await Periscope.start(CONFIG, { args: ['--data', dataDir], env });
-  const running = senders.map((s) => runSender(p, s));
-  if (killPoint) {
-    const result = await Promise.race([p.exited, new Promise((r) => setTimeout(() => r(null), 20000))]);
-    assert.ok(result, `kill point ${killPoint} did not fire within 20 s`);
-    assert.equal(result.signal, 'SIGKILL', `died at ${killPoint}`);
-  } else {
-    await new Promise((r) => setTimeout(r, 300 + rand() * 1200));  // the moment of the crash
-    p.proc.kill('SIGKILL');
-    await p.exited;
-  }
-  await Promise.all(running);
-  p.cleanup();
+function cycle({ killPoint }) {
+  return crashCycle({ config: CONFIG, dataDir, senders, path: '/v1/metrics', request, killPoint, killPoints: KILL_POINTS, rand });
 }
 
 async function verify(label) {
