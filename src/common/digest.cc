@@ -1,0 +1,44 @@
+#include "common/digest.h"
+
+#include <openssl/evp.h>
+
+namespace periscope {
+
+std::optional<DigestAlgorithm> parseDigestAlgorithm(std::string_view name) {
+  if (name == "md5") return DigestAlgorithm::kMd5;
+  if (name == "sha1") return DigestAlgorithm::kSha1;
+  if (name == "sha256") return DigestAlgorithm::kSha256;
+  if (name == "sha3" || name == "sha3_256") return DigestAlgorithm::kSha3_256;
+  return std::nullopt;
+}
+
+std::string hexDigest(DigestAlgorithm algorithm, std::string_view data) {
+  const EVP_MD* md = EVP_sha256();
+  switch (algorithm) {
+    case DigestAlgorithm::kMd5:
+      md = EVP_md5();
+      break;
+    case DigestAlgorithm::kSha1:
+      md = EVP_sha1();
+      break;
+    case DigestAlgorithm::kSha256:
+      md = EVP_sha256();
+      break;
+    case DigestAlgorithm::kSha3_256:
+      md = EVP_sha3_256();
+      break;
+  }
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  // EVP_Digest is one-shot and thread-safe; no context to keep.
+  EVP_Digest(data.data(), data.size(), out, &len, md, nullptr);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex(len * 2, '\0');
+  for (unsigned int i = 0; i < len; ++i) {
+    hex[2 * i] = kHex[out[i] >> 4];
+    hex[2 * i + 1] = kHex[out[i] & 0xf];
+  }
+  return hex;
+}
+
+}  // namespace periscope
