@@ -2,6 +2,8 @@
 
 #include <openssl/evp.h>
 
+#include "common/hex.h"
+
 namespace periscope {
 
 std::optional<DigestAlgorithm> parseDigestAlgorithm(std::string_view name) {
@@ -32,13 +34,7 @@ std::string hexDigest(DigestAlgorithm algorithm, std::string_view data) {
   unsigned int len = 0;
   // EVP_Digest is one-shot and thread-safe; no context to keep.
   EVP_Digest(data.data(), data.size(), out, &len, md, nullptr);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex(len * 2, '\0');
-  for (unsigned int i = 0; i < len; ++i) {
-    hex[2 * i] = kHex[out[i] >> 4];
-    hex[2 * i + 1] = kHex[out[i] & 0xf];
-  }
-  return hex;
+  return hexEncode(std::string_view(reinterpret_cast<const char*>(out), len));
 }
 
 }  // namespace periscope
