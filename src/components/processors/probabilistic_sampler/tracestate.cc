@@ -83,93 +83,122 @@ class Writer {
   size_t len_ = 0;
 };
 
-}  // namespace
-
-bool TraceState::parse(std::string_view input) {
-  rv_.reset();
-  th_.reset();
-  ot_extra_count_ = 0;
-  vendor_count_ = 0;
-  if (input.size() > kMaxLength) return false;
-  size_t members = 0;
+// Calls fn(member, key, value, has_equals) for each non-empty, OWS-trimmed list member of a valid
+// tracestate; stops early when fn returns false.
+template <typename Fn>
+bool forEachMember(std::string_view input, Fn fn) {
   while (!input.empty()) {
     size_t comma = input.find(',');
     std::string_view member = trimOws(input.substr(0, comma));
     input = comma == std::string_view::npos ? std::string_view{} : input.substr(comma + 1);
     if (member.empty()) continue;  // empty list members are allowed
-    if (++members > kMaxMembers) return false;
     size_t eq = member.find('=');
-    if (eq == std::string_view::npos) return false;
     std::string_view key = member.substr(0, eq);
-    std::string_view value = member.substr(eq + 1);
-    if (!validKey(key) || !validValue(value)) return false;
-    if (key == "ot") {
-      if (!parseOTel(value)) return false;
-    } else {
-      vendors_[vendor_count_++] = member;
-    }
+    std::string_view value =
+        eq == std::string_view::npos ? std::string_view{} : member.substr(eq + 1);
+    if (!fn(member, key, value, eq != std::string_view::npos)) return false;
   }
+  return true;
+}
+
+// The same for the `key:value;...` members of the `ot` value.
+template <typename Fn>
+bool forEachOTelMember(std::string_view value, Fn fn) {
+  while (true) {
+    size_t semi = value.find(';');
+    std::string_view member = value.substr(0, semi);
+    size_t colon = member.find(':');
+    if (colon == std::string_view::npos) return false;
+    if (!fn(member, member.substr(0, colon), member.substr(colon + 1))) return false;
+    if (semi == std::string_view::npos) return true;
+    value = value.substr(semi + 1);
+  }
+}
+
+}  // namespace
+
+bool TraceState::parse(std::string_view input) {
+  input_ = {};
+  ot_value_ = {};
+  rv_.reset();
+  th_.reset();
+  if (input.size() > kMaxLength) return false;
+  size_t members = 0;
+  bool ok = forEachMember(
+      input, [&](std::string_view, std::string_view key, std::string_view value, bool has_eq) {
+        if (!has_eq || ++members > kMaxMembers) return false;
+        if (!validKey(key) || !validValue(value)) return false;
+        if (key == "ot" && !parseOTel(value)) return false;
+        return true;
+      });
+  if (!ok) return false;
+  input_ = input;
   return true;
 }
 
 bool TraceState::parseOTel(std::string_view value) {
   rv_.reset();
   th_.reset();
-  ot_extra_count_ = 0;
+  ot_value_ = value;
   if (value.size() > kMaxOTelLength) return false;
-  while (true) {
-    size_t semi = value.find(';');
-    std::string_view member = value.substr(0, semi);
-    size_t colon = member.find(':');
-    if (colon == std::string_view::npos) return false;
-    std::string_view k = member.substr(0, colon);
-    std::string_view v = member.substr(colon + 1);
+  return forEachOTelMember(value, [&](std::string_view, std::string_view k, std::string_view v) {
     if (!validOTelKey(k) || !validOTelValue(v)) return false;
     if (k == "rv") {
       rv_ = parseRandomness(v);
-      if (!rv_) return false;
-    } else if (k == "th") {
-      th_ = parseThreshold(v);
-      if (!th_) return false;
-    } else {
-      if (ot_extra_count_ == ot_extra_.size()) return false;
-      ot_extra_[ot_extra_count_++] = member;
+      return rv_.has_value();
     }
-    if (semi == std::string_view::npos) return true;
-    value = value.substr(semi + 1);
-  }
+    if (k == "th") {
+      th_ = parseThreshold(v);
+      return th_.has_value();
+    }
+    return true;
+  });
 }
 
 std::string_view TraceState::serialize(std::array<char, kMaxSerialized>& buffer) const {
   Writer w(buffer);
   bool first = true;
-  auto sep = [&](char c) {
-    if (!first) w.put(std::string_view(&c, 1));
+  auto sep = [&](std::string_view s) {
+    if (!first) w.put(s);
     first = false;
   };
-  if (rv_ || th_ || ot_extra_count_ > 0) {
+  // Other `ot` fields are passed through after rv and th, in arrival order.
+  auto otExtras = [&](auto each) {
+    if (ot_value_.empty()) return;
+    forEachOTelMember(ot_value_,
+                      [&](std::string_view member, std::string_view k, std::string_view) {
+                        if (k != "rv" && k != "th") each(member);
+                        return true;
+                      });
+  };
+  bool has_extras = false;
+  otExtras([&](std::string_view) { has_extras = true; });
+  if (rv_ || th_ || has_extras) {
     w.put("ot=");
     char digits[kNumHexDigits];
     if (rv_) {
-      sep(';');
+      sep(";");
       w.put("rv:");
       w.put(encodeRandomness(*rv_, digits));
     }
     if (th_) {
-      sep(';');
+      sep(";");
       w.put("th:");
       w.put(encodeThreshold(*th_, digits));
     }
-    for (size_t i = 0; i < ot_extra_count_; ++i) {
-      sep(';');
-      w.put(ot_extra_[i]);
-    }
+    otExtras([&](std::string_view member) {
+      sep(";");
+      w.put(member);
+    });
     first = false;
   }
-  for (size_t i = 0; i < vendor_count_; ++i) {
-    sep(',');
-    w.put(vendors_[i]);
-  }
+  forEachMember(input_, [&](std::string_view member, std::string_view key, std::string_view, bool) {
+    if (key != "ot") {
+      sep(",");
+      w.put(member);
+    }
+    return true;
+  });
   return w.view();
 }
 

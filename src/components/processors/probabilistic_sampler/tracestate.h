@@ -1,6 +1,6 @@
 // W3C `tracestate` with the OpenTelemetry `ot` member parsed, for rewriting `ot=th:...` while
-// passing every other vendor's member through. Parsing keeps views into the input and fixed
-// arrays (W3C allows at most 32 members, the `ot` value at most 256 bytes): no heap use.
+// passing every other vendor's member through. The object keeps only views into the input
+// (serialize() walks it again for the members it passes through): small, no heap use.
 // Validation follows the W3C grammar and the OTel tracestate grammar as the collector's
 // pkg/sampling applies them; an invalid tracestate is an error the sampler handles per
 // `fail_closed`.
@@ -39,12 +39,10 @@ class TraceState {
  private:
   bool parseOTel(std::string_view value);
 
+  std::string_view input_;
+  std::string_view ot_value_;  // the (last) `ot` member's value
   std::optional<uint64_t> rv_;
   std::optional<Threshold> th_;
-  std::array<std::string_view, kMaxOTelLength / 2> ot_extra_{};  // "key:value"
-  size_t ot_extra_count_ = 0;
-  std::array<std::string_view, kMaxMembers> vendors_{};  // "key=value", trimmed
-  size_t vendor_count_ = 0;
 };
 
 }  // namespace periscope::components::probabilistic_sampler
