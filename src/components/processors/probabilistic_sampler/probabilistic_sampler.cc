@@ -5,38 +5,39 @@
 namespace periscope::components::probabilistic_sampler {
 
 DecisionCounters::DecisionCounters(const component::ComponentId& id, component::Signal signal,
-                                   const Sampler& sampler, telemetry::Registry& registry) {
-  std::vector<std::pair<std::string, std::string>> names;
+                                   const Sampler& sampler, telemetry::Registry& registry)
+    : registry_(registry), processor_(id.toString()) {
   if (signal == component::Signal::kLogs) {
-    names = {{"otelcol_processor_probabilistic_sampler_count_logs_sampled",
-              "Count of logs that were sampled or not"}};
+    names_ = {{"otelcol_processor_probabilistic_sampler_count_logs_sampled",
+               "Count of logs that were sampled or not"}};
   } else {
-    names = {{"otelcol_processor_probabilistic_sampler_count_traces_sampled",
-              "Count of spans that were sampled or not (deprecated name)"},
-             {"otelcol_processor_probabilistic_sampler_count_spans_processed",
-              "Count of spans that were sampled or not"}};
+    names_ = {{"otelcol_processor_probabilistic_sampler_count_traces_sampled",
+               "Count of spans that were sampled or not (deprecated name)"},
+              {"otelcol_processor_probabilistic_sampler_count_spans_processed",
+               "Count of spans that were sampled or not"}};
   }
   for (size_t p = 0; p < kPolicyCount; ++p) {
-    auto policy = static_cast<Policy>(p);
-    // The attribute policy exists only for logs with from_attribute set.
-    if (policy == Policy::kAttribute && sampler.policyName(policy).empty()) continue;
-    for (int sampled = 0; sampled < 2; ++sampled) {
-      telemetry::Labels labels = {{"processor", id.toString()},
-                                  {"policy", std::string(sampler.policyName(policy))},
-                                  {"sampled", sampled ? "true" : "false"}};
-      for (const auto& [name, help] : names) {
-        counters_[p][sampled].push_back(&registry.counter(name, help, labels));
-      }
-    }
+    policies_[p] = std::string(sampler.policyName(static_cast<Policy>(p)));
   }
 }
 
 void DecisionCounters::add(const Tally& tally) {
   for (size_t p = 0; p < kPolicyCount; ++p) {
     for (int sampled = 0; sampled < 2; ++sampled) {
-      if (tally[p][sampled] == 0) continue;
-      for (telemetry::Counter* c : counters_[p][sampled]) {
-        c->add(static_cast<double>(tally[p][sampled]));
+      size_t n = tally[p][sampled];
+      if (n == 0) continue;
+      for (size_t i = 0; i < names_.size(); ++i) {
+        std::atomic<telemetry::Counter*>& slot = counters_[p][sampled][i];
+        telemetry::Counter* c = slot.load(std::memory_order_acquire);
+        if (c == nullptr) {
+          // First use of this series; concurrent first uses get the same counter back.
+          c = &registry_.counter(names_[i].name, names_[i].help,
+                                 {{"processor", processor_},
+                                  {"policy", policies_[p]},
+                                  {"sampled", sampled ? "true" : "false"}});
+          slot.store(c, std::memory_order_release);
+        }
+        c->add(static_cast<double>(n));
       }
     }
   }

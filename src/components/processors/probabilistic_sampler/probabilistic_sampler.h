@@ -3,11 +3,14 @@
 //   otelcol_processor_probabilistic_sampler_count_traces_sampled{processor, policy, sampled}
 //   otelcol_processor_probabilistic_sampler_count_spans_processed{...}  (its newer name)
 //   otelcol_processor_probabilistic_sampler_count_logs_sampled{processor, policy, sampled}
-// Counts are summed per batch and added once per (policy, sampled) pair.
+// Counts are summed per batch and added once per (policy, sampled) pair; a series is
+// registered when first used, so only decisions that happened are exported (as the collector).
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "common/telemetry/metrics.h"
@@ -26,8 +29,18 @@ class DecisionCounters {
   void add(const Tally& tally);
 
  private:
-  // [policy][sampled] -> the counters fed (one, or two for spans: old and new name).
-  std::array<std::array<std::vector<telemetry::Counter*>, 2>, kPolicyCount> counters_;
+  struct Name {
+    std::string name;
+    std::string help;
+  };
+  static constexpr size_t kMaxNames = 2;  // spans: the deprecated and the current name
+  using Slot = std::array<std::atomic<telemetry::Counter*>, kMaxNames>;
+
+  telemetry::Registry& registry_;
+  std::vector<Name> names_;
+  std::string processor_;
+  std::array<std::string, kPolicyCount> policies_;
+  std::array<std::array<Slot, 2>, kPolicyCount> counters_{};  // [policy][sampled][name]
 };
 
 template <typename T>
