@@ -1,4 +1,6 @@
 // Removing items from a batch in place, for processors that drop data (filter, samplers).
+// `drop` gets each item by non-const reference, so a processor may also edit the items it keeps
+// (e.g. a sampler rewriting tracestate) in the same pass.
 // Items are compacted inside their arena spans; scopes and resources left empty are removed
 // too (as the collector does), so exporters never see empty groups.
 // Only for batches the caller owns exclusively (a consumer with mutatesData()).
@@ -42,7 +44,7 @@ size_t removeSpansIf(Traces& batch, Drop drop) {
   for (ResourceSpans& rs : batch.resources()) {
     for (ScopeSpans& ss : rs.scope_spans) {
       size_t before = ss.spans.size();
-      ss.spans = detail::keepIf(ss.spans, [&](const Span& s) { return !drop(rs, ss, s); });
+      ss.spans = detail::keepIf(ss.spans, [&](Span& s) { return !drop(rs, ss, s); });
       removed += before - ss.spans.size();
     }
     rs.scope_spans =
@@ -62,7 +64,7 @@ size_t removeLogRecordsIf(Logs& batch, Drop drop) {
     for (ScopeLogs& sl : rl.scope_logs) {
       size_t before = sl.log_records.size();
       sl.log_records =
-          detail::keepIf(sl.log_records, [&](const LogRecord& l) { return !drop(rl, sl, l); });
+          detail::keepIf(sl.log_records, [&](LogRecord& l) { return !drop(rl, sl, l); });
       removed += before - sl.log_records.size();
     }
     rl.scope_logs =
@@ -103,7 +105,7 @@ size_t removeMetricsIf(Metrics& batch, Drop drop) {
   size_t removed = 0;
   for (ResourceMetrics& rm : batch.resources()) {
     for (ScopeMetrics& sm : rm.scope_metrics) {
-      sm.metrics = detail::keepIf(sm.metrics, [&](const Metric& m) {
+      sm.metrics = detail::keepIf(sm.metrics, [&](Metric& m) {
         if (!drop(rm, sm, m)) return true;
         removed += m.pointCount();
         return false;
@@ -122,7 +124,7 @@ size_t removeDataPointsIf(Metrics& batch, Drop drop) {
       for (Metric& m : sm.metrics) {
         auto filter = [&](auto& points) {
           size_t before = points.size();
-          points = detail::keepIf(points, [&](const auto& p) { return !drop(rm, sm, m, p); });
+          points = detail::keepIf(points, [&](auto& p) { return !drop(rm, sm, m, p); });
           removed += before - points.size();
         };
         filter(m.number_points);

@@ -48,9 +48,8 @@ Status ProbabilisticSampler<model::Traces>::process(model::Traces& data) {
   DecisionCounters::Tally tally{};
   Arena& arena = data.arena();
   model::removeSpansIf(
-      data, [&](const model::ResourceSpans&, const model::ScopeSpans&, const model::Span& span) {
-        // removeSpansIf hands out const views of spans the processor owns (mutatesData()).
-        Decision d = sampler_.sampleSpan(arena, const_cast<model::Span&>(span));
+      data, [&](const model::ResourceSpans&, const model::ScopeSpans&, model::Span& span) {
+        Decision d = sampler_.sampleSpan(arena, span);
         ++tally[static_cast<size_t>(d.policy)][d.sampled ? 1 : 0];
         return !d.sampled;
       });
@@ -62,12 +61,12 @@ template <>
 Status ProbabilisticSampler<model::Logs>::process(model::Logs& data) {
   DecisionCounters::Tally tally{};
   Arena& arena = data.arena();
-  model::removeLogRecordsIf(data, [&](const model::ResourceLogs&, const model::ScopeLogs&,
-                                      const model::LogRecord& record) {
-    Decision d = sampler_.sampleLog(arena, const_cast<model::LogRecord&>(record));
-    ++tally[static_cast<size_t>(d.policy)][d.sampled ? 1 : 0];
-    return !d.sampled;
-  });
+  model::removeLogRecordsIf(
+      data, [&](const model::ResourceLogs&, const model::ScopeLogs&, model::LogRecord& record) {
+        Decision d = sampler_.sampleLog(arena, record);
+        ++tally[static_cast<size_t>(d.policy)][d.sampled ? 1 : 0];
+        return !d.sampled;
+      });
   counters_.add(tally);
   return Status::ok();
 }
