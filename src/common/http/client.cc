@@ -80,7 +80,7 @@ Result<ClientResponse> Client::post(const std::string& url, std::string_view bod
 Result<ClientResponse> Client::request(std::string_view method, const std::string& url,
                                        std::string_view body,
                                        const std::vector<std::string>& headers,
-                                       std::chrono::milliseconds timeout) {
+                                       std::chrono::milliseconds timeout, bool direct) {
   CURL* h = static_cast<CURL*>(acquire());
   curl_slist* list = nullptr;
   for (const auto& line : headers) list = curl_slist_append(list, line.c_str());
@@ -103,6 +103,7 @@ Result<ClientResponse> Client::request(std::string_view method, const std::strin
   curl_easy_setopt(h, CURLOPT_HEADERDATA, &out.retry_after);
   curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  if (direct) curl_easy_setopt(h, CURLOPT_NOPROXY, "*");
   CURLcode rc = curl_easy_perform(h);
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &out.status);
   curl_slist_free_all(list);

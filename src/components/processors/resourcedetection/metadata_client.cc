@@ -7,7 +7,7 @@ Result<MetadataResponse> MetadataClient::send(std::string_view method, const std
   auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline_ - Clock::now());
   if (left.count() <= 0)
     return unavailable(std::string(method) + " " + url + ": detection timeout reached");
-  auto r = client_.request(method, url, "", headers, left);
+  auto r = client_.request(method, url, "", headers, left, /*direct=*/true);
   if (!r.isOk())
     return unavailable(std::string(method) + " " + url + ": " + std::string(r.status().message()));
   return MetadataResponse{r->status, std::move(r->body)};

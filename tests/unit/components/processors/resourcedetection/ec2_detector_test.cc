@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+
 #include "detect_test_util.h"
 #include "fake_metadata_server.h"
 
@@ -111,6 +113,23 @@ TEST(Ec2Detector, EndpointFromTheSdkVariable) {
   env.variables = {{"AWS_EC2_METADATA_SERVICE_ENDPOINT", server.url() + "/"}};
   Ec2Detector d(Ec2Config{});
   auto r = testing::runDetector(d, env);
+  ASSERT_TRUE(r.isOk()) << r.status().message();
+  EXPECT_EQ(asStrings(*r), kExpected);
+}
+
+TEST(Ec2Detector, MetadataRequestsBypassProxies) {
+  FakeMetadataServer server;
+  serveInstance(server);
+  const char* saved = std::getenv("http_proxy");
+  std::string previous = saved ? saved : "";
+  setenv("http_proxy", "http://127.0.0.1:1", 1);  // a proxy that refuses everything
+  Ec2Detector d(at(server));
+  auto r = testing::runDetector(d, StaticEnvironment());
+  if (saved) {
+    setenv("http_proxy", previous.c_str(), 1);
+  } else {
+    unsetenv("http_proxy");
+  }
   ASSERT_TRUE(r.isOk()) << r.status().message();
   EXPECT_EQ(asStrings(*r), kExpected);
 }
