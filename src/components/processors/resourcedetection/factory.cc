@@ -41,7 +41,7 @@ class Factory final : public component::FactoryWithConfig<Config, pipeline::Proc
       provider = std::make_shared<ResourceProvider>(
           makeDetectors(config),
           std::chrono::duration_cast<std::chrono::milliseconds>(config.timeout),
-          config.fail_on_missing_metadata, env_);
+          config.fail_on_missing_metadata, env_, id.toString());
       weak = provider;
     }
     return provider;

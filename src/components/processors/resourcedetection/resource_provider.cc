@@ -47,11 +47,32 @@ std::vector<std::unique_ptr<Detector>> makeDetectors(const Config& config) {
 
 ResourceProvider::ResourceProvider(std::vector<std::unique_ptr<Detector>> detectors,
                                    std::chrono::milliseconds timeout, bool fail_on_missing_metadata,
-                                   std::shared_ptr<const Environment> env)
+                                   std::shared_ptr<const Environment> env, std::string processor_id,
+                                   telemetry::Registry& registry)
     : detectors_(std::move(detectors)),
       timeout_(timeout),
       fail_on_missing_metadata_(fail_on_missing_metadata),
-      env_(std::move(env)) {}
+      env_(std::move(env)),
+      processor_id_(std::move(processor_id)),
+      registry_(registry) {}
+
+void ResourceProvider::record(std::string_view detector, const Status& outcome,
+                              std::chrono::steady_clock::duration took) {
+  telemetry::Labels labels = {{"processor", processor_id_},
+                              {"detector", std::string(detector)},
+                              {"outcome", outcome.isOk() ? "success" : "failure"}};
+  registry_
+      .histogram("otelcol_resourcedetection_detector_duration",
+                 "Time each detector took, in seconds.", labels,
+                 {0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30})
+      .observe(std::chrono::duration<double>(took).count());
+  if (!outcome.isOk())
+    labels.emplace_back("error_type", std::string(statusCodeName(outcome.code())));
+  registry_
+      .counter("otelcol_resourcedetection_detector_results", "Detection outcomes by detector.",
+               labels)
+      .add();
+}
 
 Status ResourceProvider::detect() {
   std::lock_guard lock(mu_);
@@ -61,7 +82,9 @@ Status ResourceProvider::detect() {
   DetectContext ctx{*env_, http, fail_on_missing_metadata_};
   std::string errors;
   for (const auto& detector : detectors_) {
+    auto started = std::chrono::steady_clock::now();
     auto r = detector->detect(ctx);
+    record(detector->name(), r.status(), std::chrono::steady_clock::now() - started);
     if (!r.isOk()) {
       log::warn("resourcedetection", "failed to detect resource",
                 {{"detector", std::string(detector->name())},
@@ -77,6 +100,10 @@ Status ResourceProvider::detect() {
     return status_;
   }
   attributes_ = resource_.toAttributes(arena_);
+  registry_
+      .gauge("otelcol_resourcedetection_attributes_detected",
+             "Number of attributes in the detected resource.", {{"processor", processor_id_}})
+      .set(static_cast<double>(resource_.size()));
   log::info("resourcedetection", "detected resource information",
             {{"resource", describe(resource_)}});
   return status_;

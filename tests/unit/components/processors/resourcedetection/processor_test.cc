@@ -65,6 +65,35 @@ TEST(ResourceProvider, EarlierDetectorWins) {
   }
 }
 
+TEST(ResourceProvider, CountsOutcomesPerDetector) {
+  telemetry::Registry registry;
+  auto env = envWith("a=1,b=2");
+  env->variables["AWS_LAMBDA_FUNCTION_NAME"] = "f";
+  ResourceProvider ok(detectors({"env", "lambda", "eks"}), std::chrono::seconds(5), false, env,
+                      "resourcedetection/ok", registry);
+  ASSERT_TRUE(ok.detect().isOk());
+  for (const char* d : {"env", "lambda", "eks"}) {
+    EXPECT_EQ(registry.value(
+                  "otelcol_resourcedetection_detector_results",
+                  {{"processor", "resourcedetection/ok"}, {"detector", d}, {"outcome", "success"}}),
+              1)
+        << d;
+  }
+  EXPECT_EQ(registry.value("otelcol_resourcedetection_attributes_detected",
+                           {{"processor", "resourcedetection/ok"}}),
+            5);  // a, b, cloud.provider, cloud.platform, faas.name
+
+  ResourceProvider bad(detectors({"env"}), std::chrono::seconds(5), false, envWith("x"),
+                       "resourcedetection/bad", registry);
+  ASSERT_FALSE(bad.detect().isOk());
+  EXPECT_EQ(registry.value("otelcol_resourcedetection_detector_results",
+                           {{"processor", "resourcedetection/bad"},
+                            {"detector", "env"},
+                            {"outcome", "failure"},
+                            {"error_type", "INVALID_ARGUMENT"}}),
+            1);
+}
+
 TEST(ResourceProvider, FailingDetectorFailsDetectionAndNamesIt) {
   auto p = provider(detectors({"env", "lambda"}), envWith("broken"));
   Status st = p->detect();
