@@ -15,6 +15,7 @@
 #include "components/processors/batch/factory.h"
 #include "components/processors/memory_limiter/factory.h"
 #include "components/processors/probabilistic_sampler/factory.h"
+#include "components/processors/resourcedetection/factory.h"
 #include "components/receivers/filelog/factory.h"
 #include "components/receivers/otlp/factory.h"
 #include "components/receivers/prometheus/factory.h"
@@ -32,6 +33,7 @@ void registerBuiltins(component::Registry& registry, store_exporter::StoreProvid
   registry.add(batch::makeFactory());
   registry.add(memory_limiter::makeFactory());
   registry.add(probabilistic_sampler::makeFactory());
+  registry.add(resourcedetection::makeFactory());
   // exporters
   registry.add(debug_exporter::makeFactory());
   registry.add(file_exporter::makeFactory());

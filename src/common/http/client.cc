@@ -74,15 +74,28 @@ void Client::release(void* h) {
 Result<ClientResponse> Client::post(const std::string& url, std::string_view body,
                                     const std::vector<std::string>& headers,
                                     std::chrono::milliseconds timeout) {
+  return request("POST", url, body, headers, timeout);
+}
+
+Result<ClientResponse> Client::request(std::string_view method, const std::string& url,
+                                       std::string_view body,
+                                       const std::vector<std::string>& headers,
+                                       std::chrono::milliseconds timeout, bool direct) {
   CURL* h = static_cast<CURL*>(acquire());
   curl_slist* list = nullptr;
   for (const auto& line : headers) list = curl_slist_append(list, line.c_str());
   list = curl_slist_append(list, "Expect:");  // no 100-continue round trip
   ClientResponse out;
   curl_easy_setopt(h, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(h, CURLOPT_POST, 1L);
-  curl_easy_setopt(h, CURLOPT_POSTFIELDS, body.data());
-  curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+  if (method == "GET") {
+    curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+  } else {
+    curl_easy_setopt(h, CURLOPT_POST, 1L);
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, body.data());
+    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+    // libcurl copies string options, so the temporary is fine.
+    if (method != "POST") curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, std::string(method).c_str());
+  }
   curl_easy_setopt(h, CURLOPT_HTTPHEADER, list);
   curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, onBody);
   curl_easy_setopt(h, CURLOPT_WRITEDATA, &out.body);
@@ -90,6 +103,7 @@ Result<ClientResponse> Client::post(const std::string& url, std::string_view bod
   curl_easy_setopt(h, CURLOPT_HEADERDATA, &out.retry_after);
   curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  if (direct) curl_easy_setopt(h, CURLOPT_NOPROXY, "*");
   CURLcode rc = curl_easy_perform(h);
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &out.status);
   curl_slist_free_all(list);

@@ -35,6 +35,12 @@ class Client {
   Result<ClientResponse> post(const std::string& url, std::string_view body,
                               const std::vector<std::string>& headers,
                               std::chrono::milliseconds timeout);
+  // Any method ("GET", "PUT"...; a GET sends no body), same contract as post(). `direct`
+  // ignores the proxy environment variables (link-local metadata services must never be
+  // proxied). Used by the resourcedetection processor for the cloud metadata services.
+  Result<ClientResponse> request(std::string_view method, const std::string& url,
+                                 std::string_view body, const std::vector<std::string>& headers,
+                                 std::chrono::milliseconds timeout, bool direct = false);
 
  private:
   void* acquire();
