@@ -11,7 +11,7 @@ const config::Schema<UrlSanitizerConfig>& UrlSanitizerConfig::schema() {
           .field("enabled", &UrlSanitizerConfig::enabled,
                  "Mask query parameter values and user-info passwords of URLs.")
           .field("attributes", &UrlSanitizerConfig::attributes,
-                 "Attribute keys holding URLs (log bodies: every http(s):// URL in the text).");
+                 "Attribute keys holding URLs (log bodies: every scheme:// URL in the text).");
   return s;
 }
 
