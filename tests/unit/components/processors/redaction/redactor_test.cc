@@ -124,6 +124,16 @@ std::vector<KeyCase> keyCases() {
        },
        {{"password", "secret"}},
        "password=f5a5207a8729b1f709cb710311751eb2fc8acad5a1fb8ac991b736e69b6529a3"},
+      {"HashAppliesToDetectorsAndUrls",
+       [](Config& c) {
+         c.allow_all_keys = true;
+         c.detectors = {"email"};
+         c.url_sanitizer.enabled = true;
+         c.hash_function = "md5";
+       },
+       {{"to", "mail a@b.io"}, {"url.full", "https://h/?t=abc"}},
+       "to=mail b5830a1eaa118aa65dd344c6ae34649b; "
+       "url.full=https://h/?t=900150983cd24fb0d6963f7d28e17f72"},
       {"UrlSanitizerDefaultAttributes",
        [](Config& c) {
          c.allow_all_keys = true;
