@@ -16,6 +16,7 @@
 #include "components/processors/memory_limiter/factory.h"
 #include "components/processors/probabilistic_sampler/factory.h"
 #include "components/processors/resourcedetection/factory.h"
+#include "components/processors/redaction/factory.h"
 #include "components/receivers/filelog/factory.h"
 #include "components/receivers/otlp/factory.h"
 #include "components/receivers/prometheus/factory.h"
@@ -34,6 +35,7 @@ void registerBuiltins(component::Registry& registry, store_exporter::StoreProvid
   registry.add(memory_limiter::makeFactory());
   registry.add(probabilistic_sampler::makeFactory());
   registry.add(resourcedetection::makeFactory());
+  registry.add(redaction::makeFactory());
   // exporters
   registry.add(debug_exporter::makeFactory());
   registry.add(file_exporter::makeFactory());
