@@ -14,6 +14,7 @@
 #include "components/extensions/health_check/health_check.h"
 #include "components/processors/batch/factory.h"
 #include "components/processors/memory_limiter/factory.h"
+#include "components/processors/tail_sampling/factory.h"
 #include "components/receivers/filelog/factory.h"
 #include "components/receivers/otlp/factory.h"
 #include "components/receivers/prometheus/factory.h"
@@ -30,6 +31,7 @@ void registerBuiltins(component::Registry& registry, store_exporter::StoreProvid
   // processors
   registry.add(batch::makeFactory());
   registry.add(memory_limiter::makeFactory());
+  registry.add(tail_sampling::makeFactory());
   // exporters
   registry.add(debug_exporter::makeFactory());
   registry.add(file_exporter::makeFactory());
