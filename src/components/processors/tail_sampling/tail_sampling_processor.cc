@@ -253,7 +253,7 @@ void TailSamplingProcessor::consume(model::Traces&& data, pipeline::Done done) {
           TraceKey key = TraceKey::of(s.trace_id);
           return buffer_.contains(key) || !sampled_.contains(key);
         });
-    if (!overflow.empty()) decideLocked(overflow, early);
+    if (!overflow.empty()) decideLocked(std::move(overflow), early);
     traces_on_memory_->set(static_cast<double>(buffer_.traceCount()));
   }
   if (!early.empty()) forward(std::move(early), nullptr);
@@ -282,7 +282,7 @@ void TailSamplingProcessor::forward(model::Traces&& batch, pipeline::Done done) 
   });
 }
 
-Decision TailSamplingProcessor::evaluateLocked(const TraceData& trace) {
+Decision TailSamplingProcessor::evaluatePolicies(const TraceData& trace) {
   bool seen[6] = {false, false, false, false, false, false};
   for (PolicyEntry& e : policies_) {
     auto started = std::chrono::steady_clock::now();
@@ -312,59 +312,101 @@ Decision TailSamplingProcessor::evaluateLocked(const TraceData& trace) {
   return Decision::kNotSampled;
 }
 
-void TailSamplingProcessor::decideLocked(const std::vector<TraceKey>& keys, model::Traces& out) {
-  if (keys.empty()) return;
+void TailSamplingProcessor::extractLocked(std::vector<TraceKey> keys, Pending& pending) {
   int64_t now = options_.clock();
-  std::string body;
-  std::vector<TraceBuffer::Extracted> extracted;
-  extracted.reserve(keys.size());
-  for (const TraceKey& key : keys) extracted.push_back(buffer_.extract(key, body));
+  pending.keys = std::move(keys);
+  pending.extracted.reserve(pending.keys.size());
+  for (const TraceKey& key : pending.keys) {
+    pending.extracted.push_back(buffer_.extract(key, pending.body));
+    removal_age_s_->observe(
+        static_cast<double>((now - pending.extracted.back().arrival) / 1'000'000'000));
+  }
+  traces_on_memory_->set(static_cast<double>(buffer_.traceCount()));
+}
 
+void TailSamplingProcessor::evaluate(Pending& pending) {
+  pending.sampled.assign(pending.keys.size(), false);
+  if (pending.keys.empty()) return;
   model::Traces decoded;
-  std::string_view view = decoded.arena().adopt(std::move(body));
+  std::string_view view = decoded.arena().adopt(std::move(pending.body));
   Status st = model::otlp::decode(view, decoded);
   if (!st.isOk()) {
     // Cannot happen for bytes we encoded; counted and logged rather than crashing the pipeline.
-    evaluation_errors_->add(static_cast<double>(keys.size()));
+    evaluation_errors_->add(static_cast<double>(pending.keys.size()));
     log::error("tail_sampling", "cannot decode buffered traces", {{"error", st.toString()}});
     return;
   }
   std::vector<model::ResourceSpans> kept;
   size_t next_group = 0;
-  for (size_t i = 0; i < keys.size(); ++i) {
-    const TraceBuffer::Extracted& x = extracted[i];
-    std::string id = keys[i].bytes();
+  std::lock_guard lock(policy_mu_);
+  for (size_t i = 0; i < pending.keys.size(); ++i) {
+    const TraceBuffer::Extracted& x = pending.extracted[i];
+    std::string id = pending.keys[i].bytes();
     TraceData trace{
         id,
         std::span<const model::ResourceSpans>(decoded.resources().data() + next_group, x.groups),
         x.span_count, x.bytes};
-    Decision d = evaluateLocked(trace);
+    Decision d = evaluatePolicies(trace);
     global_[decisionLabel(d)]->add(1);
-    removal_age_s_->observe(static_cast<double>((now - x.arrival) / 1'000'000'000));
     if (d == Decision::kSampled) {
-      sampled_.put(keys[i], now);
-      not_sampled_.erase(keys[i]);
+      pending.sampled[i] = true;
       kept.insert(kept.end(), decoded.resources().begin() + static_cast<ptrdiff_t>(next_group),
                   decoded.resources().begin() + static_cast<ptrdiff_t>(next_group + x.groups));
-    } else {
-      not_sampled_.put(keys[i], now);
-      sampled_.erase(keys[i]);
     }
     next_group += x.groups;
   }
   decoded.resources() = std::move(kept);
-  out.append(std::move(decoded));
+  pending.kept = std::move(decoded);
+}
+
+void TailSamplingProcessor::recordLocked(Pending& pending, model::Traces& out) {
+  int64_t now = options_.clock();
+  std::string arrived_meanwhile, discard;
+  for (size_t i = 0; i < pending.keys.size(); ++i) {
+    const TraceKey& key = pending.keys[i];
+    if (pending.sampled[i]) {
+      sampled_.put(key, now);
+      not_sampled_.erase(key);
+      if (buffer_.contains(key)) buffer_.extract(key, arrived_meanwhile);
+    } else {
+      not_sampled_.put(key, now);
+      sampled_.erase(key);
+      if (buffer_.contains(key)) buffer_.extract(key, discard);
+    }
+  }
+  out.append(std::move(pending.kept));
+  if (!arrived_meanwhile.empty()) {
+    model::Traces late;
+    std::string_view view = late.arena().adopt(std::move(arrived_meanwhile));
+    if (model::otlp::decode(view, late).isOk()) out.append(std::move(late));
+  }
+  traces_on_memory_->set(static_cast<double>(buffer_.traceCount()));
+}
+
+void TailSamplingProcessor::decideLocked(std::vector<TraceKey> keys, model::Traces& out) {
+  if (keys.empty()) return;
+  Pending pending;
+  extractLocked(std::move(keys), pending);
+  evaluate(pending);
+  recordLocked(pending, out);
 }
 
 void TailSamplingProcessor::tick() {
   auto started = std::chrono::steady_clock::now();
-  model::Traces out;
+  Pending pending;
   {
     std::lock_guard lock(mu_);
     due_.clear();
     buffer_.popArrivedBy(options_.clock() - config_.decision_wait.count(), due_);
-    decideLocked(due_, out);
-    traces_on_memory_->set(static_cast<double>(buffer_.traceCount()));
+    if (due_.empty()) return;
+    extractLocked(std::move(due_), pending);
+  }
+  if (options_.before_evaluate) options_.before_evaluate();
+  evaluate(pending);
+  model::Traces out;
+  {
+    std::lock_guard lock(mu_);
+    recordLocked(pending, out);
   }
   timer_latency_ms_->observe(
       static_cast<double>(std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -380,10 +422,11 @@ void TailSamplingProcessor::decideAllPending(model::Traces& out) {
   if (config_.drop_pending_traces_on_shutdown) {
     std::string discard;
     for (const TraceKey& key : due_) buffer_.extract(key, discard);
+    traces_on_memory_->set(static_cast<double>(buffer_.traceCount()));
   } else {
-    decideLocked(due_, out);
+    decideLocked(std::move(due_), out);
   }
-  traces_on_memory_->set(static_cast<double>(buffer_.traceCount()));
+  due_.clear();
 }
 
 void TailSamplingProcessor::beginShutdown() {

@@ -30,6 +30,8 @@ class TailSamplingProcessor final : public pipeline::ConsumerComponent,
     bool run_ticker = true;  // false: the caller calls tick()
     std::chrono::nanoseconds tick_interval = std::chrono::seconds(1);
     telemetry::Registry* registry = nullptr;  // default: the global registry
+    // Tests: runs in tick() after traces are taken out of the buffer, before they are decided.
+    std::function<void()> before_evaluate;
   };
 
   static Result<std::unique_ptr<TailSamplingProcessor>> create(
@@ -62,11 +64,25 @@ class TailSamplingProcessor final : public pipeline::ConsumerComponent,
                         pipeline::Consumer<model::Traces>* next, Options options);
   void registerMetrics(const component::Settings& settings, telemetry::Registry& registry);
 
-  // Under mu_: removes `keys` from the buffer, evaluates them and appends the sampled ones to
-  // `out`. Late spans will find the decision in the caches.
-  void decideLocked(const std::vector<TraceKey>& keys, model::Traces& out);
-  Decision evaluateLocked(const TraceData& trace);
+  // A decision in three steps, so that receivers wait for the buffer lock only while traces are
+  // taken out and while decisions are recorded, not while they are decoded and evaluated:
+  //   extractLocked (mu_)  removes the traces from the buffer as one OTLP body;
+  //   evaluate (policy_mu_) decodes it and runs the policies; the sampled groups stay in `kept`;
+  //   recordLocked (mu_)   remembers the decisions; spans of those traces that arrived meanwhile
+  //                        (buffered as a new entry) follow the decision at once.
+  struct Pending {
+    std::vector<TraceKey> keys;
+    std::vector<TraceBuffer::Extracted> extracted;
+    std::string body;
+    std::vector<bool> sampled;
+    model::Traces kept;
+  };
+  void extractLocked(std::vector<TraceKey> keys, Pending& pending);
+  void evaluate(Pending& pending);
+  void recordLocked(Pending& pending, model::Traces& out);
+  Decision evaluatePolicies(const TraceData& trace);
   void decideAllPending(model::Traces& out);
+  void decideLocked(std::vector<TraceKey> keys, model::Traces& out);
   void forward(model::Traces&& batch, pipeline::Done done);
   void tickerLoop();
 
@@ -76,6 +92,7 @@ class TailSamplingProcessor final : public pipeline::ConsumerComponent,
   pipeline::ProcessorObs obs_;
   std::vector<PolicyEntry> policies_;
 
+  std::mutex policy_mu_;  // policies are stateful (rates); taken after mu_ when both are held
   mutable std::mutex mu_;
   TraceBuffer buffer_;
   DecisionCache sampled_;

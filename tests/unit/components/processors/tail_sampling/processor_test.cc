@@ -103,6 +103,23 @@ policies: [{name: errors, type: status_code, status_code: {status_codes: [ERROR]
   EXPECT_EQ(h.out.traces, (std::set<uint32_t>{1}));
 }
 
+TEST(TailSampling, SpansArrivingWhileTheirTraceIsDecidedFollowTheDecision) {
+  Harness h(R"(
+decision_wait: 1s
+policies: [{name: errors, type: status_code, status_code: {status_codes: [ERROR]}}]
+)");
+  h.send(makeBatch({{.trace = 1, .status = StatusCode::kError}, {.trace = 2}}));
+  h.advance(1'000);
+  h.before_evaluate = [&] {
+    // The traces are out of the buffer but not decided yet: these spans are held for them.
+    h.send(makeBatch({{.trace = 1}, {.trace = 2, .status = StatusCode::kError}}));
+  };
+  h.proc->tick();
+  EXPECT_EQ(h.out.traces, (std::set<uint32_t>{1}));
+  EXPECT_EQ(h.out.spans_by_trace[1], 2);
+  EXPECT_EQ(h.proc->pendingTraces(), 0u);
+}
+
 TEST(TailSampling, EvictedCacheEntriesMakeALateSpanANewTrace) {
   Harness h(R"(
 decision_wait: 1s

@@ -148,6 +148,9 @@ struct Harness {
     o.clock = [this] { return now; };
     o.run_ticker = false;
     o.registry = &registry;
+    o.before_evaluate = [this] {
+      if (before_evaluate) before_evaluate();
+    };
     component::Settings settings;
     settings.id = component::ComponentId::parse("tail_sampling").value();
     auto p = TailSamplingProcessor::create(settings, *cfg, &out, o);
@@ -163,6 +166,7 @@ struct Harness {
   }
 
   int64_t now = 1'000'000'000'000;
+  std::function<void()> before_evaluate;
   telemetry::Registry registry;
   std::unique_ptr<Config> cfg;
   TraceRecorder out;
