@@ -93,6 +93,22 @@ INSTANTIATE_TEST_SUITE_P(
              "{name: n, type: numeric_attribute, numeric_attribute: {key: retries, min_value: 5, "
              "max_value: 10, invert_match: true}}",
              {1, 2, 3, 4, 5, 6, 8}},
+        Case{"string_regex_invert",
+             "{name: s, type: string_attribute, string_attribute: {key: http.route, values: "
+             "['health$'], enabled_regex_matching: true, invert_match: true}}",
+             {1, 2, 3, 4, 6, 7, 8}},
+        Case{"latency_at_threshold",
+             "{name: l, type: latency, latency: {threshold_ms: 20}}",
+             {1, 2}},
+        Case{"latency_band_excludes_its_lower_bound",
+             "{name: l, type: latency, latency: {threshold_ms: 20, upper_threshold_ms: 600}}",
+             {2}},
+        Case{"trace_state_other_member",
+             "{name: ts, type: trace_state, trace_state: {key: rojo, values: [00f067aa0ba902b7]}}",
+             {8}},
+        Case{"trace_state_no_match",
+             "{name: ts, type: trace_state, trace_state: {key: congo, values: [t61]}}",
+             {}},
         Case{"boolean",
              "{name: b, type: boolean_attribute, boolean_attribute: {key: vip, value: true}}",
              {7}},
@@ -243,6 +259,47 @@ policies:
   h.advance(1'000);
   h.proc->tick();
   EXPECT_EQ(h.out.traces, (std::set<uint32_t>{21, 22, 23, 24}));
+}
+
+TEST(Composite, EvaluatesSubPoliciesInPolicyOrder) {
+  Harness h(R"(
+decision_wait: 1s
+policies:
+  - name: comp
+    type: composite
+    composite:
+      max_total_spans_per_second: 4
+      policy_order: [everything, errors]
+      composite_sub_policy:
+        - {name: errors, type: status_code, status_code: {status_codes: [ERROR]}}
+        - {name: everything, type: always_sample}
+      rate_allocation:
+        - {policy: errors, percent: 25}
+        - {policy: everything, percent: 75}
+)");
+  // "everything" comes first and has 3 spans: three error traces go through it; the fourth
+  // is over its budget (a composite does not fall through to the next sub-policy).
+  h.send(makeBatch({{.trace = 1, .status = StatusCode::kError},
+                    {.trace = 2, .status = StatusCode::kError},
+                    {.trace = 3, .status = StatusCode::kError},
+                    {.trace = 4, .status = StatusCode::kError}}));
+  h.advance(1'000);
+  h.proc->tick();
+  EXPECT_EQ(h.out.traces, (std::set<uint32_t>{1, 2, 3}));
+}
+
+TEST(RateLimiting, TheBudgetIsPerSecond) {
+  Harness h(
+      "decision_wait: 1s\npolicies: [{name: r, type: rate_limiting, rate_limiting: "
+      "{spans_per_second: 2}}]");
+  h.send(makeBatch({{.trace = 1}, {.trace = 2}, {.trace = 3}}));
+  h.advance(1'000);
+  h.proc->tick();
+  EXPECT_EQ(h.out.traces, (std::set<uint32_t>{1, 2}));
+  h.send(makeBatch({{.trace = 4}, {.trace = 5}, {.trace = 6}}));
+  h.advance(1'000);
+  h.proc->tick();
+  EXPECT_EQ(h.out.traces, (std::set<uint32_t>{1, 2, 4, 5}));
 }
 
 TEST(BytesLimiting, RefillsOverTime) {

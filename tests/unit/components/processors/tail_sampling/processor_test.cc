@@ -72,6 +72,41 @@ TEST(TailSampling, GeneratedStreamKeepsExactlyTheTracesThatDeserveIt) {
   EXPECT_EQ(h.metric("sampling_trace_dropped_too_early", kProc), 0);
 }
 
+TEST(TailSampling, ASampledTraceComesOutByteForByteAsItCameIn) {
+  Harness h("policies: [{name: all, type: always_sample}]");
+  auto spans = std::vector<SpanSpec>{
+      {.trace = 9, .start_ms = 0, .end_ms = 40, .attributes = {{"k", AnyValue::string("v")}}},
+      {.trace = 9, .start_ms = 3, .end_ms = 9, .status = StatusCode::kOk, .trace_state = "a=b"},
+      {.trace = 9, .start_ms = 5, .end_ms = 7, .attributes = {{"n", AnyValue::integer(-3)}}}};
+  std::string sent;
+  model::otlp::encode(makeBatch(spans, "svc", {{"host.name", AnyValue::string("h1")}}), sent);
+  h.send(makeBatch(spans, "svc", {{"host.name", AnyValue::string("h1")}}));
+  h.advance(30'000);
+  h.proc->tick();
+  ASSERT_EQ(h.out.encodings.size(), 1u);
+  EXPECT_EQ(h.out.encodings[0], sent);
+}
+
+TEST(TailSampling, TheTickerThreadDecidesOnItsOwn) {
+  auto cfg =
+      testing::decodeConfig("decision_wait: 1ms\npolicies: [{name: all, type: always_sample}]");
+  testing::TraceRecorder out;
+  telemetry::Registry registry;
+  TailSamplingProcessor::Options o;
+  o.tick_interval = std::chrono::milliseconds(1);
+  o.registry = &registry;
+  component::Settings settings;
+  settings.id = component::ComponentId::parse("tail_sampling").value();
+  auto p = TailSamplingProcessor::create(settings, *cfg, &out, o);
+  ASSERT_TRUE(p.isOk());
+  periscope::testing::NullHost host;
+  ASSERT_TRUE((*p)->start(host).isOk());
+  ASSERT_TRUE(pipeline::consumeAndWait(**p, makeBatch({{.trace = 1}, {.trace = 1}})).isOk());
+  EXPECT_TRUE(out.waitForSpans(2));  // no tick() from the test: the ticker decided
+  EXPECT_TRUE((*p)->shutdown(std::chrono::steady_clock::now() + std::chrono::seconds(5)).isOk());
+  EXPECT_EQ(out.traces, (std::set<uint32_t>{1}));
+}
+
 TEST(TailSampling, LateSpansFollowTheirTracesDecision) {
   Harness h(R"(
 decision_wait: 2s

@@ -6,7 +6,9 @@
 
 #include <gtest/gtest.h>
 
+#include <condition_variable>
 #include <map>
+#include <mutex>
 #include <set>
 #include <string>
 #include <vector>
@@ -15,6 +17,8 @@
 #include "components/processors/tail_sampling/factory.h"
 #include "components/processors/tail_sampling/tail_sampling_processor.h"
 #include "config/loader.h"
+#include "model/otlp/proto_encoder.h"
+#include "support/null_host.h"
 
 namespace periscope::components::tail_sampling::testing {
 
@@ -114,7 +118,10 @@ inline std::unique_ptr<Config> decodeConfig(const std::string& yaml,
 class TraceRecorder : public pipeline::Consumer<model::Traces> {
  public:
   void consume(model::Traces&& data, pipeline::Done done) override {
+    std::lock_guard lock(mu);
     ++batches;
+    encodings.emplace_back();
+    model::otlp::encode(data, encodings.back());
     for (const auto& rs : data.resources()) {
       for (const auto& ss : rs.scope_spans) {
         for (const auto& s : ss.spans) {
@@ -130,8 +137,16 @@ class TraceRecorder : public pipeline::Consumer<model::Traces> {
         }
       }
     }
+    cv.notify_all();
     done(Status::ok());
   }
+  bool waitForSpans(size_t n) {
+    std::unique_lock lock(mu);
+    return cv.wait_for(lock, std::chrono::seconds(10), [&] { return spans >= n; });
+  }
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<std::string> encodings;
   std::set<uint32_t> traces;
   std::map<uint32_t, int> spans_by_trace;
   std::set<std::string> scope_names, resource_schema, services;
