@@ -341,11 +341,9 @@ void TailSamplingProcessor::evaluate(Pending& pending) {
   std::lock_guard lock(policy_mu_);
   for (size_t i = 0; i < pending.keys.size(); ++i) {
     const TraceBuffer::Extracted& x = pending.extracted[i];
-    std::string id = pending.keys[i].bytes();
-    TraceData trace{
-        id,
-        std::span<const model::ResourceSpans>(decoded.resources().data() + next_group, x.groups),
-        x.span_count, x.bytes};
+    std::span<const model::ResourceSpans> groups(decoded.resources().data() + next_group, x.groups);
+    // Every stored group holds at least one span: its id is the trace id exactly as received.
+    TraceData trace{groups[0].scope_spans[0].spans[0].trace_id, groups, x.span_count, x.bytes};
     Decision d = evaluatePolicies(trace);
     global_[decisionLabel(d)]->add(1);
     if (d == Decision::kSampled) {

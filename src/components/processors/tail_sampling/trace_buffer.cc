@@ -18,6 +18,17 @@ void appendVarint(std::string& out, uint64_t v) {
   out.push_back(static_cast<char>(v));
 }
 
+// Writes v at p (at most 10 bytes); answers the length.
+size_t writeVarint(char* p, uint64_t v) {
+  size_t n = 0;
+  while (v >= 0x80) {
+    p[n++] = static_cast<char>((v & 0x7f) | 0x80);
+    v >>= 7;
+  }
+  p[n++] = static_cast<char>(v);
+  return n;
+}
+
 size_t varintSize(uint64_t v) {
   size_t n = 1;
   while (v >= 0x80) {
@@ -52,13 +63,6 @@ TraceKey TraceKey::of(std::string_view id) {
   std::memcpy(&k.hi, b, 8);
   std::memcpy(&k.lo, b + 8, 8);
   return k;
-}
-
-std::string TraceKey::bytes() const {
-  std::string s(16, '\0');
-  std::memcpy(s.data(), &hi, 8);
-  std::memcpy(s.data() + 8, &lo, 8);
-  return s;
 }
 
 TraceBuffer::TraceBuffer(size_t expected_traces) {
@@ -117,7 +121,7 @@ void TraceBuffer::unref(uint32_t header) {
   free_headers_.push_back(header);
 }
 
-void TraceBuffer::encodeSpans(std::span<const model::Span> spans, std::string& out) {
+std::string_view TraceBuffer::encodeSpans(std::span<const model::Span> spans) {
   scratch_spans_.assign(spans.begin(), spans.end());
   model::ResourceSpans& r = scratch_.resources()[0];
   r = model::ResourceSpans{};
@@ -126,28 +130,27 @@ void TraceBuffer::encodeSpans(std::span<const model::Span> spans, std::string& o
   r.scope_spans = std::span<model::ScopeSpans>(scratch_scope_);
   encoded_.clear();
   model::otlp::encode(scratch_, encoded_);
-  out = payload(payload(encoded_));  // the framed spans: repeated field 2 of ScopeSpans
+  return payload(payload(encoded_));  // the framed spans: repeated field 2 of ScopeSpans
 }
 
 bool TraceBuffer::append(const TraceKey& key, uint32_t header, std::span<const model::Span> spans,
                          int64_t now) {
-  std::string framed;
-  encodeSpans(spans, framed);
+  std::string_view framed = encodeSpans(spans);
   auto [it, created] = traces_.try_emplace(key);
   Trace& t = it->second;
   if (created) {
     t.arrival = now;
     order_.emplace_back(key, now);
   }
-  std::string chunk;
-  appendVarint(chunk, header);
-  appendVarint(chunk, framed.size());
-  size_t new_size = t.size + chunk.size() + framed.size();
+  char chunk[20];
+  size_t chunk_len = writeVarint(chunk, header);
+  chunk_len += writeVarint(chunk + chunk_len, framed.size());
+  size_t new_size = t.size + chunk_len + framed.size();
   // Exactly sized: a growing buffer's slack would cost more than the copy.
   auto data = std::make_unique_for_overwrite<char[]>(new_size);
   if (t.size > 0) std::memcpy(data.get(), t.data.get(), t.size);
-  std::memcpy(data.get() + t.size, chunk.data(), chunk.size());
-  std::memcpy(data.get() + t.size + chunk.size(), framed.data(), framed.size());
+  std::memcpy(data.get() + t.size, chunk, chunk_len);
+  std::memcpy(data.get() + t.size + chunk_len, framed.data(), framed.size());
   stored_bytes_ += new_size - t.size;
   t.data = std::move(data);
   t.size = static_cast<uint32_t>(new_size);

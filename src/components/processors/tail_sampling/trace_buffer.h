@@ -24,7 +24,6 @@ namespace periscope::components::tail_sampling {
 struct TraceKey {
   uint64_t hi = 0, lo = 0;
   static TraceKey of(std::string_view id);
-  std::string bytes() const;  // the 16 raw bytes
   bool operator==(const TraceKey&) const = default;
 };
 
@@ -79,7 +78,8 @@ class TraceBuffer {
     std::unique_ptr<char[]> data;
   };
 
-  void encodeSpans(std::span<const model::Span> spans, std::string& out);
+  // The spans as repeated ScopeSpans.spans fields (tag, length, Span), valid until the next call.
+  std::string_view encodeSpans(std::span<const model::Span> spans);
   void unref(uint32_t header);
 
   std::unordered_map<TraceKey, Trace, TraceKeyHash> traces_;
