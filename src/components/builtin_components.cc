@@ -17,6 +17,7 @@
 #include "components/processors/probabilistic_sampler/factory.h"
 #include "components/processors/resourcedetection/factory.h"
 #include "components/processors/redaction/factory.h"
+#include "components/processors/tail_sampling/factory.h"
 #include "components/receivers/filelog/factory.h"
 #include "components/receivers/otlp/factory.h"
 #include "components/receivers/prometheus/factory.h"
@@ -36,6 +37,7 @@ void registerBuiltins(component::Registry& registry, store_exporter::StoreProvid
   registry.add(probabilistic_sampler::makeFactory());
   registry.add(resourcedetection::makeFactory());
   registry.add(redaction::makeFactory());
+  registry.add(tail_sampling::makeFactory());
   // exporters
   registry.add(debug_exporter::makeFactory());
   registry.add(file_exporter::makeFactory());

@@ -1,0 +1,285 @@
+// The processor end to end with a fake clock: a generated stream with known decisions, late
+// spans, num_traces overflow, shutdown, and config errors.
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "tail_sampling_fixture.h"
+
+namespace periscope::components::tail_sampling {
+namespace {
+
+using model::AnyValue;
+using model::StatusCode;
+using testing::Harness;
+using testing::makeBatch;
+using testing::SpanSpec;
+
+const telemetry::Labels kProc = {{"processor", "tail_sampling"}};
+
+constexpr const char* kErrorsOrSlowNoHealth = R"(
+decision_wait: 5s
+num_traces: 100000
+policies:
+  - {name: errors, type: status_code, status_code: {status_codes: [ERROR]}}
+  - {name: slow, type: latency, latency: {threshold_ms: 1000}}
+  - name: no-health
+    type: drop
+    drop: {drop_sub_policy: [{name: health, type: string_attribute, string_attribute: {key: http.route, values: [/health]}}]}
+)";
+
+TEST(TailSampling, GeneratedStreamKeepsExactlyTheTracesThatDeserveIt) {
+  Harness h(kErrorsOrSlowNoHealth);
+  std::mt19937 rng(42);
+  constexpr uint32_t kTraces = 2000, kSpans = 10;
+  std::set<uint32_t> expected;
+  // Each trace's spans are spread over 3 batches sent 1 s apart; a new trace starts every 2 ms.
+  std::map<int64_t, std::vector<SpanSpec>> by_batch;  // batch time (ms) -> spans
+  for (uint32_t t = 1; t <= kTraces; ++t) {
+    bool error = rng() % 10 == 0;
+    bool slow = rng() % 8 == 0;
+    bool health = rng() % 5 == 0;
+    if ((error || slow) && !health) expected.insert(t);
+    int64_t t0 = static_cast<int64_t>(t) * 2 / 1000 * 1000;  // the second it starts in
+    for (uint32_t s = 0; s < kSpans; ++s) {
+      SpanSpec sp{.trace = t, .start_ms = s, .end_ms = s + (slow && s == kSpans - 1 ? 1500u : 50u)};
+      if (error && s == 7) sp.status = StatusCode::kError;
+      if (health && s == 0) sp.attributes = {{"http.route", AnyValue::string("/health")}};
+      by_batch[t0 + (s % 3) * 1000].push_back(sp);
+    }
+  }
+  for (auto& [at, spans] : by_batch) {
+    while (h.now < 1'000'000'000'000 + at * 1'000'000) {
+      h.advance(500);
+      h.proc->tick();
+    }
+    h.send(makeBatch(spans, "checkout"));
+  }
+  for (int i = 0; i < 20; ++i) {
+    h.advance(500);
+    h.proc->tick();
+  }
+  EXPECT_EQ(h.out.traces, expected);
+  for (uint32_t t : expected) EXPECT_EQ(h.out.spans_by_trace[t], 10) << t;
+  EXPECT_EQ(h.out.spans, expected.size() * kSpans);
+  // Resource, scope and schema come back exactly as sent.
+  EXPECT_EQ(h.out.services, (std::set<std::string>{"checkout"}));
+  EXPECT_EQ(h.out.scope_names, (std::set<std::string>{"lib@1.0"}));
+  EXPECT_EQ(h.out.resource_schema,
+            (std::set<std::string>{"https://opentelemetry.io/schemas/1.21.0"}));
+  EXPECT_EQ(h.proc->pendingTraces(), 0u);
+  EXPECT_EQ(h.metric("new_trace_id_received", kProc), kTraces);
+  EXPECT_EQ(h.metric("sampling_trace_dropped_too_early", kProc), 0);
+}
+
+TEST(TailSampling, ASampledTraceComesOutByteForByteAsItCameIn) {
+  Harness h("policies: [{name: all, type: always_sample}]");
+  auto spans = std::vector<SpanSpec>{
+      {.trace = 9, .start_ms = 0, .end_ms = 40, .attributes = {{"k", AnyValue::string("v")}}},
+      {.trace = 9, .start_ms = 3, .end_ms = 9, .status = StatusCode::kOk, .trace_state = "a=b"},
+      {.trace = 9, .start_ms = 5, .end_ms = 7, .attributes = {{"n", AnyValue::integer(-3)}}}};
+  std::string sent;
+  model::otlp::encode(makeBatch(spans, "svc", {{"host.name", AnyValue::string("h1")}}), sent);
+  h.send(makeBatch(spans, "svc", {{"host.name", AnyValue::string("h1")}}));
+  h.advance(30'000);
+  h.proc->tick();
+  ASSERT_EQ(h.out.encodings.size(), 1u);
+  EXPECT_EQ(h.out.encodings[0], sent);
+}
+
+TEST(TailSampling, TheTickerThreadDecidesOnItsOwn) {
+  auto cfg =
+      testing::decodeConfig("decision_wait: 1ms\npolicies: [{name: all, type: always_sample}]");
+  testing::TraceRecorder out;
+  telemetry::Registry registry;
+  TailSamplingProcessor::Options o;
+  o.tick_interval = std::chrono::milliseconds(1);
+  o.registry = &registry;
+  component::Settings settings;
+  settings.id = component::ComponentId::parse("tail_sampling").value();
+  auto p = TailSamplingProcessor::create(settings, *cfg, &out, o);
+  ASSERT_TRUE(p.isOk());
+  periscope::testing::NullHost host;
+  ASSERT_TRUE((*p)->start(host).isOk());
+  ASSERT_TRUE(pipeline::consumeAndWait(**p, makeBatch({{.trace = 1}, {.trace = 1}})).isOk());
+  EXPECT_TRUE(out.waitForSpans(2));  // no tick() from the test: the ticker decided
+  EXPECT_TRUE((*p)->shutdown(std::chrono::steady_clock::now() + std::chrono::seconds(5)).isOk());
+  EXPECT_EQ(out.traces, (std::set<uint32_t>{1}));
+}
+
+TEST(TailSampling, LateSpansFollowTheirTracesDecision) {
+  Harness h(R"(
+decision_wait: 2s
+decision_cache: {sampled_cache_size: 10, non_sampled_cache_size: 10}
+policies: [{name: errors, type: status_code, status_code: {status_codes: [ERROR]}}]
+)");
+  h.send(makeBatch({{.trace = 1, .status = StatusCode::kError}, {.trace = 2}}));
+  h.advance(2'000);
+  h.proc->tick();
+  ASSERT_EQ(h.out.traces, (std::set<uint32_t>{1}));
+  h.out.traces.clear();
+  size_t batches = h.out.batches;
+  h.advance(3'000);
+  // Late spans: trace 1's go on at once (no tick), trace 2's are dropped even with an error.
+  h.send(makeBatch({{.trace = 1}, {.trace = 2, .status = StatusCode::kError}, {.trace = 1}}));
+  EXPECT_EQ(h.out.batches, batches + 1);
+  EXPECT_EQ(h.out.traces, (std::set<uint32_t>{1}));
+  EXPECT_EQ(h.out.spans_by_trace[1], 3);  // 1 decided + 2 late
+  EXPECT_EQ(h.proc->pendingTraces(), 0u);
+  EXPECT_EQ(h.metric("early_releases_from_cache_decision",
+                     {{"processor", "tail_sampling"}, {"sampled", "true"}}),
+            2);
+  EXPECT_EQ(h.metric("early_releases_from_cache_decision",
+                     {{"processor", "tail_sampling"}, {"sampled", "false"}}),
+            1);
+  EXPECT_EQ(h.metric("sampling_late_span_age", kProc), 3);  // observations
+  h.advance(10'000);
+  h.proc->tick();
+  EXPECT_EQ(h.out.traces, (std::set<uint32_t>{1}));
+}
+
+TEST(TailSampling, SpansArrivingWhileTheirTraceIsDecidedFollowTheDecision) {
+  Harness h(R"(
+decision_wait: 1s
+policies: [{name: errors, type: status_code, status_code: {status_codes: [ERROR]}}]
+)");
+  h.send(makeBatch({{.trace = 1, .status = StatusCode::kError}, {.trace = 2}}));
+  h.advance(1'000);
+  h.before_evaluate = [&] {
+    // The traces are out of the buffer but not decided yet: these spans are held for them.
+    h.send(makeBatch({{.trace = 1}, {.trace = 2, .status = StatusCode::kError}}));
+  };
+  h.proc->tick();
+  EXPECT_EQ(h.out.traces, (std::set<uint32_t>{1}));
+  EXPECT_EQ(h.out.spans_by_trace[1], 2);
+  EXPECT_EQ(h.proc->pendingTraces(), 0u);
+}
+
+TEST(TailSampling, EvictedCacheEntriesMakeALateSpanANewTrace) {
+  Harness h(R"(
+decision_wait: 1s
+decision_cache: {sampled_cache_size: 1, non_sampled_cache_size: 1}
+policies: [{name: errors, type: status_code, status_code: {status_codes: [ERROR]}}]
+)");
+  h.send(makeBatch(
+      {{.trace = 1, .status = StatusCode::kError}, {.trace = 2, .status = StatusCode::kError}}));
+  h.advance(1'000);
+  h.proc->tick();
+  ASSERT_EQ(h.out.traces, (std::set<uint32_t>{1, 2}));
+  // Only trace 2 is still remembered: trace 1's late span waits for a decision of its own.
+  h.send(makeBatch({{.trace = 1}, {.trace = 2}}));
+  EXPECT_EQ(h.proc->pendingTraces(), 1u);
+  EXPECT_EQ(h.out.spans_by_trace[2], 2);
+}
+
+TEST(TailSampling, NumTracesOverflowDecidesTheOldestEarly) {
+  Harness h("num_traces: 3\npolicies: [{name: all, type: always_sample}]");
+  for (uint32_t t = 1; t <= 5; ++t) {
+    h.send(makeBatch({{.trace = t}, {.trace = t}}));
+    h.advance(100);
+  }
+  // Traces 1 and 2 were decided (and sent) when 4 and 5 arrived: nothing was lost.
+  EXPECT_EQ(h.out.traces, (std::set<uint32_t>{1, 2}));
+  EXPECT_EQ(h.out.spans_by_trace[1], 2);
+  EXPECT_EQ(h.proc->pendingTraces(), 3u);
+  EXPECT_EQ(h.metric("sampling_trace_dropped_too_early", kProc), 2);
+  EXPECT_EQ(h.metric("sampling_traces_on_memory", kProc), 3);
+  h.advance(30'000);
+  h.proc->tick();
+  EXPECT_EQ(h.out.traces, (std::set<uint32_t>{1, 2, 3, 4, 5}));
+}
+
+TEST(TailSampling, ShutdownDecidesPendingTraces) {
+  Harness h(
+      R"(policies: [{name: errors, type: status_code, status_code: {status_codes: [ERROR]}}])");
+  h.send(makeBatch({{.trace = 1, .status = StatusCode::kError}, {.trace = 2}}));
+  h.proc->beginShutdown();
+  EXPECT_EQ(h.out.traces, (std::set<uint32_t>{1}));
+  EXPECT_EQ(h.proc->pendingTraces(), 0u);
+  EXPECT_TRUE(h.proc->shutdown(std::chrono::steady_clock::now() + std::chrono::seconds(5)).isOk());
+}
+
+TEST(TailSampling, ShutdownCanDropPendingTraces) {
+  Harness h(R"(
+drop_pending_traces_on_shutdown: true
+policies: [{name: all, type: always_sample}]
+)");
+  h.send(makeBatch({{.trace = 1}, {.trace = 2}}));
+  EXPECT_TRUE(h.proc->shutdown(std::chrono::steady_clock::now() + std::chrono::seconds(5)).isOk());
+  EXPECT_TRUE(h.out.traces.empty());
+  EXPECT_EQ(h.proc->pendingTraces(), 0u);
+}
+
+TEST(TailSampling, SampleOnFirstMatchStopsEvaluating) {
+  Harness h(R"(
+sample_on_first_match: true
+policies:
+  - {name: all, type: always_sample}
+  - {name: never, type: probabilistic, probabilistic: {sampling_percentage: 0}}
+)");
+  h.send(makeBatch({{.trace = 1}}));
+  h.advance(30'000);
+  h.proc->tick();
+  EXPECT_EQ(h.out.traces, (std::set<uint32_t>{1}));
+  EXPECT_EQ(h.metric("count_traces_sampled", {{"processor", "tail_sampling"},
+                                              {"policy", "never"},
+                                              {"sampled", "false"},
+                                              {"decision", "not_sampled"}}),
+            0);
+}
+
+TEST(TailSamplingConfig, DefaultsAreTheCollectors) {
+  auto c = testing::decodeConfig("policies: [{name: all, type: always_sample}]");
+  EXPECT_EQ(c->decision_wait, std::chrono::seconds(30));
+  EXPECT_EQ(c->num_traces, 50000u);
+  EXPECT_EQ(c->decision_cache.sampled_cache_size, 0u);
+  EXPECT_FALSE(c->sample_on_first_match);
+  EXPECT_FALSE(c->drop_pending_traces_on_shutdown);
+  EXPECT_TRUE(c->validate().isOk());
+}
+
+struct ConfigError {
+  const char* yaml;
+  const char* message;
+};
+
+TEST(TailSamplingConfig, ErrorsNameTheField) {
+  std::vector<ConfigError> cases = {
+      {"policies: []", "policies: at least one policy is required"},
+      {"policies: [{name: l, type: latency}]",
+       "policies[0]: policy type \"latency\" needs a \"latency\" section"},
+      {"policies: [{name: s, type: string_attribute, string_attribute: {key: k, values: ['(a'], "
+       "enabled_regex_matching: true}}]",
+       "policies[0]: string_attribute.values[0]: invalid regex \"(a\": missing ): (a"},
+      {"policies: [{name: s, type: status_code, status_code: {status_codes: [FAIL]}}]",
+       "policies[0]: status_code.status_codes: unknown status code \"FAIL\", supported: OK, "
+       "ERROR, UNSET"},
+      {"policies: [{name: a, type: always_sample}, {name: a, type: always_sample}]",
+       "policies[1]: duplicate policy name \"a\""},
+      {"policies: [{name: d, type: drop, drop: {drop_sub_policy: []}}]",
+       "policies[0].drop.drop_sub_policy: expected at least one sub-policy"},
+      {"policies: [{name: c, type: composite, composite: {max_total_spans_per_second: 10, "
+       "composite_sub_policy: [{name: x, type: always_sample}], rate_allocation: [{policy: y, "
+       "percent: 10}]}}]",
+       "policies[0].composite.rate_allocation: unknown sub-policy \"y\""},
+      {"policies: [{name: r, type: rate_limiting, rate_limiting: {spans_per_second: 0}}]",
+       "policies[0]: rate_limiting.spans_per_second must be greater than zero"},
+  };
+  for (const auto& c : cases) {
+    auto cfg = testing::decodeConfig(c.yaml);
+    EXPECT_EQ(cfg->validate().message(), c.message) << c.yaml;
+  }
+}
+
+TEST(TailSamplingConfig, UnknownPolicyTypeIsADecodeError) {
+  std::string errors;
+  testing::decodeConfig("policies: [{name: x, type: ottl_condition}]", &errors);
+  EXPECT_EQ(errors,
+            "test.yaml:1:28: policies[0].type: invalid value \"ottl_condition\"; expected one of "
+            "always_sample, latency, status_code, string_attribute, numeric_attribute, "
+            "boolean_attribute, probabilistic, rate_limiting, bytes_limiting, span_count, "
+            "trace_state, and, composite, drop\n");
+}
+
+}  // namespace
+}  // namespace periscope::components::tail_sampling
