@@ -25,7 +25,7 @@ const config::Schema<SeverityNumberMatch>& SeverityNumberMatch::schema() {
   static const auto s =
       config::Schema<SeverityNumberMatch>()
           .field("min", &SeverityNumberMatch::min,
-                 "Lowest severity that matches: a number 1-24 or a name such as INFO or WARN2.")
+                 "Lowest severity that matches: a number 0-24 or a name such as INFO or WARN2.")
           .field("match_undefined", &SeverityNumberMatch::match_undefined,
                  "Whether records without a severity number match.");
   return s;

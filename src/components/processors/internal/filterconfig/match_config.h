@@ -24,7 +24,7 @@ struct LibraryMatch {
 };
 
 struct SeverityNumberMatch {
-  std::string min;  // a number 1..24 or a name (TRACE..FATAL4, any case)
+  std::string min;  // a number 0..24 or a name (TRACE..FATAL4, any case)
   bool match_undefined = false;
   static const config::Schema<SeverityNumberMatch>& schema();
 };

@@ -89,6 +89,31 @@ TEST(ResourceProcessor, AppliesActionsToEveryResourceOfEverySignal) {
   EXPECT_EQ(runConfig<model::Logs>(kConfig, resources), expected);
 }
 
+TEST(ResourceProcessor, BatchesSplitFromOneRequestDoNotSeeEachOthersEdits) {
+  Config cfg;
+  ASSERT_EQ(testing::decodeConfig("attributes:\n  - {key: b, action: delete}\n"
+                                  "  - {key: c, action: upsert, value: 3}\n",
+                                  cfg),
+            "");
+  testing::KeepLast<model::Traces> sink;
+  pipeline::Consumers next;
+  next.traces = &sink;
+  auto p = makeFactory()->create(component::Signal::kTraces,
+                                 {{"resource", ""}, component::Kind::kProcessor, "p"}, cfg, next);
+  ASSERT_TRUE(p.isOk());
+  model::Traces whole =
+      batchWithResources<model::Traces>({{{"a", str("1")}, {"b", str("2")}, {"c", str("x")}}});
+  auto scopes = whole.arena().allocArray<model::ScopeSpans>(1);
+  scopes[0].spans = whole.arena().allocArray<model::Span>(2);
+  whole.resources()[0].scope_spans = scopes;
+  model::Traces head = whole.splitFront(1);  // both halves share the resource header
+  auto* in = (*p)->input().get<model::Traces>();
+  ASSERT_TRUE(pipeline::consumeAndWait<model::Traces>(*in, std::move(head)).isOk());
+  EXPECT_EQ(testing::render(sink.last.resources()[0].resource.attributes), "a=str:1 c=int:3");
+  ASSERT_TRUE(pipeline::consumeAndWait<model::Traces>(*in, std::move(whole)).isOk());
+  EXPECT_EQ(testing::render(sink.last.resources()[0].resource.attributes), "a=str:1 c=int:3");
+}
+
 TEST(ResourceProcessor, ConfigErrors) {
   struct Row {
     std::string yaml;
