@@ -307,13 +307,14 @@ bool Matcher::matchesSpan(const model::Resource& resource, const model::Instrume
   if (!services_.empty()) {
     // The collector matches "<nil-service-name>" when the resource has no service.name.
     const AnyValue* service = model::findAttribute(resource.attributes, "service.name");
-    std::string name = "<nil-service-name>";
+    std::string formatted;  // only for a non-string service.name
+    std::string_view name = "<nil-service-name>";
     if (service != nullptr) {
-      name.clear();
       if (service->type() == AnyValue::Type::kString) {
-        name.assign(service->str());
+        name = service->str();
       } else {
-        scalarString(*service, name);
+        scalarString(*service, formatted);
+        name = formatted;
       }
     }
     if (!services_.matches(name)) return false;
