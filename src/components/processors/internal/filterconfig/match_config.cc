@@ -52,7 +52,7 @@ const config::Schema<MatchProperties>& MatchProperties::schema() {
           .field("span_kinds", &MatchProperties::span_kinds,
                  "Spans: the kind (SPAN_KIND_SERVER, ...) must match one of these.")
           .field("log_bodies", &MatchProperties::log_bodies,
-                 "Logs: a string body must match one of these.")
+                 "Logs: the body (its string form) must match one of these.")
           .field("log_severity_texts", &MatchProperties::log_severity_texts,
                  "Logs: the severity text must match one of these.")
           .field("log_severity_number", &MatchProperties::log_severity_number,
@@ -64,7 +64,8 @@ const config::Schema<MatchProperties>& MatchProperties::schema() {
           .field("resources", &MatchProperties::resources,
                  "All of these resource attributes must match.")
           .field("libraries", &MatchProperties::libraries,
-                 "Spans and logs: the instrumentation scope must match one of these.");
+                 "Spans and logs: the instrumentation scope must match every entry (as the "
+                 "collector's code does).");
   return s;
 }
 

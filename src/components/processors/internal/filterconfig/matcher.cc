@@ -4,6 +4,9 @@
 #include <array>
 #include <cctype>
 #include <charconv>
+#include <tuple>
+
+#include "components/processors/internal/attraction/convert_value.h"
 
 namespace periscope::components::filterconfig {
 namespace {
@@ -241,18 +244,28 @@ Result<Matcher> Matcher::create(const MatchProperties& p, std::optional<componen
   }
   const bool regexp = p.match_type == "regexp";
   Matcher m;
-  auto strings = [&](const std::vector<std::string>& items, StringSet& out) -> Status {
+  // Errors are wrapped as the collector wraps them ("error creating span name filters: ...").
+  auto wrap = [](std::string_view what, const Status& st) {
+    return invalidArgument("error creating " + std::string(what) +
+                           " filters: " + std::string(st.message()));
+  };
+  auto strings = [&](const std::vector<std::string>& items, StringSet& out,
+                     std::string_view what) -> Status {
     auto set = StringSet::create(items, regexp);
-    if (!set.isOk()) return set.status();
+    if (!set.isOk()) return wrap(what, set.status());
     out = std::move(*set);
     return Status::ok();
   };
-  for (auto [items, out] :
-       {std::pair{&p.services, &m.services_}, std::pair{&p.span_names, &m.span_names_},
-        std::pair{&p.span_kinds, &m.span_kinds_}, std::pair{&p.log_bodies, &m.log_bodies_},
-        std::pair{&p.log_severity_texts, &m.log_severity_texts_},
-        std::pair{&p.metric_names, &m.metric_names_}}) {
-    if (Status st = strings(*items, *out); !st.isOk()) return st;
+  const std::tuple<const std::vector<std::string>*, StringSet*, std::string_view> sets[] = {
+      {&p.services, &m.services_, "service name"},
+      {&p.span_names, &m.span_names_, "span name"},
+      {&p.span_kinds, &m.span_kinds_, "span kind"},
+      {&p.log_bodies, &m.log_bodies_, "log record body"},
+      {&p.log_severity_texts, &m.log_severity_texts_, "log record severity text"},
+      {&p.metric_names, &m.metric_names_, "metric name"},
+  };
+  for (const auto& [items, out, what] : sets) {
+    if (Status st = strings(*items, *out, what); !st.isOk()) return st;
   }
   if (p.log_severity_number) {
     std::optional<int32_t> min = parseSeverityNumber(p.log_severity_number->min);
@@ -264,41 +277,35 @@ Result<Matcher> Matcher::create(const MatchProperties& p, std::optional<componen
     m.severity_ = p.log_severity_number;
     m.severity_min_ = *min;
   }
-  auto attrs = AttributesMatcher::create(p.attributes, regexp);
-  if (!attrs.isOk()) return attrs.status();
-  m.attributes_ = std::move(*attrs);
-  auto resources = AttributesMatcher::create(p.resources, regexp);
-  if (!resources.isOk()) return resources.status();
-  m.resources_ = std::move(*resources);
   for (const auto& lib : p.libraries) {
     Library l;
-    auto name = StringSet::create({lib.name}, regexp);
-    if (!name.isOk()) return name.status();
-    l.name = std::move(*name);
+    if (Status st = strings({lib.name}, l.name, "library name"); !st.isOk()) return st;
     if (lib.version) {
-      auto version = StringSet::create({*lib.version}, regexp);
-      if (!version.isOk()) return version.status();
-      l.version = std::move(*version);
+      StringSet version;
+      if (Status st = strings({*lib.version}, version, "library version"); !st.isOk()) return st;
+      l.version = std::move(version);
     }
     m.libraries_.push_back(std::move(l));
   }
+  auto attrs = AttributesMatcher::create(p.attributes, regexp);
+  if (!attrs.isOk()) return wrap("attribute", attrs.status());
+  m.attributes_ = std::move(*attrs);
+  auto resources = AttributesMatcher::create(p.resources, regexp);
+  if (!resources.isOk()) return wrap("resource", resources.status());
+  m.resources_ = std::move(*resources);
   return m;
 }
 
 bool Matcher::matchesCommon(const model::Resource& resource,
                             const model::InstrumentationScope& scope,
                             model::Attributes attrs) const {
-  if (!resources_.empty() && !resources_.matches(resource.attributes)) return false;
-  if (!libraries_.empty()) {
-    bool any = false;
-    for (const Library& l : libraries_) {
-      if (l.name.matches(scope.name) && (!l.version || l.version->matches(scope.version))) {
-        any = true;
-        break;
-      }
-    }
-    if (!any) return false;
+  // Every library entry must match: the collector's code does so, although its README says
+  // "at least one".
+  for (const Library& l : libraries_) {
+    if (!l.name.matches(scope.name)) return false;
+    if (l.version && !l.version->matches(scope.version)) return false;
   }
+  if (!resources_.empty() && !resources_.matches(resource.attributes)) return false;
   return attributes_.matches(attrs);
 }
 
@@ -326,10 +333,15 @@ bool Matcher::matchesSpan(const model::Resource& resource, const model::Instrume
 
 bool Matcher::matchesLog(const model::Resource& resource, const model::InstrumentationScope& scope,
                          const model::LogRecord& record) const {
-  // As the collector: only string bodies are checked against log_bodies.
-  if (!log_bodies_.empty() && record.body.type() == AnyValue::Type::kString &&
-      !log_bodies_.matches(record.body.str())) {
-    return false;
+  if (!log_bodies_.empty()) {
+    // The collector matches the body's AsString(): other types are formatted (JSON, base64...).
+    if (record.body.type() == AnyValue::Type::kString) {
+      if (!log_bodies_.matches(record.body.str())) return false;
+    } else {
+      std::string body;
+      attraction::appendAsString(record.body, body);
+      if (!log_bodies_.matches(body)) return false;
+    }
   }
   if (!log_severity_texts_.empty() && !log_severity_texts_.matches(record.severity_text)) {
     return false;

@@ -1,7 +1,7 @@
 // Compiled include/exclude matching (the collector's filterspan/filterlog/filtermetric
-// "properties" matchers): strict or RE2 (unanchored) string sets, attribute lists that must all
-// match, scope (library) lists of which one must match, and log severity. Immutable after
-// create(); safe to share between threads.
+// "properties" matchers): strict or RE2 (unanchored) string sets, attribute and library lists
+// that must all match, and log severity. Immutable after create(); safe to share between
+// threads.
 #pragma once
 
 #include <re2/re2.h>

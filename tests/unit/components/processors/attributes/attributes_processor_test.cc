@@ -163,6 +163,10 @@ TEST(AttributesProcessor, SpanIncludeExcludeMatrix) {
       {"include: {match_type: strict, libraries: [{name: lib, version: '2.0'}]}", "0001"},
       {"include: {match_type: strict, libraries: [{name: other, version: ''}]}", "0010"},
       {"include: {match_type: strict, libraries: [{name: lib, version: ''}]}", "0000"},
+      // every library entry must match, as the collector's code does
+      {"include: {match_type: strict, libraries: [{name: lib}, {name: other}]}", "0000"},
+      {"include: {match_type: regexp, libraries: [{name: lib}, {name: '^l', version: '^2'}]}",
+       "0001"},
       // every property given must match
       {"include: {match_type: strict, services: [svcA], span_names: ['GET /a']}", "1000"},
       // include first, then exclude
@@ -196,8 +200,10 @@ TEST(AttributesProcessor, LogIncludeExcludeMatrix) {
     std::string hits;
   };
   const std::vector<Row> rows = {
-      {"include: {match_type: regexp, log_bodies: [login]}", "101"},  // non-string body passes
-      {"include: {match_type: strict, log_bodies: ['disk failure']}", "011"},
+      {"include: {match_type: regexp, log_bodies: [login]}", "100"},
+      {"include: {match_type: strict, log_bodies: ['disk failure']}", "010"},
+      // other bodies are matched by their string form
+      {"include: {match_type: regexp, log_bodies: ['^42$']}", "001"},
       {"include: {match_type: strict, log_severity_texts: [ERROR]}", "010"},
       {"include: {match_type: regexp, log_severity_texts: ['^I']}", "100"},
       {"include: {match_type: strict, log_severity_number: {min: WARN}}", "010"},
@@ -315,11 +321,12 @@ TEST(AttributesProcessor, SignalIndependentErrorsAtConfigTime) {
       {kHit + "include: {services: [a]}\n",
        "include: unrecognized match_type: '', valid types are: [regexp strict]"},
       {kHit + "exclude: {match_type: regexp, span_names: ['(']}\n",
-       "exclude: error parsing regexp \"(\": missing ): ("},
+       "exclude: error creating span name filters: error parsing regexp \"(\": missing ): ("},
       {kHit + "include: {match_type: regexp, attributes: [{key: a, value: 1}]}\n",
-       "include: match_type=regexp for \"a\" only supports Str, but found Int"},
+       "include: error creating attribute filters: match_type=regexp for \"a\" only supports Str, "
+       "but found Int"},
       {kHit + "include: {match_type: strict, attributes: [{value: 1}]}\n",
-       "include: can't have empty key in the list of attributes"},
+       "include: error creating attribute filters: can't have empty key in the list of attributes"},
       {kHit + "include: {match_type: strict, log_severity_number: {min: LOUD}}\n",
        "include: log_severity_number.min: invalid severity \"LOUD\"; expected 0-24 or a name "
        "such as INFO or WARN2"},
