@@ -15,8 +15,7 @@ const config::Schema<Config>& Config::schema() {
 
 Status Config::validate() const {
   if (actions.empty()) {
-    return invalidArgument(
-        "error creating \"attributes\" processor due to missing required field \"actions\"");
+    return invalidArgument("missing required field \"actions\"");
   }
   auto proc = attraction::AttrProc::create(actions);
   if (!proc.isOk()) return proc.status();

@@ -316,8 +316,7 @@ TEST(AttributesProcessor, SignalIndependentErrorsAtConfigTime) {
     std::string error;
   };
   const std::vector<Row> rows = {
-      {"include: {match_type: strict}\n",
-       "error creating \"attributes\" processor due to missing required field \"actions\""},
+      {"include: {match_type: strict}\n", "missing required field \"actions\""},
       {kHit + "include: {services: [a]}\n",
        "include: unrecognized match_type: '', valid types are: [regexp strict]"},
       {kHit + "exclude: {match_type: regexp, span_names: ['(']}\n",
