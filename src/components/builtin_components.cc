@@ -12,12 +12,14 @@
 #include "components/exporters/store/store_exporter.h"
 #include "components/extensions/file_storage/file_storage.h"
 #include "components/extensions/health_check/health_check.h"
+#include "components/processors/attributes/factory.h"
 #include "components/processors/batch/factory.h"
 #include "components/processors/memory_limiter/factory.h"
 #include "components/processors/probabilistic_sampler/factory.h"
 #include "components/processors/resourcedetection/factory.h"
 #include "components/processors/redaction/factory.h"
 #include "components/processors/tail_sampling/factory.h"
+#include "components/processors/resource/factory.h"
 #include "components/receivers/filelog/factory.h"
 #include "components/receivers/otlp/factory.h"
 #include "components/receivers/prometheus/factory.h"
@@ -38,6 +40,8 @@ void registerBuiltins(component::Registry& registry, store_exporter::StoreProvid
   registry.add(resourcedetection::makeFactory());
   registry.add(redaction::makeFactory());
   registry.add(tail_sampling::makeFactory());
+  registry.add(attributes::makeFactory());
+  registry.add(resource::makeFactory());
   // exporters
   registry.add(debug_exporter::makeFactory());
   registry.add(file_exporter::makeFactory());

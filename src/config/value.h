@@ -21,6 +21,8 @@ class Value {
 
   Kind kind = Kind::kNull;
   std::string scalar;          // kScalar (after ${env:...} expansion)
+  bool quoted = false;         // kScalar written quoted ('x' or "x") or as a block: always a
+                               // string, never a number or bool (for `any`-typed keys)
   std::vector<Value> items;    // kSequence
   struct Entry;                // a key and its value, defined below
   std::vector<Entry> entries;  // kMap, in document order

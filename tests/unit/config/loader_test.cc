@@ -33,6 +33,20 @@ TEST(Loader, RecordsPathsAndPositions) {
   EXPECT_EQ(b->items[0].scalar, "x");
 }
 
+TEST(Loader, RemembersQuotedScalars) {
+  Diagnostics d;
+  Value v = loadYamlString("a: 42\nb: \"42\"\nc: 'x'\nd: |\n  text\ne: ${env:N}\nf: \"${env:N}\"\n",
+                           "f.yaml", d, fakeEnv({{"N", "7"}}));
+  ASSERT_TRUE(d.ok()) << d.format();
+  EXPECT_FALSE(v.find("a")->quoted);
+  EXPECT_TRUE(v.find("b")->quoted);
+  EXPECT_TRUE(v.find("c")->quoted);
+  EXPECT_TRUE(v.find("d")->quoted);  // block scalars are text too
+  EXPECT_FALSE(v.find("e")->quoted);
+  EXPECT_EQ(v.find("e")->scalar, "7");
+  EXPECT_TRUE(v.find("f")->quoted);
+}
+
 TEST(Loader, ExpandsEnvironmentVariables) {
   Diagnostics d;
   Value v = loadYamlString(
