@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string>
 
+#include "model/any_value_copy.h"
 #include "model/otlp/proto_decoder.h"
 #include "model/otlp/proto_encoder.h"
 
@@ -142,10 +143,15 @@ Batch<ResourceT> Batch<ResourceT>::splitFront(size_t n) {
       std::copy(rest.begin(), rest.end(), copy.begin());
       rest = copy;
       head_scopes[whole] = rest[0];
+      // Both halves keep this scope: give the head its own attributes so a processor editing
+      // one half's scope attributes in place cannot change the other's.
+      head_scopes[whole].scope.attributes = copyAttributes(arena, rest[0].scope.attributes);
       L::cut(arena, this->arena(), head_scopes[whole], rest[0], n);
       n = 0;
     }
     ResourceT head_resource = r;
+    // Both halves keep this resource: the head gets its own attribute list (see above).
+    head_resource.resource.attributes = copyAttributes(arena, r.resource.attributes);
     L::scopes(head_resource) = head_scopes;
     scopes = rest;
     head.resources_.push_back(head_resource);

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "model/attribute_edit.h"
 #include "model/otlp/proto_decoder.h"
 #include "model/otlp/proto_encoder.h"
 #include "support/otlp_random.h"
@@ -174,6 +175,47 @@ TEST(BatchTest, CloneIsDeepAndEqual) {
     }
     EXPECT_EQ(copy_bytes, bytes);
   }
+}
+
+// Both halves of a cut keep the straddling resource and scope; a processor editing one half's
+// resource or scope attributes in place must not change the other half.
+template <typename B, typename Pb>
+void expectHalvesOwnTheirHeaders(const Pb& pb) {
+  B batch = decoded<B>(pb.SerializeAsString());
+  size_t total = batch.itemCount();
+  ASSERT_GT(total, 2u);
+  B head = batch.splitFront(total / 2 + 1);
+  std::string before;
+  otlp::encode(batch, before);
+  for (auto& r : head.resources()) {
+    // Removing the first attribute shifts the others down: an in-place write.
+    ASSERT_GT(r.resource.attributes.size(), 1u);
+    model::removeAttribute(r.resource.attributes, r.resource.attributes[0].key);
+    model::setAttribute(head.arena(), r.resource.attributes, "edited", AnyValue::boolean(true),
+                        SetMode::kUpsert);
+    auto scopes = [&]() -> auto& {
+      if constexpr (std::is_same_v<B, Traces>)
+        return r.scope_spans;
+      else if constexpr (std::is_same_v<B, Logs>)
+        return r.scope_logs;
+      else
+        return r.scope_metrics;
+    };
+    for (auto& sc : scopes()) {
+      if (!sc.scope.attributes.empty()) {
+        model::removeAttribute(sc.scope.attributes, sc.scope.attributes[0].key);
+      }
+    }
+  }
+  std::string after;
+  otlp::encode(batch, after);
+  EXPECT_EQ(before, after);
+}
+
+TEST(BatchTest, SplitHalvesOwnTheirResourceAndScopeAttributes) {
+  expectHalvesOwnTheirHeaders<Traces>(testing::makeRealisticTraces(1, 40, 7));
+  expectHalvesOwnTheirHeaders<Logs>(testing::makeRealisticLogs(1, 40, 7));
+  expectHalvesOwnTheirHeaders<Metrics>(testing::makeRealisticMetrics(1, 12, 7));
 }
 
 }  // namespace

@@ -20,9 +20,6 @@ class ResourceProcessor final : public pipeline::BatchProcessor<T> {
   Status process(T& batch) override {
     Arena& arena = batch.arena();
     for (auto& r : batch.resources()) {
-      // Batches split from one request share resource headers (Batch::splitFront), and
-      // deleting compacts a list in place: edit a private copy so the other part keeps its own.
-      r.resource.attributes = arena.copyArray<model::KeyValue>(r.resource.attributes);
       proc_->process(arena, r.resource.attributes);
       // A group sent without a resource gets one once it has attributes.
       if (!r.resource.attributes.empty()) r.has_resource = true;
