@@ -13,7 +13,9 @@
 #include "components/extensions/file_storage/file_storage.h"
 #include "components/extensions/health_check/health_check.h"
 #include "components/processors/batch/factory.h"
+#include "components/processors/filter/factory.h"
 #include "components/processors/memory_limiter/factory.h"
+#include "components/processors/transform/factory.h"
 #include "components/receivers/filelog/factory.h"
 #include "components/receivers/otlp/factory.h"
 #include "components/receivers/prometheus/factory.h"
@@ -30,6 +32,8 @@ void registerBuiltins(component::Registry& registry, store_exporter::StoreProvid
   // processors
   registry.add(batch::makeFactory());
   registry.add(memory_limiter::makeFactory());
+  registry.add(filter::makeFactory());
+  registry.add(transform::makeFactory());
   // exporters
   registry.add(debug_exporter::makeFactory());
   registry.add(file_exporter::makeFactory());

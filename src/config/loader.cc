@@ -28,6 +28,7 @@ Value convert(const YAML::Node& node, const std::string& path,
     case YAML::NodeType::Scalar:
       v.kind = Value::Kind::kScalar;
       v.scalar = expandEnv(node.Scalar(), v, diags, env);
+      v.quoted = node.Tag() == "!";  // yaml-cpp tags every non-plain scalar "!"
       break;
     case YAML::NodeType::Sequence: {
       v.kind = Value::Kind::kSequence;

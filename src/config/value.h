@@ -21,6 +21,7 @@ class Value {
 
   Kind kind = Kind::kNull;
   std::string scalar;          // kScalar (after ${env:...} expansion)
+  bool quoted = false;         // kScalar written quoted or as a block scalar (| >), not plain
   std::vector<Value> items;    // kSequence
   struct Entry;                // a key and its value, defined below
   std::vector<Entry> entries;  // kMap, in document order
