@@ -1,5 +1,7 @@
 #include "components/processors/transform/config.h"
 
+#include "components/processors/internal/ottl/parser.h"
+
 namespace periscope::components::transform {
 
 using ottl::ContextKind;
@@ -32,6 +34,37 @@ ContextKind itemContext(component::Signal signal) {
     default:
       return ContextKind::kLog;
   }
+}
+
+void pathHeads(const ottl::Node& n, std::vector<std::string>& out) {
+  if (n.kind == ottl::Node::Kind::kPath) out.push_back(n.path[0].name);
+  for (const auto& c : n.children) pathHeads(*c, out);
+}
+
+// Flat statements: the context is the most specific one the path prefixes name
+// (`resource.attributes[...]` alone → resource; `span.name` → span), as the collector infers it;
+// paths without a context prefix mean the item context.
+ContextKind inferContext(const std::string& text, component::Signal signal) {
+  ottl::ParsedStatement parsed;
+  ottl::SyntaxError ignored;  // reported by the real compilation
+  if (!ottl::parseStatement(text, parsed, ignored)) return itemContext(signal);
+  std::vector<std::string> heads;
+  pathHeads(*parsed.invocation, heads);
+  if (parsed.condition) pathHeads(*parsed.condition, heads);
+  const std::vector<ContextKind>& allowed = contextsOf(signal);
+  size_t best = 0;
+  for (const std::string& head : heads) {
+    ContextKind named = itemContext(signal);
+    if (head == "instrumentation_scope") {
+      named = ContextKind::kScope;
+    } else if (!ottl::parseContextKind(head, named)) {
+      named = itemContext(signal);
+    }
+    for (size_t k = 0; k < allowed.size(); ++k) {
+      if (allowed[k] == named) best = std::max(best, k);
+    }
+  }
+  return heads.empty() ? itemContext(signal) : allowed[best];
 }
 
 std::string contextNames(component::Signal signal) {
@@ -104,10 +137,8 @@ void decodeGroups(const config::Value& v, component::Signal signal,
   for (const config::Value& item : v.items) {
     StatementGroup group;
     if (item.isScalar()) {
-      // Flat form: one statement in the signal's item context (the collector infers the
-      // context from the path prefixes; here `resource.` and `instrumentation_scope.` paths
-      // simply read and write the item's parents).
-      group.context = itemContext(signal);
+      // Flat form: one statement, its context inferred from its paths.
+      group.context = inferContext(item.scalar, signal);
       if (auto s = ottl::compileStatementAt(item, group.context, d)) {
         group.statements.push_back(std::move(s));
       }

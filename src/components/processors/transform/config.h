@@ -4,8 +4,7 @@
 //     - context: span
 //       conditions: ['kind == SPAN_KIND_SERVER']     # optional, ORed; gate the whole group
 //       statements: ['set(attributes["x"], "y") where name == "GET /"']
-//     - 'set(span.attributes["z"], 1)'                # flat form: item context
-//     (span/datapoint/log)
+//     - 'set(span.attributes["z"], 1)'                # flat form: context from path prefixes
 #pragma once
 
 #include <memory>

@@ -112,6 +112,22 @@ TEST(Transform, ResourceScopeAndSpanEventContexts) {
   EXPECT_EQ(td::show(span1.attributes), "i=1,http.method=POST,http.url=/api/1,env=prod");
 }
 
+TEST(Transform, FlatStatementsInferTheirContextFromPathPrefixes) {
+  Harness<model::Traces> r(
+      "trace_statements:\n"
+      "  - 'set(resource.attributes[\"n\"], Len(resource.attributes))'\n"    // resource: runs once
+      "  - 'set(span.attributes[\"scope\"], instrumentation_scope.name)'\n"  // span
+      "  - 'set(spanevent.attributes[\"s\"], span.name) where spanevent.name == \"ev0\"'\n");
+  ASSERT_TRUE(td::runProcessor(r.transform, td::traces(2)).isOk());
+  auto& rs = r.out().resources()[0];
+  EXPECT_EQ(td::show(rs.resource.attributes), "service.name=svc,n=1");
+  auto& span0 = rs.scope_spans[0].spans[0];
+  EXPECT_EQ(td::show(span0.attributes),
+            "i=0,http.method=GET,http.url=https://example.com/health,scope=lib");
+  EXPECT_EQ(td::show(span0.events[0].attributes), "n=0,s=span0");
+  EXPECT_EQ(td::show(span0.events[1].attributes), "n=1");
+}
+
 TEST(Transform, GroupConditionsGateTheStatements) {
   Harness<model::Traces> r(
       "trace_statements:\n"
