@@ -2,7 +2,10 @@
 // matches any condition of its context is dropped.
 #pragma once
 
+#include <array>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "component/component.h"
 #include "components/processors/internal/ottl/config_codec.h"
@@ -30,8 +33,23 @@ struct LogsConditions {
   static const config::Schema<LogsConditions>& schema();
 };
 
+// Conditions by OTTL context (indexed by ContextKind).
+using ConditionsByContext = std::array<std::vector<std::shared_ptr<const ottl::Condition>>, 7>;
+
+// `<signal>_conditions` (collector >= 0.146): plain strings whose context is inferred from
+// their path prefixes, or groups {context, conditions}.
+template <component::Signal S>
+struct InferredConditions {
+  ConditionsByContext by_context;
+};
+void decodeInferred(const config::Value& v, component::Signal signal, ConditionsByContext& out,
+                    config::Diagnostics& d);
+
 struct Config : component::Config {
   std::string error_mode = "propagate";
+  InferredConditions<component::Signal::kTraces> trace_conditions;
+  InferredConditions<component::Signal::kMetrics> metric_conditions;
+  InferredConditions<component::Signal::kLogs> log_conditions;
   TracesConditions traces;
   MetricsConditions metrics;
   LogsConditions logs;
@@ -39,3 +57,18 @@ struct Config : component::Config {
 };
 
 }  // namespace periscope::components::filter
+
+namespace periscope::config {
+
+template <component::Signal S>
+struct FieldCodec<components::filter::InferredConditions<S>> {
+  static std::string typeName() { return "list of OTTL condition or condition group"; }
+  static std::string show(const components::filter::InferredConditions<S>&) { return "[]"; }
+  static std::vector<FieldDoc> children() { return {}; }
+  static void decode(const Value& v, components::filter::InferredConditions<S>& out,
+                     Diagnostics& d) {
+    components::filter::decodeInferred(v, S, out.by_context, d);
+  }
+};
+
+}  // namespace periscope::config

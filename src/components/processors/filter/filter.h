@@ -1,6 +1,7 @@
-// Filter<T>: drops the spans, span events, metrics, data points and log records that match any
-// of the configured OTTL conditions (collector `filter` processor). Higher levels go first:
-// a dropped span's events and a dropped metric's points are not evaluated. Counts what it
+// Filter<T>: drops the resources, scopes, spans, span events, metrics, data points and log
+// records that match any of the configured OTTL conditions (collector `filter` processor).
+// Higher levels go first (resource → scope → span → span event, ... → metric → data point): what
+// a dropped parent held is not evaluated. Counts what it
 // drops in otelcol_processor_filter_{spans,datapoints,logs}_filtered{filter="<id>"}.
 #pragma once
 
@@ -22,7 +23,8 @@ class Filter final : public pipeline::BatchProcessor<T> {
   Status process(T& batch) override;
 
  private:
-  Config config_;
+  Config config_;              // owns the compiled conditions
+  ConditionsByContext lists_;  // this signal's conditions, legacy and inferred, by context
   ottl::ErrorMode mode_;
   std::string id_;
   telemetry::Counter* filtered_;

@@ -1,123 +1,22 @@
 #include "components/processors/transform/config.h"
 
-#include "components/processors/internal/ottl/parser.h"
+#include "components/processors/internal/ottl/context_inference.h"
 
 namespace periscope::components::transform {
 
 using ottl::ContextKind;
 
-const std::vector<ContextKind>& contextsOf(component::Signal signal) {
-  static const std::vector<ContextKind> traces = {ContextKind::kResource, ContextKind::kScope,
-                                                  ContextKind::kSpan, ContextKind::kSpanEvent};
-  static const std::vector<ContextKind> metrics = {ContextKind::kResource, ContextKind::kScope,
-                                                   ContextKind::kMetric, ContextKind::kDataPoint};
-  static const std::vector<ContextKind> logs = {ContextKind::kResource, ContextKind::kScope,
-                                                ContextKind::kLog};
-  switch (signal) {
-    case component::Signal::kTraces:
-      return traces;
-    case component::Signal::kMetrics:
-      return metrics;
-    default:
-      return logs;
-  }
-}
-
 namespace {
-
-ContextKind itemContext(component::Signal signal) {
-  switch (signal) {
-    case component::Signal::kTraces:
-      return ContextKind::kSpan;
-    case component::Signal::kMetrics:
-      return ContextKind::kDataPoint;
-    default:
-      return ContextKind::kLog;
-  }
-}
-
-void pathHeads(const ottl::Node& n, std::vector<std::string>& out) {
-  if (n.kind == ottl::Node::Kind::kPath) out.push_back(n.path[0].name);
-  for (const auto& c : n.children) pathHeads(*c, out);
-}
-
-// Flat statements: the context is the most specific one the path prefixes name
-// (`resource.attributes[...]` alone → resource; `span.name` → span), as the collector infers it;
-// paths without a context prefix mean the item context.
-ContextKind inferContext(const std::string& text, component::Signal signal) {
-  ottl::ParsedStatement parsed;
-  ottl::SyntaxError ignored;  // reported by the real compilation
-  if (!ottl::parseStatement(text, parsed, ignored)) return itemContext(signal);
-  std::vector<std::string> heads;
-  pathHeads(*parsed.invocation, heads);
-  if (parsed.condition) pathHeads(*parsed.condition, heads);
-  const std::vector<ContextKind>& allowed = contextsOf(signal);
-  size_t best = 0;
-  for (const std::string& head : heads) {
-    ContextKind named = itemContext(signal);
-    if (head == "instrumentation_scope") {
-      named = ContextKind::kScope;
-    } else if (!ottl::parseContextKind(head, named)) {
-      named = itemContext(signal);
-    }
-    for (size_t k = 0; k < allowed.size(); ++k) {
-      if (allowed[k] == named) best = std::max(best, k);
-    }
-  }
-  return heads.empty() ? itemContext(signal) : allowed[best];
-}
-
-std::string contextNames(component::Signal signal) {
-  std::string out;
-  for (ContextKind k : contextsOf(signal))
-    out += std::string(out.empty() ? "" : ", ") + toString(k);
-  return out;
-}
-
-template <typename Compiled, typename Compile>
-void compileList(const config::Value& v, Compile compile, std::vector<Compiled>& out,
-                 config::Diagnostics& d) {
-  if (v.isNull()) return;
-  if (!v.isSequence()) {
-    d.error(v, "expected a list of OTTL strings, got " + v.kindName());
-    return;
-  }
-  for (const config::Value& item : v.items) {
-    if (!item.isScalar()) {
-      d.error(item, "expected an OTTL string, got " + item.kindName());
-      continue;
-    }
-    if (auto c = compile(item)) out.push_back(std::move(c));
-  }
-}
 
 void decodeGroup(const config::Value& v, component::Signal signal, StatementGroup& group,
                  config::Diagnostics& d) {
-  const config::Value* context = v.find("context");
-  if (context == nullptr || !context->isScalar()) {
-    d.error(v, "missing \"context\" (one of " + contextNames(signal) + ")");
-    return;
-  }
-  bool known = ottl::parseContextKind(context->scalar, group.context);
-  bool allowed = false;
-  for (ContextKind k : contextsOf(signal)) allowed = allowed || (known && k == group.context);
-  if (!allowed) {
-    d.error(*context,
-            "invalid context \"" + context->scalar + "\"; expected one of " + contextNames(signal));
-    return;
-  }
+  if (!ottl::decodeGroupContext(v, signal, group.context, d)) return;
   for (const auto& [key, child] : v.entries) {
     if (key == "context") continue;
     if (key == "statements") {
-      compileList(
-          child,
-          [&](const config::Value& s) { return ottl::compileStatementAt(s, group.context, d); },
-          group.statements, d);
+      ottl::compileStatementList(child, group.context, group.statements, d);
     } else if (key == "conditions") {
-      compileList(
-          child,
-          [&](const config::Value& s) { return ottl::compileConditionAt(s, group.context, d); },
-          group.conditions, d);
+      ottl::compileConditionList(child, group.context, group.conditions, d);
     } else {
       d.errorAtKey(child, "unknown key; expected context, statements or conditions");
     }
@@ -138,7 +37,7 @@ void decodeGroups(const config::Value& v, component::Signal signal,
     StatementGroup group;
     if (item.isScalar()) {
       // Flat form: one statement, its context inferred from its paths.
-      group.context = inferContext(item.scalar, signal);
+      group.context = ottl::inferStatementContext(item.scalar, signal);
       if (auto s = ottl::compileStatementAt(item, group.context, d)) {
         group.statements.push_back(std::move(s));
       }

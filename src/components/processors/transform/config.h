@@ -30,8 +30,6 @@ struct StatementGroups {
   std::vector<StatementGroup> groups;
 };
 
-// Contexts allowed for a signal, in the collector's order; the last is the item context.
-const std::vector<ottl::ContextKind>& contextsOf(component::Signal signal);
 void decodeGroups(const config::Value& v, component::Signal signal,
                   std::vector<StatementGroup>& out, config::Diagnostics& d);
 std::vector<config::FieldDoc> groupDocs();

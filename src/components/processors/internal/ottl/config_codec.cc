@@ -36,4 +36,44 @@ std::shared_ptr<const Statement> compileStatementAt(const config::Value& v, Cont
   return out;
 }
 
+namespace {
+
+template <typename Compiled, typename Compile>
+void compileList(const config::Value& v, const char* what, Compile compile,
+                 std::vector<Compiled>& out, config::Diagnostics& d) {
+  if (v.isNull()) return;
+  if (!v.isSequence()) {
+    d.error(v, std::string("expected a list of OTTL ") + what + "s, got " + v.kindName());
+    return;
+  }
+  for (const config::Value& item : v.items) {
+    if (!item.isScalar()) {
+      d.error(item,
+              std::string("expected an OTTL ") + what + " (a string), got " + item.kindName());
+      continue;
+    }
+    if (auto c = compile(item)) out.push_back(std::move(c));
+  }
+}
+
+}  // namespace
+
+void compileConditionList(const config::Value& v, ContextKind context,
+                          std::vector<std::shared_ptr<const Condition>>& out,
+                          config::Diagnostics& diags) {
+  compileList(
+      v, "condition",
+      [&](const config::Value& item) { return compileConditionAt(item, context, diags); }, out,
+      diags);
+}
+
+void compileStatementList(const config::Value& v, ContextKind context,
+                          std::vector<std::shared_ptr<const Statement>>& out,
+                          config::Diagnostics& diags) {
+  compileList(
+      v, "statement",
+      [&](const config::Value& item) { return compileStatementAt(item, context, diags); }, out,
+      diags);
+}
+
 }  // namespace periscope::ottl

@@ -29,6 +29,14 @@ std::shared_ptr<const Condition> compileConditionAt(const config::Value& v, Cont
 std::shared_ptr<const Statement> compileStatementAt(const config::Value& v, ContextKind context,
                                                     config::Diagnostics& diags);
 
+// Compiles a YAML list of OTTL strings, appending what compiles to `out`; reports the rest.
+void compileConditionList(const config::Value& v, ContextKind context,
+                          std::vector<std::shared_ptr<const Condition>>& out,
+                          config::Diagnostics& diags);
+void compileStatementList(const config::Value& v, ContextKind context,
+                          std::vector<std::shared_ptr<const Statement>>& out,
+                          config::Diagnostics& diags);
+
 // A config field holding OTTL conditions for context K (filter's traces.span...).
 template <ContextKind K>
 struct ConditionList {
@@ -48,19 +56,8 @@ struct FieldCodec<ottl::ConditionList<K>> {
   static std::string show(const ottl::ConditionList<K>&) { return "[]"; }
   static std::vector<FieldDoc> children() { return {}; }
   static void decode(const Value& v, ottl::ConditionList<K>& out, Diagnostics& d) {
-    if (v.isNull()) return;
-    if (!v.isSequence()) {
-      d.error(v, "expected a list of OTTL conditions, got " + v.kindName());
-      return;
-    }
     out.items.clear();
-    for (const Value& item : v.items) {
-      if (!item.isScalar()) {
-        d.error(item, "expected an OTTL condition (a string), got " + item.kindName());
-        continue;
-      }
-      if (auto c = ottl::compileConditionAt(item, K, d)) out.items.push_back(std::move(c));
-    }
+    ottl::compileConditionList(v, K, out.items, d);
   }
 };
 

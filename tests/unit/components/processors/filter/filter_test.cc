@@ -120,6 +120,55 @@ TEST(Filter, DropsLogRecords) {
   EXPECT_EQ(r.filtered("otelcol_processor_filter_logs_filtered"), 2);
 }
 
+// Two resources: svc (span0, span1) and other (span0).
+model::Traces twoResources() {
+  model::Traces t = td::traces(2);
+  t.append(td::traces(1));
+  t.resources()[1].resource.attributes =
+      td::attrs(t.arena(), {{"service.name", td::str(t.arena(), "other")}});
+  return t;
+}
+
+TEST(Filter, InferredTraceConditionsDropResourcesScopesSpansAndEvents) {
+  Harness<model::Traces> r(
+      "trace_conditions:\n"
+      "  - resource.attributes[\"service.name\"] == \"other\"\n"  // the whole resource
+      "  - span.name == \"span1\"\n"
+      "  - IsMatch(spanevent.name, \"1$\")\n"
+      "traces:\n"
+      "  span: ['name == \"nothing\"']\n");  // legacy lists still apply
+  ASSERT_TRUE(td::runProcessor(r.filter, twoResources()).isOk());
+  ASSERT_EQ(r.next.got.size(), 1u);
+  EXPECT_EQ(r.next.got[0].resources().size(), 1u);
+  EXPECT_EQ(spanNames(r.next.got[0]), (std::vector<std::string>{"span0[ev0]"}));
+  EXPECT_EQ(r.filtered("otelcol_processor_filter_spans_filtered"), 2);
+}
+
+TEST(Filter, ConditionGroupsAndScopeContext) {
+  Harness<model::Traces> r(
+      "trace_conditions:\n"
+      "  - context: scope\n"
+      "    conditions: ['version == \"1.0\" and resource.attributes[\"service.name\"] == "
+      "\"other\"']\n");
+  ASSERT_TRUE(td::runProcessor(r.filter, twoResources()).isOk());
+  EXPECT_EQ(spanNames(r.next.got.at(0)),
+            (std::vector<std::string>{"span0[ev0,ev1]", "span1[ev0,ev1]"}));
+}
+
+TEST(Filter, InferredMetricAndLogConditions) {
+  Harness<model::Metrics> metrics(
+      "metric_conditions:\n"
+      "  - metric.type == METRIC_DATA_TYPE_HISTOGRAM\n"
+      "  - datapoint.value_int > 1\n");
+  ASSERT_TRUE(td::runProcessor(metrics.filter, td::metrics()).isOk());
+  EXPECT_EQ(pointsOf(metrics.next.got.at(0)),
+            (std::vector<std::string>{"m.gauge{k=a}", "m.sum{k=a}", "m.sum{k=b}"}));
+  Harness<model::Logs> logs("log_conditions: ['instrumentation_scope.name == \"lib\"']\n");
+  ASSERT_TRUE(td::runProcessor(logs.filter, td::logs()).isOk());
+  EXPECT_TRUE(logs.next.got.empty());
+  EXPECT_EQ(logs.filtered("otelcol_processor_filter_logs_filtered"), 3);
+}
+
 TEST(Filter, NothingLeftAnswersSuccessWithoutForwarding) {
   Harness<model::Logs> r("logs:\n  log_record: ['true']\n");
   EXPECT_TRUE(td::runProcessor(r.filter, td::logs()).isOk());
@@ -174,7 +223,11 @@ TEST(FilterConfig, ErrorsPointAtTheTokenInTheFile) {
       "      datapoint: name\n"
       "    logs:\n"
       "      log_record: ['span.name == \"x\"']\n"
-      "      logs: []\n";
+      "      logs: []\n"
+      "    trace_conditions:\n"
+      "      - span.name == 1 and spanevent.nme == \"x\"\n"
+      "      - context: log\n"
+      "      - {context: span, conditions: ['nam == 1'], when: x}\n";
   EXPECT_EQ(
       td::configErrors<Config>(yaml, "filter"),
       "config.yaml:3:17: processors.filter.error_mode: invalid value \"loud\"; expected one "
@@ -192,7 +245,15 @@ TEST(FilterConfig, ErrorsPointAtTheTokenInTheFile) {
       "conditions, got a scalar\n"
       "config.yaml:16:21: processors.filter.logs.log_record[0]: column 1: unknown path "
       "span.name in context log\n"
-      "config.yaml:17:7: processors.filter.logs.logs: unknown key \"logs\"\n");
+      "config.yaml:17:7: processors.filter.logs.logs: unknown key \"logs\"\n"
+      "config.yaml:19:28: processors.filter.trace_conditions[0]: column 20: unknown path "
+      "spanevent.nme in context spanevent\n"
+      "config.yaml:20:18: processors.filter.trace_conditions[1].context: invalid context "
+      "\"log\"; expected one of resource, scope, span, spanevent\n"
+      "config.yaml:21:39: processors.filter.trace_conditions[2].conditions[0]: column 1: "
+      "unknown path nam in context span\n"
+      "config.yaml:21:51: processors.filter.trace_conditions[2].when: unknown key; expected "
+      "context or conditions\n");
 }
 
 }  // namespace
