@@ -33,6 +33,20 @@ TEST(Loader, RecordsPathsAndPositions) {
   EXPECT_EQ(b->items[0].scalar, "x");
 }
 
+// OTTL errors point inside a scalar; they need to know whether a quote precedes its text.
+TEST(Loader, RecordsWhetherScalarsAreQuoted) {
+  Diagnostics d;
+  Value v = loadYamlString("p: plain\ns: 'single'\nd: \"double\"\nb: |\n  block\n", "f.yaml", d,
+                           fakeEnv({}));
+  ASSERT_TRUE(d.ok()) << d.format();
+  EXPECT_FALSE(v.find("p")->quoted);
+  EXPECT_TRUE(v.find("s")->quoted);
+  EXPECT_EQ(v.find("s")->mark.column, 4);  // the quote
+  EXPECT_TRUE(v.find("d")->quoted);
+  EXPECT_TRUE(v.find("b")->quoted);
+  EXPECT_EQ(v.find("b")->scalar, "block\n");
+}
+
 TEST(Loader, ExpandsEnvironmentVariables) {
   Diagnostics d;
   Value v = loadYamlString(
