@@ -14,12 +14,14 @@
 #include "components/extensions/health_check/health_check.h"
 #include "components/processors/attributes/factory.h"
 #include "components/processors/batch/factory.h"
+#include "components/processors/filter/factory.h"
 #include "components/processors/memory_limiter/factory.h"
 #include "components/processors/probabilistic_sampler/factory.h"
 #include "components/processors/resourcedetection/factory.h"
 #include "components/processors/redaction/factory.h"
 #include "components/processors/tail_sampling/factory.h"
 #include "components/processors/resource/factory.h"
+#include "components/processors/transform/factory.h"
 #include "components/receivers/filelog/factory.h"
 #include "components/receivers/otlp/factory.h"
 #include "components/receivers/prometheus/factory.h"
@@ -42,6 +44,8 @@ void registerBuiltins(component::Registry& registry, store_exporter::StoreProvid
   registry.add(tail_sampling::makeFactory());
   registry.add(attributes::makeFactory());
   registry.add(resource::makeFactory());
+  registry.add(filter::makeFactory());
+  registry.add(transform::makeFactory());
   // exporters
   registry.add(debug_exporter::makeFactory());
   registry.add(file_exporter::makeFactory());

@@ -1,35 +1,12 @@
 // The fast path allocates nothing: redacting a batch in which nothing matches makes no heap
 // allocation (after warm-up: RE2's lazily built DFA states and the thread-local buffers).
-// This file replaces the global operator new/delete of the unit_components binary with a
-// pass-through to malloc/free that counts allocations made by a thread while it is counting.
+// Counted with testing::AllocationCounter (allocation_counter.h).
 #include <gtest/gtest.h>
-
-// GCC sees free() on memory from the (replaced) operator new after inlining: intended here.
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-
-#include <cstdlib>
-#include <new>
 
 #include "components/processors/redaction/detectors.h"
 #include "components/processors/redaction/redaction_processor.h"
 #include "redaction_test_support.h"
-
-namespace {
-thread_local bool t_counting = false;
-thread_local size_t t_allocations = 0;
-}  // namespace
-
-void* operator new(size_t size) {
-  if (t_counting) ++t_allocations;
-  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept {
-  std::free(p);
-}
-void operator delete(void* p, size_t) noexcept {
-  std::free(p);
-}
+#include "support/allocation_counter.h"
 
 namespace periscope::components::redaction {
 namespace {
@@ -66,11 +43,11 @@ TEST(RedactionFastPath, NoHeapAllocationWhenNothingMatches) {
     redactBatch(*r, logs);
   }
   model::Logs logs = cleanLogs();
-  t_allocations = 0;
-  t_counting = true;
-  redactBatch(*r, logs);
-  t_counting = false;
-  EXPECT_EQ(t_allocations, 0u);
+  {
+    testing::AllocationCounter allocations;
+    redactBatch(*r, logs);
+    EXPECT_EQ(allocations.count(), 0u);
+  }
   // And it did run: the record is unchanged but would have been scanned.
   EXPECT_EQ(test::show(logs.resources()[0].scope_logs[0].log_records[0].body),
             "{msg=GET /api/v1/orders/42 took 12ms,db.statement=SELECT id FROM t WHERE id = ?}");
@@ -78,11 +55,11 @@ TEST(RedactionFastPath, NoHeapAllocationWhenNothingMatches) {
   // A match allocates (the rewritten string in the arena, summary keys): the counter works.
   model::Logs secret = test::oneLog(
       [](Arena& a, model::LogRecord& rec) { rec.body = str(a, "mail bob@example.com"); });
-  t_allocations = 0;
-  t_counting = true;
-  redactBatch(*r, secret);
-  t_counting = false;
-  EXPECT_GT(t_allocations, 0u);
+  {
+    testing::AllocationCounter allocations;
+    redactBatch(*r, secret);
+    EXPECT_GT(allocations.count(), 0u);
+  }
   EXPECT_EQ(test::show(secret.resources()[0].scope_logs[0].log_records[0].body), "mail ****");
 }
 
