@@ -13,7 +13,7 @@ import { readFileSync, existsSync, rmSync } from 'node:fs';
 import { trace, context, SpanStatusCode } from '@opentelemetry/api';
 import { SeverityNumber } from '@opentelemetry/api-logs';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
@@ -113,7 +113,7 @@ async function selfMetrics() {
 test('tail sampling keeps exactly the error and slow traces; edits and redaction applied', async () => {
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ 'service.name': 'checkout' }),
-    spanProcessors: [new SimpleSpanProcessor(new OTLPTraceExporter({ url: p.url('http', '/v1/traces') }))],
+    spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: p.url('http', '/v1/traces') }), { maxExportBatchSize: 16 })],
   });
   const tracer = provider.getTracer('e2e');
   const expectKept = new Set();
