@@ -36,30 +36,37 @@ const config::Schema<Config>& Config::schema() {
 }
 
 Status Config::validate() const {
-  // The collector's messages (config.go), %f and %g formatted the way Go prints a float32.
+  // The collector's messages (config.go), %f and %g formatted the way Go prints a float32,
+  // prefixed with the field they are about (the collector's messages do not name it).
   char buf[96];
   float pct = static_cast<float>(sampling_percentage);
   if (std::isinf(pct) || std::isnan(pct)) {
-    std::snprintf(buf, sizeof buf, "sampling rate is invalid: %f%%", static_cast<double>(pct));
+    std::snprintf(buf, sizeof buf, "sampling_percentage: sampling rate is invalid: %f%%",
+                  static_cast<double>(pct));
     return invalidArgument(buf);
   }
   double ratio = static_cast<double>(pct) / 100.0;
   if (ratio < 0) {
-    std::snprintf(buf, sizeof buf, "sampling rate is negative: %f%%", static_cast<double>(pct));
+    std::snprintf(buf, sizeof buf, "sampling_percentage: sampling rate is negative: %f%%",
+                  static_cast<double>(pct));
     return invalidArgument(buf);
   }
   if (ratio > 0 && ratio < kMinSamplingProbability) {
-    std::snprintf(buf, sizeof buf, "sampling rate is too small: %g%%", static_cast<double>(pct));
+    std::snprintf(buf, sizeof buf, "sampling_percentage: sampling rate is too small: %g%%",
+                  static_cast<double>(pct));
     return invalidArgument(buf);
   }
-  if (sampling_precision == 0) return invalidArgument("invalid sampling precision: 0");
+  if (sampling_precision == 0)
+    return invalidArgument("sampling_precision: invalid sampling precision: 0");
   if (sampling_precision < 0) {
-    std::snprintf(buf, sizeof buf, "sampling precision must be between 1 and 14: %d",
+    std::snprintf(buf, sizeof buf,
+                  "sampling_precision: sampling precision must be between 1 and 14: %d",
                   sampling_precision);
     return invalidArgument(buf);
   }
   if (sampling_precision > kNumHexDigits) {
-    std::snprintf(buf, sizeof buf, "sampling precision is too great, should be <= 14: %d",
+    std::snprintf(buf, sizeof buf,
+                  "sampling_precision: sampling precision is too great, should be <= 14: %d",
                   sampling_precision);
     return invalidArgument(buf);
   }

@@ -165,7 +165,8 @@ const config::Schema<Config>& Config::schema() {
                  "Detectors to run, in precedence order (an earlier detector wins when two set "
                  "the same attribute): env, system, ec2, ecs, eks, lambda.")
           .field("timeout", &Config::timeout,
-                 "Time budget for the whole detection at start, metadata requests included.")
+                 "Time budget of each detector at start (they run concurrently), metadata requests "
+                 "included.")
           .field("override", &Config::override_existing,
                  "Detected attributes replace attributes already on the data (else existing ones "
                  "are kept).")

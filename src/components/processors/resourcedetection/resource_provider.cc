@@ -1,5 +1,8 @@
 #include "components/processors/resourcedetection/resource_provider.h"
 
+#include <optional>
+#include <thread>
+
 #include "common/logging.h"
 #include "components/processors/resourcedetection/detectors/ec2_detector.h"
 #include "components/processors/resourcedetection/detectors/ecs_detector.h"
@@ -78,19 +81,39 @@ Status ResourceProvider::detect() {
   std::lock_guard lock(mu_);
   if (done_) return status_;
   done_ = true;
-  MetadataClient http(http_, MetadataClient::Clock::now() + timeout_);
-  DetectContext ctx{*env_, http, fail_on_missing_metadata_};
+  // Every detector probes at once, each with the whole timeout (as the collector does), so a
+  // metadata service that never answers (EC2 IMDS seen from an ECS task) cannot use up the time
+  // of the detectors after it. The results are merged afterwards in the configured order.
+  struct Outcome {
+    std::optional<Result<DetectedResource>> result;
+    std::chrono::steady_clock::duration took{};
+  };
+  std::vector<Outcome> outcomes(detectors_.size());
+  {
+    const auto deadline = MetadataClient::Clock::now() + timeout_;
+    std::vector<std::jthread> probes;
+    probes.reserve(detectors_.size());
+    for (size_t i = 0; i < detectors_.size(); ++i) {
+      probes.emplace_back([this, i, deadline, &outcomes] {
+        MetadataClient http(http_, deadline);
+        DetectContext ctx{*env_, http, fail_on_missing_metadata_};
+        auto started = std::chrono::steady_clock::now();
+        outcomes[i].result = detectors_[i]->detect(ctx);
+        outcomes[i].took = std::chrono::steady_clock::now() - started;
+      });
+    }
+  }  // the jthreads join here
   std::string errors;
-  for (const auto& detector : detectors_) {
-    auto started = std::chrono::steady_clock::now();
-    auto r = detector->detect(ctx);
-    record(detector->name(), r.status(), std::chrono::steady_clock::now() - started);
+  for (size_t i = 0; i < detectors_.size(); ++i) {
+    const Detector& detector = *detectors_[i];
+    Result<DetectedResource>& r = *outcomes[i].result;
+    record(detector.name(), r.status(), outcomes[i].took);
     if (!r.isOk()) {
       log::warn("resourcedetection", "failed to detect resource",
-                {{"detector", std::string(detector->name())},
+                {{"detector", std::string(detector.name())},
                  {"error", std::string(r.status().message())}});
       errors += (errors.empty() ? "" : "; ") + std::string("detector \"") +
-                std::string(detector->name()) + "\": " + std::string(r.status().message());
+                std::string(detector.name()) + "\": " + std::string(r.status().message());
       continue;
     }
     resource_.mergeMissing(*r);

@@ -1,6 +1,7 @@
-// ResourceProvider: runs the configured detectors once, within `timeout`, and keeps the merged
-// resource (an earlier detector wins on a conflicting attribute). Pipelines that name the same
-// processor id share one provider, so detection runs once per processor, as in the collector.
+// ResourceProvider: runs the configured detectors once, concurrently, each within `timeout`, and
+// keeps the merged resource (an earlier detector in the configured order wins on a conflicting
+// attribute). Pipelines that name the same processor id share one provider, so detection runs
+// once per processor, as in the collector.
 #pragma once
 
 #include <chrono>
@@ -31,8 +32,9 @@ class ResourceProvider {
                    std::shared_ptr<const Environment> env, std::string processor_id = "",
                    telemetry::Registry& registry = telemetry::globalRegistry());
 
-  // Runs detection the first time; later calls return the first outcome. A detector's error
-  // fails detection (the collector then refuses to start); every failure is named.
+  // Runs detection the first time (one thread per detector, joined before returning); later
+  // calls return the first outcome. A detector's error fails detection (the collector then
+  // refuses to start); every failure is named.
   Status detect();
   // After a successful detect(): the merged attributes (owned by this provider).
   const DetectedResource& resource() const { return resource_; }

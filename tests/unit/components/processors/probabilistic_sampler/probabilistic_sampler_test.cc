@@ -139,12 +139,12 @@ TEST(ProbabilisticSamplerConfig, ValidationMessages) {
       {15, 4, ""},
       {0, 4, ""},
       {250, 4, ""},  // > 100 means 100%
-      {-5, 4, "sampling rate is negative: -5.000000%"},
-      {1e-15, 4, "sampling rate is too small: 1e-15%"},
-      {INFINITY, 4, "sampling rate is invalid: inf%"},
-      {15, 0, "invalid sampling precision: 0"},
-      {15, 15, "sampling precision is too great, should be <= 14: 15"},
-      {15, -1, "sampling precision must be between 1 and 14: -1"},
+      {-5, 4, "sampling_percentage: sampling rate is negative: -5.000000%"},
+      {1e-15, 4, "sampling_percentage: sampling rate is too small: 1e-15%"},
+      {INFINITY, 4, "sampling_percentage: sampling rate is invalid: inf%"},
+      {15, 0, "sampling_precision: invalid sampling precision: 0"},
+      {15, 15, "sampling_precision: sampling precision is too great, should be <= 14: 15"},
+      {15, -1, "sampling_precision: sampling precision must be between 1 and 14: -1"},
   };
   for (const auto& c : cases) {
     Config cfg = testdata::config(c.pct);

@@ -6,6 +6,7 @@
 #include "components/processors/resourcedetection/detectors/lambda_detector.h"
 #include "components/processors/resourcedetection/factory.h"
 #include "detect_test_util.h"
+#include "fake_metadata_server.h"
 #include "support/null_host.h"
 
 namespace periscope::components::resourcedetection {
@@ -102,6 +103,32 @@ TEST(ResourceProvider, FailingDetectorFailsDetectionAndNamesIt) {
             "resource detection failed: detector \"env\": OTEL_RESOURCE_ATTRIBUTES: invalid pair "
             "\"broken\" (expected key=value)");
   EXPECT_EQ(p->detect().message(), st.message());  // runs once; later calls see the outcome
+}
+
+// On an ECS task the EC2 metadata address silently drops packets: ec2 listed first must not use
+// up the time ecs needs (detectors run concurrently, each with the whole timeout).
+TEST(ResourceProvider, DetectorThatNeverAnswersDoesNotStarveTheOthers) {
+  testing::FakeMetadataServer imds;
+  imds.hang();
+  testing::FakeMetadataServer ecs;
+  ecs.on("GET /v4/abc/task", 200,
+         R"({"Cluster": "default", "TaskARN": "arn:aws:ecs:us-west-2:111122223333:task/default/t1",
+             "Family": "curltest", "Revision": "26", "AvailabilityZone": "us-west-2d",
+             "LaunchType": "FARGATE", "Containers": []})");
+  ecs.on("GET /v4/abc", 200, R"({"DockerId": "otel1", "Name": "otel"})");
+  Config c;
+  c.detectors = {{"ec2"}, {"ecs"}};
+  c.ec2.endpoint = imds.url();
+  c.ecs.endpoint = ecs.url() + "/v4/abc/";
+  ResourceProvider p(makeDetectors(c), std::chrono::milliseconds(1000), false,
+                     std::make_shared<StaticEnvironment>());
+  Status st = p.detect();
+  ASSERT_TRUE(st.isOk()) << st.message();
+  Attrs got = asStrings(p.resource());
+  EXPECT_EQ(got.at("cloud.platform"), "aws_ecs");
+  EXPECT_EQ(got.at("aws.ecs.task.family"), "curltest");
+  EXPECT_EQ(got.count("host.id"), 0u);    // nothing from ec2
+  EXPECT_FALSE(imds.requests().empty());  // ec2 did probe, and was given up on
 }
 
 // Existing resource attributes {host.name: existing, keep: me}; detected {host.name: detected,
