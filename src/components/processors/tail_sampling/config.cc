@@ -167,11 +167,6 @@ Status validateComposite(const CompositeCfg& c, const std::string& path) {
     }
     names.insert(sub.name);
   }
-  for (const auto& name : c.policy_order) {
-    if (!names.contains(name)) {
-      return invalidArgument(path + ".policy_order: unknown sub-policy " + quoted(name));
-    }
-  }
   int64_t total = 0;
   for (const auto& a : c.rate_allocation) {
     if (!names.contains(a.policy)) {
@@ -327,7 +322,8 @@ const config::Schema<CompositeCfg>& CompositeCfg::schema() {
           .field("max_total_spans_per_second", &CompositeCfg::max_total_spans_per_second,
                  "Spans per second the composite samples at most.")
           .field("policy_order", &CompositeCfg::policy_order,
-                 "Order in which sub-policies are evaluated (names).")
+                 "Accepted and ignored, as in the collector: sub-policies are evaluated in "
+                 "composite_sub_policy order.")
           .field("composite_sub_policy", &CompositeCfg::composite_sub_policy, "Sub-policies.")
           .field("rate_allocation", &CompositeCfg::rate_allocation,
                  "Per sub-policy share of the span budget.");
@@ -368,6 +364,9 @@ const config::Schema<Config>& Config::schema() {
                  "Stop evaluating policies at the first that samples.")
           .field("drop_pending_traces_on_shutdown", &Config::drop_pending_traces_on_shutdown,
                  "At shutdown drop undecided traces instead of deciding them.")
+          .field("maximum_trace_size_bytes", &Config::maximum_trace_size_bytes,
+                 "A trace whose buffered spans exceed this size is decided not sampled at once "
+                 "(0 = no limit).")
           .field("policies", &Config::policies, "Sampling policies (see the README).");
   return s;
 }

@@ -118,7 +118,7 @@ struct RateAllocationCfg {
 
 struct CompositeCfg {
   int64_t max_total_spans_per_second = 0;
-  std::vector<std::string> policy_order;
+  std::vector<std::string> policy_order;  // accepted, ignored (as the collector does)
   std::vector<CompositeSubPolicyCfg> composite_sub_policy;
   std::vector<RateAllocationCfg> rate_allocation;
   static const config::Schema<CompositeCfg>& schema();
@@ -144,6 +144,7 @@ struct Config : component::Config {
   DecisionCacheCfg decision_cache;
   bool sample_on_first_match = false;
   bool drop_pending_traces_on_shutdown = false;
+  uint64_t maximum_trace_size_bytes = 0;  // 0 = no limit (the collector's default)
   std::vector<PolicyCfg> policies;
   static const config::Schema<Config>& schema();
   Status validate() const override;

@@ -41,9 +41,11 @@ bool anyAttribute(const TraceData& t, std::string_view key, Match&& match) {
   });
 }
 
+// invert_match flips the policy's own answer and nothing else: since the collector's
+// processor.tailsamplingprocessor.disableinvertdecisions gate became the only behaviour (stable in
+// v0.152.0, then removed), an inverted match is a plain not-sampled that vetoes nothing.
 Decision matchDecision(bool matched, bool invert) {
-  if (invert) return matched ? Decision::kInvertNotSampled : Decision::kInvertSampled;
-  return matched ? Decision::kSampled : Decision::kNotSampled;
+  return matched != invert ? Decision::kSampled : Decision::kNotSampled;
 }
 
 class AlwaysSample final : public Policy {
@@ -266,14 +268,14 @@ class TraceState final : public Policy {
 
 using Policies = std::vector<std::unique_ptr<Policy>>;
 
-// Sampled when every sub-policy samples (an inverted "sampled" counts).
+// Sampled when every sub-policy samples.
 class And final : public Policy {
  public:
   explicit And(Policies subs) : subs_(std::move(subs)) {}
   Decision evaluate(const TraceData& t) override {
     for (auto& p : subs_) {
       Decision d = p->evaluate(t);
-      if (d == Decision::kNotSampled || d == Decision::kInvertNotSampled) {
+      if (d == Decision::kNotSampled) {
         return Decision::kNotSampled;
       }
     }
@@ -291,7 +293,7 @@ class Drop final : public Policy {
   Decision evaluate(const TraceData& t) override {
     for (auto& p : subs_) {
       Decision d = p->evaluate(t);
-      if (d == Decision::kNotSampled || d == Decision::kInvertNotSampled) {
+      if (d == Decision::kNotSampled) {
         return Decision::kNotSampled;
       }
     }
@@ -302,8 +304,8 @@ class Drop final : public Policy {
   Policies subs_;
 };
 
-// The first sub-policy (in policy_order) that samples spends from its own per-second span
-// allocation and the composite's total; over budget the trace is not sampled.
+// The first sub-policy (in composite_sub_policy order) that samples spends from its own per-second
+// span allocation and the composite's total; over budget the trace is not sampled.
 class Composite final : public Policy {
  public:
   struct Sub {
@@ -321,7 +323,7 @@ class Composite final : public Policy {
     }
     for (auto& s : subs_) {
       Decision d = s.policy->evaluate(t);
-      if (d != Decision::kSampled && d != Decision::kInvertSampled) continue;
+      if (d != Decision::kSampled) continue;
       int64_t if_sampled = s.sampled + t.span_count;
       if (if_sampled <= s.allocated && if_sampled <= max_total_) {
         s.sampled = if_sampled;
@@ -358,17 +360,11 @@ Result<std::unique_ptr<Policy>> makeComposite(const CompositeCfg& c, const Clock
     allocation[a.policy] = static_cast<int64_t>(
         a.percent > 0 ? static_cast<double>(a.percent) / 100 * total : equal_share);
   }
-  std::vector<const CompositeSubPolicyCfg*> ordered;
-  for (const auto& name : c.policy_order) {
-    for (const auto& sub : c.composite_sub_policy) {
-      if (sub.name == name) ordered.push_back(&sub);
-    }
-  }
-  for (const auto& sub : c.composite_sub_policy) {
-    if (std::find(ordered.begin(), ordered.end(), &sub) == ordered.end()) ordered.push_back(&sub);
-  }
+  // The collector evaluates sub-policies in composite_sub_policy order and never reads
+  // policy_order; so do we.
   std::vector<Composite::Sub> subs;
-  for (const CompositeSubPolicyCfg* sub : ordered) {
+  for (const CompositeSubPolicyCfg& entry : c.composite_sub_policy) {
+    const CompositeSubPolicyCfg* sub = &entry;
     Composite::Sub s;
     if (sub->type == "and") {
       auto parts = makeSubPolicies(sub->and_cfg->and_sub_policy, clock);

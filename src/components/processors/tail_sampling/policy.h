@@ -20,9 +20,8 @@ enum class Decision : uint8_t {
   kUnspecified,
   kSampled,
   kNotSampled,
-  kInvertSampled,     // an invert_match policy that did not match
-  kInvertNotSampled,  // an invert_match policy that matched: vetoes every Sampled
-  kDropped,           // a drop policy matched: vetoes everything
+  kDropped,  // a drop policy matched: vetoes everything
+  // No inverted decisions: invert_match yields a plain kSampled / kNotSampled (see policy.cc).
 };
 
 // Nanoseconds on a monotonic clock; injected so tests drive time.

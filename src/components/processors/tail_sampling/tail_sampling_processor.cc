@@ -16,10 +16,8 @@ constexpr const char* kDecisionLabels[3] = {"sampled", "not_sampled", "dropped"}
 int decisionLabel(Decision d) {
   switch (d) {
     case Decision::kSampled:
-    case Decision::kInvertSampled:
       return 0;
     case Decision::kNotSampled:
-    case Decision::kInvertNotSampled:
       return 1;
     case Decision::kDropped:
       return 2;
@@ -31,6 +29,10 @@ int decisionLabel(Decision d) {
 
 std::string metricName(std::string_view suffix) {
   return std::string(kMetricPrefix) + std::string(suffix);
+}
+
+double seconds(int64_t nanos) {
+  return static_cast<double>(nanos) / 1e9;
 }
 
 int64_t steadyNanos() {
@@ -47,13 +49,18 @@ Result<std::unique_ptr<TailSamplingProcessor>> TailSamplingProcessor::create(
   if (!options.clock) options.clock = steadyNanos;
   std::unique_ptr<TailSamplingProcessor> p(
       new TailSamplingProcessor(settings, config, next, std::move(options)));
-  for (const PolicyCfg& cfg : config.policies) {
-    auto policy = makePolicy(cfg, p->options_.clock);
-    if (!policy.isOk()) return policy.status();
-    PolicyEntry e;
-    e.name = cfg.name;
-    e.policy = std::move(*policy);
-    p->policies_.push_back(std::move(e));
+  // The collector evaluates drop policies first (a drop vetoes everything, and then evaluation
+  // stops), the others in the listed order.
+  for (bool drops : {true, false}) {
+    for (const PolicyCfg& cfg : config.policies) {
+      if ((cfg.type == "drop") != drops) continue;
+      auto policy = makePolicy(cfg, p->options_.clock);
+      if (!policy.isOk()) return policy.status();
+      PolicyEntry e;
+      e.name = cfg.name;
+      e.policy = std::move(*policy);
+      p->policies_.push_back(std::move(e));
+    }
   }
   p->registerMetrics(settings, p->options_.registry != nullptr ? *p->options_.registry
                                                                : telemetry::globalRegistry());
@@ -111,6 +118,12 @@ void TailSamplingProcessor::registerMetrics(const component::Settings& settings,
           &reg.counter(metricName("count_spans_sampled"),
                        "Count of spans that were sampled or not per sampling policy", labels);
     }
+    e.latency_us =
+        &reg.histogram(metricName("sampling_decision_latency"),
+                       "Latency (in microseconds) of a given sampling policy",
+                       {{"processor", id}, {"policy", e.name}},
+                       {1,   2,   5,    10,   25,   50,   75,   100,   150,   200,   300,  400,
+                        500, 750, 1000, 2000, 3000, 4000, 5000, 10000, 20000, 30000, 50000});
   }
   for (int d = 0; d < 3; ++d) {
     global_[d] =
@@ -130,6 +143,13 @@ void TailSamplingProcessor::registerMetrics(const component::Settings& settings,
   evaluation_errors_ =
       &reg.counter(metricName("sampling_policy_evaluation_error"),
                    "Count of sampling policy evaluation errors", {{"processor", id}});
+  dropped_too_large_ = &reg.counter(metricName("traces_dropped_too_large"),
+                                    "Count of traces that were dropped because they were too large",
+                                    {{"processor", id}});
+  invalid_trace_id_spans_ = &reg.counter(
+      metricName("spans_invalid_trace_id"),
+      "Spans dropped because their trace id is neither 16 bytes nor empty (Periscope only)",
+      {{"processor", id}});
   early_release_sampled_ = &reg.counter(
       metricName("early_releases_from_cache_decision"),
       "Number of spans that were able to be immediately released due to a decision cache hit.",
@@ -141,11 +161,6 @@ void TailSamplingProcessor::registerMetrics(const component::Settings& settings,
   traces_on_memory_ =
       &reg.gauge(metricName("sampling_traces_on_memory"),
                  "Tracks the number of traces current on memory", {{"processor", id}});
-  decision_latency_us_ =
-      &reg.histogram(metricName("sampling_decision_latency"),
-                     "Latency (in microseconds) of a given sampling policy", {{"processor", id}},
-                     {1,   2,   5,    10,   25,   50,   75,   100,   150,   200,   300,  400,
-                      500, 750, 1000, 2000, 3000, 4000, 5000, 10000, 20000, 30000, 50000});
   timer_latency_ms_ = &reg.histogram(
       metricName("sampling_decision_timer_latency"),
       "Latency (in milliseconds) of each run of the sampling decision timer", {{"processor", id}},
@@ -197,6 +212,7 @@ void TailSamplingProcessor::consume(model::Traces&& data, pipeline::Done done) {
   obs_.incoming(data.itemCount());
   model::Traces early;
   size_t late_sampled = 0;
+  size_t invalid_ids = 0;
   {
     std::lock_guard lock(mu_);
     int64_t now = options_.clock();
@@ -205,21 +221,25 @@ void TailSamplingProcessor::consume(model::Traces&& data, pipeline::Done done) {
       for (const model::ScopeSpans& ss : rs.scope_spans) {
         pending_.clear();
         for (uint32_t i = 0; i < ss.spans.size(); ++i) {
-          TraceKey key = TraceKey::of(ss.spans[i].trace_id);
-          if (!buffer_.contains(key)) {
-            if (auto at = sampled_.get(key)) {
+          std::optional<TraceKey> key = TraceKey::of(ss.spans[i].trace_id);
+          if (!key) {
+            ++invalid_ids;
+            continue;
+          }
+          if (!buffer_.contains(*key)) {
+            if (auto at = sampled_.get(*key)) {
               ++late_sampled;
               early_release_sampled_->add(1);
-              late_span_age_s_->observe(static_cast<double>((now - *at) / 1'000'000'000));
+              late_span_age_s_->observe(seconds(now - *at));
               continue;
             }
-            if (auto at = not_sampled_.get(key)) {
+            if (auto at = not_sampled_.get(*key)) {
               early_release_not_sampled_->add(1);
-              late_span_age_s_->observe(static_cast<double>((now - *at) / 1'000'000'000));
+              late_span_age_s_->observe(seconds(now - *at));
               continue;
             }
           }
-          pending_.emplace_back(key, i);
+          pending_.emplace_back(*key, i);
         }
         if (pending_.empty()) continue;
         uint32_t header = buffer_.internHeader(rs, ss);
@@ -233,8 +253,13 @@ void TailSamplingProcessor::consume(model::Traces&& data, pipeline::Done done) {
             run_.push_back(ss.spans[pending_[j].second]);
             ++j;
           }
-          if (buffer_.append(pending_[i].first, header, run_, now)) {
-            new_trace_ids_->add(1);
+          const TraceKey& key = pending_[i].first;
+          TraceBuffer::Appended added = buffer_.append(key, header, run_, now);
+          if (added.created) new_trace_ids_->add(1);
+          if (config_.maximum_trace_size_bytes > 0 &&
+              added.resource_spans_bytes > config_.maximum_trace_size_bytes) {
+            dropTooLargeLocked(key, now);
+          } else if (added.created) {
             // Over num_traces: the oldest traces are decided now rather than lost.
             while (buffer_.traceCount() > config_.num_traces + overflow.size()) {
               auto oldest = buffer_.popOldest();
@@ -250,11 +275,17 @@ void TailSamplingProcessor::consume(model::Traces&& data, pipeline::Done done) {
     // Only late spans of sampled traces go on with this batch; the rest is buffered or dropped.
     model::removeSpansIf(
         data, [&](const model::ResourceSpans&, const model::ScopeSpans&, const model::Span& s) {
-          TraceKey key = TraceKey::of(s.trace_id);
-          return buffer_.contains(key) || !sampled_.contains(key);
+          std::optional<TraceKey> key = TraceKey::of(s.trace_id);
+          return !key || buffer_.contains(*key) || !sampled_.contains(*key);
         });
     if (!overflow.empty()) decideLocked(std::move(overflow), early);
     traces_on_memory_->set(static_cast<double>(buffer_.traceCount()));
+  }
+  if (invalid_ids > 0) {
+    // Receivers validate ids, so this takes a component that builds spans itself.
+    invalid_trace_id_spans_->add(static_cast<double>(invalid_ids));
+    log::warn("tail_sampling", "dropped spans whose trace id is not 16 bytes",
+              {{"spans", std::to_string(invalid_ids)}});
   }
   if (!early.empty()) forward(std::move(early), nullptr);
   if (late_sampled == 0 || data.empty()) {
@@ -264,52 +295,56 @@ void TailSamplingProcessor::consume(model::Traces&& data, pipeline::Done done) {
   forward(std::move(data), std::move(done));
 }
 
+void TailSamplingProcessor::dropTooLargeLocked(const TraceKey& key, int64_t now) {
+  std::string discard;
+  TraceBuffer::Extracted x = buffer_.extract(key, discard);
+  removal_age_s_->observe(seconds(now - x.arrival));
+  not_sampled_.put(key, now);
+  sampled_.erase(key);
+  dropped_too_large_->add(1);
+}
+
 void TailSamplingProcessor::forward(model::Traces&& batch, pipeline::Done done) {
   obs_.outgoing(batch.itemCount());
   {
-    std::lock_guard lock(inflight_mu_);
-    ++inflight_;
+    std::lock_guard lock(inflight_->mu);
+    ++inflight_->count;
   }
-  next_->consume(std::move(batch), [this, done = std::move(done)](Status st) {
+  // The callback holds the shared counter, not `this`: it may run after the processor is gone.
+  next_->consume(std::move(batch), [inflight = inflight_, done = std::move(done)](Status st) {
     if (done) {
       done(st);
     } else if (!st.isOk()) {
       log::warn("tail_sampling", "error sending sampled traces to the next consumer",
                 {{"error", st.toString()}});
     }
-    std::lock_guard lock(inflight_mu_);
-    if (--inflight_ == 0) inflight_cv_.notify_all();
+    std::lock_guard lock(inflight->mu);
+    if (--inflight->count == 0) inflight->cv.notify_all();
   });
 }
 
 Decision TailSamplingProcessor::evaluatePolicies(const TraceData& trace) {
-  bool seen[6] = {false, false, false, false, false, false};
+  bool sampled = false;
   for (PolicyEntry& e : policies_) {
     auto started = std::chrono::steady_clock::now();
     Decision d = e.policy->evaluate(trace);
-    decision_latency_us_->observe(
-        static_cast<double>(std::chrono::duration_cast<std::chrono::microseconds>(
-                                std::chrono::steady_clock::now() - started)
-                                .count()));
+    e.latency_us->observe(static_cast<double>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                                  std::chrono::steady_clock::now() - started)
+                                                  .count()));
     int label = decisionLabel(d);
     if (label >= 0) {
       e.traces[label]->add(1);
       e.spans[label]->add(trace.span_count);
     }
-    seen[static_cast<int>(d)] = true;
-    if (d == Decision::kDropped) break;
-    if (config_.sample_on_first_match && d == Decision::kSampled) break;
+    // The collector's precedence: a drop vetoes everything (drop policies run first), else any
+    // sampled samples. invert_match is a plain answer of its policy and vetoes nothing.
+    if (d == Decision::kDropped) return Decision::kDropped;
+    if (d == Decision::kSampled) {
+      sampled = true;
+      if (config_.sample_on_first_match) break;
+    }
   }
-  // The collector's precedence: drop, then an inverted match, then sampled, then an inverted
-  // non-match unless another policy said not sampled.
-  if (seen[static_cast<int>(Decision::kDropped)]) return Decision::kDropped;
-  if (seen[static_cast<int>(Decision::kInvertNotSampled)]) return Decision::kNotSampled;
-  if (seen[static_cast<int>(Decision::kSampled)]) return Decision::kSampled;
-  if (seen[static_cast<int>(Decision::kInvertSampled)] &&
-      !seen[static_cast<int>(Decision::kNotSampled)]) {
-    return Decision::kSampled;
-  }
-  return Decision::kNotSampled;
+  return sampled ? Decision::kSampled : Decision::kNotSampled;
 }
 
 void TailSamplingProcessor::extractLocked(std::vector<TraceKey> keys, Pending& pending) {
@@ -318,65 +353,109 @@ void TailSamplingProcessor::extractLocked(std::vector<TraceKey> keys, Pending& p
   pending.extracted.reserve(pending.keys.size());
   for (const TraceKey& key : pending.keys) {
     pending.extracted.push_back(buffer_.extract(key, pending.body));
-    removal_age_s_->observe(
-        static_cast<double>((now - pending.extracted.back().arrival) / 1'000'000'000));
+    removal_age_s_->observe(seconds(now - pending.extracted.back().arrival));
   }
   traces_on_memory_->set(static_cast<double>(buffer_.traceCount()));
+}
+
+size_t TailSamplingProcessor::decodeParts(std::string_view body,
+                                          std::span<const TraceBuffer::Extracted> parts,
+                                          model::Traces& into, std::string_view what) {
+  size_t decoded = 0;
+  for (const TraceBuffer::Extracted& x : parts) {
+    Status st = model::otlp::decode(body.substr(x.offset, x.bytes), into);
+    if (st.isOk()) {
+      ++decoded;
+      continue;
+    }
+    // Cannot happen for bytes we encoded; one trace is lost, counted and logged, not the tick.
+    evaluation_errors_->add(1);
+    log::error("tail_sampling", "cannot decode buffered spans",
+               {{"what", std::string(what)},
+                {"spans", std::to_string(x.span_count)},
+                {"error", st.toString()}});
+  }
+  return decoded;
 }
 
 void TailSamplingProcessor::evaluate(Pending& pending) {
   pending.sampled.assign(pending.keys.size(), false);
   if (pending.keys.empty()) return;
+  std::string_view body = pending.body;
+  // Decoded views into pending.body, for the evaluation only; dropped at the end of the tick.
   model::Traces decoded;
-  std::string_view view = decoded.arena().adopt(std::move(pending.body));
-  Status st = model::otlp::decode(view, decoded);
-  if (!st.isOk()) {
-    // Cannot happen for bytes we encoded; counted and logged rather than crashing the pipeline.
-    evaluation_errors_->add(static_cast<double>(pending.keys.size()));
-    log::error("tail_sampling", "cannot decode buffered traces", {{"error", st.toString()}});
-    return;
-  }
-  std::vector<model::ResourceSpans> kept;
-  size_t next_group = 0;
-  std::lock_guard lock(policy_mu_);
-  for (size_t i = 0; i < pending.keys.size(); ++i) {
-    const TraceBuffer::Extracted& x = pending.extracted[i];
-    std::span<const model::ResourceSpans> groups(decoded.resources().data() + next_group, x.groups);
-    // Every stored group holds at least one span: its id is the trace id exactly as received.
-    TraceData trace{groups[0].scope_spans[0].spans[0].trace_id, groups, x.span_count, x.bytes};
-    Decision d = evaluatePolicies(trace);
-    global_[decisionLabel(d)]->add(1);
-    if (d == Decision::kSampled) {
-      pending.sampled[i] = true;
-      kept.insert(kept.end(), decoded.resources().begin() + static_cast<ptrdiff_t>(next_group),
-                  decoded.resources().begin() + static_cast<ptrdiff_t>(next_group + x.groups));
+  std::string kept_body;
+  std::vector<TraceBuffer::Extracted> kept_parts;
+  {
+    std::lock_guard lock(policy_mu_);
+    for (size_t i = 0; i < pending.keys.size(); ++i) {
+      const TraceBuffer::Extracted& x = pending.extracted[i];
+      size_t first = decoded.resources().size();
+      // Each trace is a request body of its own: one that does not decode costs only itself
+      // (counted as an evaluation error, decided not sampled).
+      if (decodeParts(body, std::span(&x, 1), decoded, "trace at its decision") == 0 ||
+          decoded.resources().size() == first || decoded.resources()[first].scope_spans.empty() ||
+          decoded.resources()[first].scope_spans[0].spans.empty()) {
+        decoded.resources().resize(first);
+        global_[decisionLabel(Decision::kNotSampled)]->add(1);
+        continue;
+      }
+      std::span<const model::ResourceSpans> groups(decoded.resources().data() + first,
+                                                   decoded.resources().size() - first);
+      // Every stored group holds at least one span: its id is the trace id exactly as received.
+      TraceData trace{groups[0].scope_spans[0].spans[0].trace_id, groups, x.span_count, x.bytes};
+      Decision d = evaluatePolicies(trace);
+      global_[decisionLabel(d)]->add(1);
+      if (d == Decision::kSampled) {
+        pending.sampled[i] = true;
+        TraceBuffer::Extracted part = x;
+        part.offset = kept_body.size();
+        kept_body.append(body.substr(x.offset, x.bytes));
+        kept_parts.push_back(part);
+      }
     }
-    next_group += x.groups;
   }
-  decoded.resources() = std::move(kept);
-  pending.kept = std::move(decoded);
+  // The sampled traces go on in a batch of their own, so it holds only sampled data (at 1%
+  // sampling, a batch sharing the tick's body would keep 100 times its size alive downstream).
+  pending.kept = model::Traces();
+  if (!kept_body.empty()) {
+    std::string_view view = pending.kept.arena().copy(kept_body);
+    decodeParts(view, kept_parts, pending.kept, "sampled trace");
+  }
 }
 
 void TailSamplingProcessor::recordLocked(Pending& pending, model::Traces& out) {
   int64_t now = options_.clock();
   std::string arrived_meanwhile, discard;
+  std::vector<TraceBuffer::Extracted> parts;
   for (size_t i = 0; i < pending.keys.size(); ++i) {
     const TraceKey& key = pending.keys[i];
+    // Spans that arrived during the evaluation follow the decision like cache hits would.
     if (pending.sampled[i]) {
       sampled_.put(key, now);
       not_sampled_.erase(key);
-      if (buffer_.contains(key)) buffer_.extract(key, arrived_meanwhile);
+      if (buffer_.contains(key)) {
+        parts.push_back(buffer_.extract(key, arrived_meanwhile));
+        early_release_sampled_->add(parts.back().span_count);
+      }
     } else {
       not_sampled_.put(key, now);
       sampled_.erase(key);
-      if (buffer_.contains(key)) buffer_.extract(key, discard);
+      if (buffer_.contains(key)) {
+        early_release_not_sampled_->add(buffer_.extract(key, discard).span_count);
+      }
     }
   }
-  out.append(std::move(pending.kept));
+  if (out.resources().empty()) {
+    out = std::move(pending.kept);  // the sampled data's own arena goes first
+  } else {
+    out.append(std::move(pending.kept));
+  }
   if (!arrived_meanwhile.empty()) {
     model::Traces late;
     std::string_view view = late.arena().adopt(std::move(arrived_meanwhile));
-    if (model::otlp::decode(view, late).isOk()) out.append(std::move(late));
+    decodeParts(view, parts, late, "span that arrived during its trace's decision");
+    out.append(std::move(late));
   }
   traces_on_memory_->set(static_cast<double>(buffer_.traceCount()));
 }
@@ -444,8 +523,8 @@ Status TailSamplingProcessor::shutdown(component::Deadline deadline) {
   model::Traces out;
   decideAllPending(out);  // spans that arrived after beginShutdown
   if (!out.empty()) forward(std::move(out), nullptr);
-  std::unique_lock lock(inflight_mu_);
-  if (!inflight_cv_.wait_until(lock, deadline, [this] { return inflight_ == 0; })) {
+  std::unique_lock lock(inflight_->mu);
+  if (!inflight_->cv.wait_until(lock, deadline, [this] { return inflight_->count == 0; })) {
     return unavailable("tail_sampling: sampled traces still being exported at the deadline");
   }
   return Status::ok();

@@ -58,6 +58,14 @@ class TailSamplingProcessor final : public pipeline::ConsumerComponent,
     std::unique_ptr<Policy> policy;
     telemetry::Counter* traces[3];  // by decision label: sampled, not_sampled, dropped
     telemetry::Counter* spans[3];
+    telemetry::Histogram* latency_us;  // sampling_decision_latency{policy}
+  };
+  // Forwarded batches whose `done` has not run yet. Shared with the callbacks, so a `done`
+  // that comes after shutdown() gave up at its deadline and the processor is gone is harmless.
+  struct Inflight {
+    std::mutex mu;
+    std::condition_variable cv;
+    size_t count = 0;
   };
 
   TailSamplingProcessor(const component::Settings& settings, const Config& config,
@@ -67,7 +75,9 @@ class TailSamplingProcessor final : public pipeline::ConsumerComponent,
   // A decision in three steps, so that receivers wait for the buffer lock only while traces are
   // taken out and while decisions are recorded, not while they are decoded and evaluated:
   //   extractLocked (mu_)  removes the traces from the buffer as one OTLP body;
-  //   evaluate (policy_mu_) decodes it and runs the policies; the sampled groups stay in `kept`;
+  //   evaluate (policy_mu_) decodes each trace on its own (a bad one affects only itself), runs
+  //                        the policies, and copies the sampled traces into `kept` (a batch of
+  //                        its own, sized by the sampled data only);
   //   recordLocked (mu_)   remembers the decisions; spans of those traces that arrived meanwhile
   //                        (buffered as a new entry) follow the decision at once.
   struct Pending {
@@ -80,6 +90,12 @@ class TailSamplingProcessor final : public pipeline::ConsumerComponent,
   void extractLocked(std::vector<TraceKey> keys, Pending& pending);
   void evaluate(Pending& pending);
   void recordLocked(Pending& pending, model::Traces& out);
+  // Decodes the trace body parts of `body` into `into` one by one; a part that does not decode
+  // is counted and logged, the others go on. Answers how many parts decoded.
+  size_t decodeParts(std::string_view body, std::span<const TraceBuffer::Extracted> parts,
+                     model::Traces& into, std::string_view what);
+  // A trace over maximum_trace_size_bytes: decided not sampled now (the collector's rule).
+  void dropTooLargeLocked(const TraceKey& key, int64_t now);
   Decision evaluatePolicies(const TraceData& trace);
   void decideAllPending(model::Traces& out);
   void decideLocked(std::vector<TraceKey> keys, model::Traces& out);
@@ -106,18 +122,17 @@ class TailSamplingProcessor final : public pipeline::ConsumerComponent,
   bool ticker_stop_ = false;
   std::thread ticker_;
 
-  std::mutex inflight_mu_;
-  std::condition_variable inflight_cv_;
-  size_t inflight_ = 0;  // forwarded batches whose done has not been called
+  std::shared_ptr<Inflight> inflight_ = std::make_shared<Inflight>();
 
   telemetry::Counter* global_[3];
   telemetry::Counter* new_trace_ids_;
   telemetry::Counter* dropped_too_early_;
   telemetry::Counter* evaluation_errors_;
+  telemetry::Counter* dropped_too_large_;
+  telemetry::Counter* invalid_trace_id_spans_;
   telemetry::Counter* early_release_sampled_;
   telemetry::Counter* early_release_not_sampled_;
   telemetry::Gauge* traces_on_memory_;
-  telemetry::Histogram* decision_latency_us_;
   telemetry::Histogram* timer_latency_ms_;
   telemetry::Histogram* late_span_age_s_;
   telemetry::Histogram* removal_age_s_;

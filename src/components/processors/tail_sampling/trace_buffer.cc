@@ -1,5 +1,6 @@
 #include "components/processors/tail_sampling/trace_buffer.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "model/otlp/proto_encoder.h"
@@ -56,12 +57,12 @@ std::string_view payload(std::string_view bytes) {
 
 }  // namespace
 
-TraceKey TraceKey::of(std::string_view id) {
-  unsigned char b[16] = {};
-  std::memcpy(b, id.data(), std::min<size_t>(id.size(), 16));
+std::optional<TraceKey> TraceKey::of(std::string_view id) {
   TraceKey k;
-  std::memcpy(&k.hi, b, 8);
-  std::memcpy(&k.lo, b + 8, 8);
+  if (id.empty()) return k;
+  if (id.size() != 16) return std::nullopt;
+  std::memcpy(&k.hi, id.data(), 8);
+  std::memcpy(&k.lo, id.data() + 8, 8);
   return k;
 }
 
@@ -133,8 +134,8 @@ std::string_view TraceBuffer::encodeSpans(std::span<const model::Span> spans) {
   return payload(payload(encoded_));  // the framed spans: repeated field 2 of ScopeSpans
 }
 
-bool TraceBuffer::append(const TraceKey& key, uint32_t header, std::span<const model::Span> spans,
-                         int64_t now) {
+TraceBuffer::Appended TraceBuffer::append(const TraceKey& key, uint32_t header,
+                                          std::span<const model::Span> spans, int64_t now) {
   std::string_view framed = encodeSpans(spans);
   auto [it, created] = traces_.try_emplace(key);
   Trace& t = it->second;
@@ -145,19 +146,29 @@ bool TraceBuffer::append(const TraceKey& key, uint32_t header, std::span<const m
   char chunk[20];
   size_t chunk_len = writeVarint(chunk, header);
   chunk_len += writeVarint(chunk + chunk_len, framed.size());
-  size_t new_size = t.size + chunk_len + framed.size();
-  // Exactly sized: a growing buffer's slack would cost more than the copy.
-  auto data = std::make_unique_for_overwrite<char[]>(new_size);
-  if (t.size > 0) std::memcpy(data.get(), t.data.get(), t.size);
-  std::memcpy(data.get() + t.size, chunk, chunk_len);
-  std::memcpy(data.get() + t.size + chunk_len, framed.data(), framed.size());
-  stored_bytes_ += new_size - t.size;
-  t.data = std::move(data);
-  t.size = static_cast<uint32_t>(new_size);
+  uint64_t new_size = t.size + chunk_len + framed.size();
+  if (new_size > t.capacity) {
+    // The first request's spans fit exactly (most traces arrive in one or two requests); later
+    // growth is by half, so a trace fed span by span is copied O(log n) times, not n times.
+    uint64_t capacity =
+        t.capacity == 0 ? new_size : std::max(new_size, t.capacity + t.capacity / 2);
+    auto data = std::make_unique_for_overwrite<char[]>(capacity);
+    if (t.size > 0) std::memcpy(data.get(), t.data.get(), t.size);
+    copied_bytes_ += t.size;
+    stored_bytes_ += capacity - t.capacity;
+    t.data = std::move(data);
+    t.capacity = capacity;
+  }
+  std::memcpy(t.data.get() + t.size, chunk, chunk_len);
+  std::memcpy(t.data.get() + t.size + chunk_len, framed.data(), framed.size());
+  t.size = new_size;
   t.span_count += static_cast<uint32_t>(spans.size());
   spans_ += spans.size();
+  const Header& h = headers_[header];
+  uint64_t scope_len = h.scope_fields.size() + framed.size();
+  t.resource_spans_bytes += h.resource_fields.size() + 1 + varintSize(scope_len) + scope_len;
   ++headers_[header].refs;
-  return created;
+  return {created, t.resource_spans_bytes};
 }
 
 std::optional<TraceKey> TraceBuffer::popOldest() {
@@ -186,6 +197,7 @@ TraceBuffer::Extracted TraceBuffer::extract(const TraceKey& key, std::string& bo
   if (it == traces_.end()) return x;
   Trace& t = it->second;
   size_t before = body.size();
+  x.offset = before;
   const char* p = t.data.get();
   const char* end = p + t.size;
   while (p < end) {
@@ -210,7 +222,7 @@ TraceBuffer::Extracted TraceBuffer::extract(const TraceKey& key, std::string& bo
   x.bytes = body.size() - before;
   x.arrival = t.arrival;
   spans_ -= t.span_count;
-  stored_bytes_ -= t.size;
+  stored_bytes_ -= t.capacity;
   traces_.erase(it);
   return x;
 }

@@ -1,5 +1,6 @@
 // TraceBuffer: the undecided traces, stored compactly. Each trace keeps its spans as OTLP
-// protobuf bytes (encoded once on arrival) in one exactly-sized allocation; the resource and
+// protobuf bytes (encoded once on arrival) in one allocation — exactly sized for the first
+// request, grown by half when more spans arrive (amortised O(1) per append); the resource and
 // scope of each incoming group are encoded once and shared by every trace that has spans in it
 // (interned, reference-counted). Nothing is decoded until the trace is decided: extract()
 // rebuilds an ExportTraceServiceRequest body for it, with resource and scope exactly as received.
@@ -20,10 +21,12 @@
 
 namespace periscope::components::tail_sampling {
 
-// A trace id as two integers (ids of other lengths than 16 are zero-padded or cut).
+// A trace id as two integers.
 struct TraceKey {
   uint64_t hi = 0, lo = 0;
-  static TraceKey of(std::string_view id);
+  // The key of a 16-byte id; an empty id is the all-zero id (as the collector reads it); any
+  // other length is not a trace id and has no key.
+  static std::optional<TraceKey> of(std::string_view id);
   bool operator==(const TraceKey&) const = default;
 };
 
@@ -40,15 +43,23 @@ class TraceBuffer {
   // or until the next call of release(). Call once per incoming scope group.
   uint32_t internHeader(const model::ResourceSpans& rs, const model::ScopeSpans& ss);
 
-  // Adds `spans` (all of trace `key`, from the group `header`). Creates the trace (arrival `now`)
-  // when it is new and answers true then.
-  bool append(const TraceKey& key, uint32_t header, std::span<const model::Span> spans,
-              int64_t now);
+  struct Appended {
+    bool created = false;               // the trace is new (arrival `now`)
+    uint64_t resource_spans_bytes = 0;  // the trace's size as the collector measures it
+  };
+  // Adds `spans` (all of trace `key`, from the group `header`), creating the trace when new.
+  // The size sums the protobuf size of a ResourceSpans (resource, scope, spans) per appended
+  // group, as the collector sums ResourceSpansSize for maximum_trace_size_bytes.
+  Appended append(const TraceKey& key, uint32_t header, std::span<const model::Span> spans,
+                  int64_t now);
 
   bool contains(const TraceKey& key) const { return traces_.contains(key); }
   size_t traceCount() const { return traces_.size(); }
   uint64_t spanCount() const { return spans_; }
-  uint64_t storedBytes() const { return stored_bytes_; }
+  uint64_t storedBytes() const { return stored_bytes_; }  // span bytes allocated (capacity)
+  // Bytes copied when a trace's allocation grew, over the buffer's life: linear in the bytes
+  // appended (growth by half), where exact-size reallocation would be quadratic.
+  uint64_t copiedBytes() const { return copied_bytes_; }
 
   // The oldest trace still buffered, removed from the arrival order (not from the buffer).
   std::optional<TraceKey> popOldest();
@@ -58,7 +69,8 @@ class TraceBuffer {
   struct Extracted {
     uint32_t span_count = 0;
     uint32_t groups = 0;  // resource groups appended to the body
-    uint64_t bytes = 0;   // bytes appended to the body
+    uint64_t offset = 0;  // where in the body this trace's groups start
+    uint64_t bytes = 0;   // bytes appended to the body (a request body of their own)
     int64_t arrival = 0;
   };
   // Removes the trace and appends it to `body` as ExportTraceServiceRequest resource groups.
@@ -74,7 +86,9 @@ class TraceBuffer {
   struct Trace {
     int64_t arrival = 0;
     uint32_t span_count = 0;
-    uint32_t size = 0;  // chunks: varint header id, varint length, framed spans
+    uint64_t size = 0;      // chunks: varint header id, varint length, framed spans
+    uint64_t capacity = 0;  // of data
+    uint64_t resource_spans_bytes = 0;
     std::unique_ptr<char[]> data;
   };
 
@@ -89,6 +103,7 @@ class TraceBuffer {
   std::unordered_map<std::string, uint32_t> header_ids_;
   uint64_t spans_ = 0;
   uint64_t stored_bytes_ = 0;
+  uint64_t copied_bytes_ = 0;
   // Scratch for encoding, reused across calls.
   model::Traces scratch_;
   std::vector<model::ScopeSpans> scratch_scope_;

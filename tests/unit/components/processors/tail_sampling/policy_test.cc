@@ -174,7 +174,9 @@ TEST(Probabilistic, SamplesAboutThePercentageConsistently) {
   EXPECT_LT(kept, 1100u);
 }
 
-TEST(Precedence, DropBeatsSampledAndInvertNotSampledBeatsSampled) {
+// The collector's current rule (disableinvertdecisions stable in v0.152.0, then removed):
+// invert_match only flips its own policy's answer; it vetoes nothing. Only drop vetoes.
+TEST(Precedence, DropVetoesButAnInvertedMatchIsAPlainNotSampled) {
   Harness h(R"(
 policies:
   - {name: errors, type: status_code, status_code: {status_codes: [ERROR]}}
@@ -183,9 +185,9 @@ policies:
     type: drop
     drop: {drop_sub_policy: [{name: orders, type: string_attribute, string_attribute: {key: http.route, values: [/api/orders]}}]}
 )");
-  // 1: error + /health -> inverted match vetoes the error. 2: error + orders -> dropped.
-  // 3: error alone -> sampled. 4: nothing -> "errors" says not sampled, which outranks the
-  // inverted non-match.
+  // 1: error + /health -> "errors" samples; the inverted match is only not sampled.
+  // 2: error + orders -> dropped. 3: error alone -> sampled. 4: nothing -> "not-health" does
+  // not match, so (inverted) it samples.
   h.send(makeBatch({
       {.trace = 1,
        .status = StatusCode::kError,
@@ -198,28 +200,52 @@ policies:
   }));
   h.advance(30'000);
   h.proc->tick();
-  EXPECT_EQ(h.out.traces, (std::set<uint32_t>{3}));
+  EXPECT_EQ(h.out.traces, (std::set<uint32_t>{1, 3, 4}));
   EXPECT_EQ(
       h.metric("global_count_traces_sampled",
                {{"processor", "tail_sampling"}, {"sampled", "false"}, {"decision", "dropped"}}),
       1);
+  // Drop policies run first and stop the evaluation: "errors" saw traces 1, 3 and 4 only.
   EXPECT_EQ(h.metric("count_traces_sampled", {{"processor", "tail_sampling"},
                                               {"policy", "errors"},
                                               {"sampled", "true"},
                                               {"decision", "sampled"}}),
-            3);
+            2);
+  EXPECT_EQ(h.metric("count_traces_sampled", {{"processor", "tail_sampling"},
+                                              {"policy", "not-health"},
+                                              {"sampled", "false"},
+                                              {"decision", "not_sampled"}}),
+            1);
 }
 
-TEST(Precedence, InvertSampledLosesToAPlainNotSampled) {
+TEST(Precedence, AnInvertedMatchAloneIsNotSampled) {
   Harness h(R"(
 policies:
-  - {name: errors, type: status_code, status_code: {status_codes: [ERROR]}}
   - {name: not-health, type: string_attribute, string_attribute: {key: http.route, values: [/health], invert_match: true}}
+  - {name: baseline, type: always_sample}
 )");
-  h.send(makeBatch({{.trace = 1}}));
+  h.send(makeBatch(
+      {{.trace = 1, .attributes = {{"http.route", AnyValue::string("/health")}}}, {.trace = 2}}));
   h.advance(30'000);
   h.proc->tick();
-  EXPECT_TRUE(h.out.traces.empty());  // NotSampled from "errors" outranks InvertSampled
+  // Under the old rule the inverted match on trace 1 vetoed "baseline"; now it does not.
+  EXPECT_EQ(h.out.traces, (std::set<uint32_t>{1, 2}));
+}
+
+TEST(Precedence, DropPoliciesRunFirstEvenWithSampleOnFirstMatch) {
+  Harness h(R"(
+sample_on_first_match: true
+policies:
+  - {name: everything, type: always_sample}
+  - name: drop-orders
+    type: drop
+    drop: {drop_sub_policy: [{name: orders, type: string_attribute, string_attribute: {key: http.route, values: [/api/orders]}}]}
+)");
+  h.send(makeBatch({{.trace = 1, .attributes = {{"http.route", AnyValue::string("/api/orders")}}},
+                    {.trace = 2}}));
+  h.advance(30'000);
+  h.proc->tick();
+  EXPECT_EQ(h.out.traces, (std::set<uint32_t>{2}));
 }
 
 TEST(Composite, AllocatesTheSpanBudgetByPercent) {
@@ -261,7 +287,9 @@ policies:
   EXPECT_EQ(h.out.traces, (std::set<uint32_t>{21, 22, 23, 24}));
 }
 
-TEST(Composite, EvaluatesSubPoliciesInPolicyOrder) {
+// The collector evaluates composite sub-policies in composite_sub_policy order and never reads
+// policy_order (not even its names).
+TEST(Composite, EvaluatesSubPoliciesInListedOrderAndIgnoresPolicyOrder) {
   Harness h(R"(
 decision_wait: 1s
 policies:
@@ -269,7 +297,7 @@ policies:
     type: composite
     composite:
       max_total_spans_per_second: 4
-      policy_order: [everything, errors]
+      policy_order: [everything, errors, no-such-policy]
       composite_sub_policy:
         - {name: errors, type: status_code, status_code: {status_codes: [ERROR]}}
         - {name: everything, type: always_sample}
@@ -277,15 +305,15 @@ policies:
         - {policy: errors, percent: 25}
         - {policy: everything, percent: 75}
 )");
-  // "everything" comes first and has 3 spans: three error traces go through it; the fourth
-  // is over its budget (a composite does not fall through to the next sub-policy).
+  // "errors" is listed first and has 1 span: the first error trace goes through it; the others
+  // are over its budget (a composite does not fall through to the next sub-policy).
   h.send(makeBatch({{.trace = 1, .status = StatusCode::kError},
                     {.trace = 2, .status = StatusCode::kError},
                     {.trace = 3, .status = StatusCode::kError},
                     {.trace = 4, .status = StatusCode::kError}}));
   h.advance(1'000);
   h.proc->tick();
-  EXPECT_EQ(h.out.traces, (std::set<uint32_t>{1, 2, 3}));
+  EXPECT_EQ(h.out.traces, (std::set<uint32_t>{1}));
 }
 
 TEST(RateLimiting, TheBudgetIsPerSecond) {

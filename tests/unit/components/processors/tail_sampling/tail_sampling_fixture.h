@@ -120,6 +120,7 @@ class TraceRecorder : public pipeline::Consumer<model::Traces> {
   void consume(model::Traces&& data, pipeline::Done done) override {
     std::lock_guard lock(mu);
     ++batches;
+    front_arena_bytes.push_back(data.arena().bytesReserved());
     encodings.emplace_back();
     model::otlp::encode(data, encodings.back());
     for (const auto& rs : data.resources()) {
@@ -147,6 +148,7 @@ class TraceRecorder : public pipeline::Consumer<model::Traces> {
   std::mutex mu;
   std::condition_variable cv;
   std::vector<std::string> encodings;
+  std::vector<size_t> front_arena_bytes;  // per batch: bytes of the arena its data went to
   std::set<uint32_t> traces;
   std::map<uint32_t, int> spans_by_trace;
   std::set<std::string> scope_names, resource_schema, services;
