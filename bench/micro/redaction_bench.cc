@@ -5,11 +5,17 @@
 // aws_access_key_id and jwt detectors; `allow_all_keys`, `summary: info`. Items are log records,
 // so items_per_second is records per CPU-second (Google Benchmark divides by CPU time).
 // "/sanitisers" adds the URL query and SQL literal sanitisers on url.full and db.statement.
+//
+// BM_RedactionHostile: the hostile inputs of hostile_test.cc (catastrophic-backtracking patterns,
+// long digit runs, dense matches, runs of rejected candidates, quote/comment/dollar soup for the
+// SQL sanitiser, a long query for the URL sanitiser) as one value of 1, 2 and 4 MiB: the time per
+// value should grow linearly with its size (RE2 and the sanitisers are linear).
 #include <benchmark/benchmark.h>
 
 #include <string>
 #include <vector>
 
+#include "components/processors/redaction/detectors.h"
 #include "components/processors/redaction/redaction_processor.h"
 
 namespace {
@@ -100,5 +106,73 @@ void BM_RedactionLogs(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * kRecords);
 }
 BENCHMARK(BM_RedactionLogs)->ArgName("sanitisers")->Arg(0)->Arg(1);
+
+std::string repeat(std::string_view unit, size_t total_bytes) {
+  std::string out;
+  out.reserve(total_bytes + unit.size());
+  while (out.size() < total_bytes) out.append(unit);
+  return out;
+}
+
+struct Hostile {
+  const char* name;
+  const char* key;  // attribute the value is scanned under (selects the sanitisers)
+  std::string (*input)(size_t bytes);
+  void (*configure)(redaction::Config&);
+};
+
+void allDetectors(redaction::Config& c) {
+  for (const redaction::Detector& d : redaction::builtinDetectors()) {
+    c.detectors.emplace_back(d.name);
+  }
+}
+
+const Hostile kHostile[] = {
+    {"nested_quantifiers", "k", [](size_t n) { return std::string(n, 'a'); },
+     [](redaction::Config& c) {
+       c.blocked_values = {"(a+)+b", "(a|aa)+$x", "(.*a){12}c"};
+     }},
+    {"digit_run", "k", [](size_t n) { return std::string(n, '4'); }, allDetectors},
+    {"many_cards", "k", [](size_t n) { return repeat("4111111111111111 ", n); }, allDetectors},
+    {"rejected_candidates", "k",
+     [](size_t n) { return repeat("1.2.3.4.5 ffff: :::: a@ eyJ. Bearer x AKIA ", n); },
+     allDetectors},
+    {"sql_soup", "db.statement",
+     [](size_t n) { return repeat("'\\' \"\\\" /* x */ $a$ -- y\n 7 # z\n $$ ", n); },
+     [](redaction::Config& c) { c.db_sanitizer.sql.enabled = true; }},
+    {"url_query", "url.full", [](size_t n) { return "https://u@h/p?" + repeat("a=1&", n); },
+     [](redaction::Config& c) { c.url_sanitizer.enabled = true; }},
+};
+
+void BM_RedactionHostile(benchmark::State& state, const Hostile& hostile) {
+  redaction::Config c;
+  c.allow_all_keys = true;
+  hostile.configure(c);
+  auto redactor = redaction::Redactor::create(c);
+  if (!redactor.isOk()) {
+    state.SkipWithError(std::string(redactor.status().message()).c_str());
+    return;
+  }
+  const std::string value = hostile.input(static_cast<size_t>(state.range(0)) << 20);
+  for (auto _ : state) {
+    auto out = redactor.value()->redactString(hostile.key, value);
+    benchmark::DoNotOptimize(out);
+  }
+  state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(value.size()));
+}
+
+// Named BM_RedactionHostile/<input>/MiB:<n>.
+const bool kHostileRegistered = [] {
+  for (const Hostile& h : kHostile) {
+    benchmark::RegisterBenchmark(("BM_RedactionHostile/" + std::string(h.name)).c_str(),
+                                 BM_RedactionHostile, h)
+        ->ArgName("MiB")
+        ->Arg(1)
+        ->Arg(2)
+        ->Arg(4)
+        ->Unit(benchmark::kMillisecond);
+  }
+  return true;
+}();
 
 }  // namespace

@@ -9,18 +9,24 @@ const config::Schema<UrlSanitizerConfig>& UrlSanitizerConfig::schema() {
   static const auto s =
       config::Schema<UrlSanitizerConfig>()
           .field("enabled", &UrlSanitizerConfig::enabled,
-                 "Mask query parameter values and user-info passwords of URLs.")
+                 "Mask query and fragment parameter values and the user-info (user name and "
+                 "password) of URLs.")
           .field("attributes", &UrlSanitizerConfig::attributes,
                  "Attribute keys holding URLs (log bodies: every scheme:// URL in the text).");
   return s;
 }
 
 const config::Schema<SqlSanitizerConfig>& SqlSanitizerConfig::schema() {
-  static const auto s = config::Schema<SqlSanitizerConfig>()
-                            .field("enabled", &SqlSanitizerConfig::enabled,
-                                   "Replace SQL string and numeric literals by ?.")
-                            .field("attributes", &SqlSanitizerConfig::attributes,
-                                   "Attribute keys (and log body map keys) holding SQL.");
+  static const auto s =
+      config::Schema<SqlSanitizerConfig>()
+          .field("enabled", &SqlSanitizerConfig::enabled,
+                 "Replace SQL string, numeric and dollar-quoted literals and "
+                 "comment text by ?.")
+          .field("attributes", &SqlSanitizerConfig::attributes,
+                 "Attribute keys (and log body map keys) holding SQL.")
+          .field("double_quoted_identifiers", &SqlSanitizerConfig::double_quoted_identifiers,
+                 "Keep \"double-quoted\" text as an identifier (standard SQL, "
+                 "PostgreSQL) instead of masking it as a string (MySQL).");
   return s;
 }
 

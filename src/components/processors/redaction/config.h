@@ -20,6 +20,8 @@ struct UrlSanitizerConfig {
 struct SqlSanitizerConfig {
   bool enabled = false;
   std::vector<std::string> attributes = {"db.statement", "db.query.text"};
+  // "…" is a string in MySQL and an identifier in standard SQL: masked unless this is set.
+  bool double_quoted_identifiers = false;
   static const config::Schema<SqlSanitizerConfig>& schema();
 };
 

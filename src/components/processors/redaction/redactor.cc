@@ -186,14 +186,10 @@ Result<std::unique_ptr<Redactor>> Redactor::create(const Config& c) {
     }
     r->masker_ = Masker(*algorithm);
   }
-  std::vector<std::string> allowed = c.allowed_keys;
-  for (std::string_view k :
-       {kRedactedKeys, kRedactedCount, kMaskedKeys, kMaskedCount, kAllowedKeys, kAllowedCount,
-        kIgnoredCount, kBodyRedactedKeys, kBodyRedactedCount, kBodyMaskedKeys, kBodyMaskedCount,
-        kBodyAllowedKeys, kBodyAllowedCount, kBodyIgnoredCount}) {
-    allowed.emplace_back(k);
-  }
-  r->allowed_keys_ = sorted(std::move(allowed));
+  // The summary names are not added: incoming `redaction.*` attributes follow the rules like
+  // any other (as in the collector), so a client cannot smuggle a value past allowed_keys under
+  // them. This processor's own summary is written after the rules run.
+  r->allowed_keys_ = sorted(c.allowed_keys);
   r->ignored_keys_ = sorted(c.ignored_keys);
   PERISCOPE_RETURN_IF_ERROR(
       compileSet(c.ignored_key_patterns, "ignored_key_patterns", r->ignored_key_patterns_));
@@ -237,6 +233,7 @@ Result<std::unique_ptr<Redactor>> Redactor::create(const Config& c) {
   r->url_attributes_ = sorted(c.url_sanitizer.attributes);
   r->sql_enabled_ = c.db_sanitizer.sql.enabled;
   r->sql_attributes_ = sorted(c.db_sanitizer.sql.attributes);
+  r->sql_options_.double_quoted_identifiers = c.db_sanitizer.sql.double_quoted_identifiers;
   return r;
 }
 
@@ -294,6 +291,10 @@ bool Redactor::findMasks(std::string_view key, std::string_view text) const {
   return !s.ranges.empty();
 }
 
+// The sanitisers run first, on the original text: they parse structure (URL user-info, where a
+// SQL literal ends) that a mask written by a value pattern could destroy — the email detector
+// would turn `https://tok:x-oauth-basic@github.com` into `https://tok:****`, hiding the user-info
+// and leaking the token. The value patterns then run over what the sanitisers kept.
 std::optional<std::string_view> Redactor::transform(std::string_view key, std::string_view text,
                                                     Where where) const {
   Scratch& s = scratch();
@@ -305,25 +306,6 @@ std::optional<std::string_view> Redactor::transform(std::string_view key, std::s
     free_buffer ^= 1;
     changed = true;
   };
-  if (findMasks(key, text)) {
-    std::sort(s.ranges.begin(), s.ranges.end(),
-              [](const Range& a, const Range& b) { return a.begin < b.begin; });
-    std::string& out = s.buffers[free_buffer];
-    out.clear();
-    size_t copied = 0;
-    for (size_t i = 0; i < s.ranges.size();) {
-      size_t b = s.ranges[i].begin;
-      size_t e = s.ranges[i].end;
-      for (++i; i < s.ranges.size() && s.ranges[i].begin < e; ++i) {
-        e = std::max(e, s.ranges[i].end);  // overlapping matches are masked once
-      }
-      out.append(text.substr(copied, b - copied));
-      masker_.append(out, text.substr(b, e - b));
-      copied = e;
-    }
-    out.append(text.substr(copied));
-    commit(out);
-  }
   if (url_enabled_) {
     std::string& out = s.buffers[free_buffer];
     out.clear();
@@ -335,7 +317,26 @@ std::optional<std::string_view> Redactor::transform(std::string_view key, std::s
   if (sql_enabled_ && contains(sql_attributes_, key)) {
     std::string& out = s.buffers[free_buffer];
     out.clear();
-    if (sanitizeSqlLiterals(current, out)) commit(out);
+    if (sanitizeSqlLiterals(current, sql_options_, out)) commit(out);
+  }
+  if (findMasks(key, current)) {
+    std::sort(s.ranges.begin(), s.ranges.end(),
+              [](const Range& a, const Range& b) { return a.begin < b.begin; });
+    std::string& out = s.buffers[free_buffer];
+    out.clear();
+    size_t copied = 0;
+    for (size_t i = 0; i < s.ranges.size();) {
+      size_t b = s.ranges[i].begin;
+      size_t e = s.ranges[i].end;
+      for (++i; i < s.ranges.size() && s.ranges[i].begin < e; ++i) {
+        e = std::max(e, s.ranges[i].end);  // overlapping matches are masked once
+      }
+      out.append(current.substr(copied, b - copied));
+      masker_.append(out, current.substr(b, e - b));
+      copied = e;
+    }
+    out.append(current.substr(copied));
+    commit(out);
   }
   if (!changed) return std::nullopt;
   return current;
@@ -360,7 +361,6 @@ void Redactor::maskWhole(Arena& arena, AnyValue& value) const {
 void Redactor::redactAttributes(Arena& arena, Attributes& attrs) const {
   if (attrs.empty()) return;
   Tally tally(summary_ == Summary::kDebug);
-  Scratch& s = scratch();
   for (KeyValue& kv : attrs) {
     if (isIgnored(kv.key)) {
       ++tally.ignored;
@@ -370,33 +370,15 @@ void Redactor::redactAttributes(Arena& arena, Attributes& attrs) const {
       tally.add(tally.redacted, kv.key);
       continue;
     }
-    AnyValue& value = kv.value;
-    if (value.type() == AnyValue::Type::kArray || value.type() == AnyValue::Type::kKvList) {
-      if (isKeyBlocked(kv.key)) {
+    switch (redactValue(arena, kv.key, isKeyBlocked(kv.key), kv.value)) {
+      case Outcome::kAllowed:
+        tally.add(tally.allowed, kv.key);
+        break;
+      case Outcome::kMasked:
         tally.add(tally.masked, kv.key);
-        maskWhole(arena, value);
-      } else if (scanNested(arena, value, kv.key)) {
-        tally.add(tally.masked, kv.key);
-      }
-      continue;
-    }
-    std::string_view text;
-    if (value.type() == AnyValue::Type::kString || redact_all_types_) {
-      text = scalarText(value, s.number);
-    }
-    if (isValueAllowed(text)) {
-      tally.add(tally.allowed, kv.key);
-      continue;
-    }
-    if (isKeyBlocked(kv.key)) {
-      tally.add(tally.masked, kv.key);
-      maskWhole(arena, value);
-      continue;
-    }
-    if (text.empty()) continue;
-    if (auto redacted = transform(kv.key, text, Where::kAttribute)) {
-      tally.add(tally.masked, kv.key);
-      value = AnyValue::string(arena.copy(*redacted));
+        break;
+      case Outcome::kUnchanged:
+        break;
     }
   }
   if (tally.redacted.count > 0) {
@@ -406,28 +388,49 @@ void Redactor::redactAttributes(Arena& arena, Attributes& attrs) const {
   addSummary(arena, attrs, tally, false);
 }
 
-// Strings nested in array or map attribute values (Periscope: the collector only scans top-level
-// strings); key rules do not apply inside. True if anything was masked.
-bool Redactor::scanNested(Arena& arena, AnyValue& value, std::string_view leaf_key) const {
+// One attribute value, or a value nested in one: allowed_values first, then a blocked key masks
+// the whole value, then the value patterns and sanitisers. Only strings have text to match unless
+// redact_all_types: an int is never "allowed" by a pattern matching the empty string.
+Redactor::Outcome Redactor::redactValue(Arena& arena, std::string_view key, bool key_blocked,
+                                        AnyValue& value) const {
+  if (value.type() == AnyValue::Type::kArray || value.type() == AnyValue::Type::kKvList) {
+    if (key_blocked) {
+      maskWhole(arena, value);
+      return Outcome::kMasked;
+    }
+    return scanNested(arena, value, key) ? Outcome::kMasked : Outcome::kUnchanged;
+  }
+  bool has_text = value.type() == AnyValue::Type::kString || (redact_all_types_ && isScalar(value));
+  std::string_view text = has_text ? scalarText(value, scratch().number) : std::string_view();
+  if (has_text && isValueAllowed(text)) return Outcome::kAllowed;
+  if (key_blocked) {
+    maskWhole(arena, value);
+    return Outcome::kMasked;
+  }
+  if (text.empty()) return Outcome::kUnchanged;
+  if (auto redacted = transform(key, text, Where::kAttribute)) {
+    value = AnyValue::string(arena.copy(*redacted));
+    return Outcome::kMasked;
+  }
+  return Outcome::kUnchanged;
+}
+
+// Values nested in array or map attribute values (Periscope: the collector only scans top-level
+// strings). blocked_key_patterns apply to nested map keys too, so {password: hunter2} under an
+// allowed key is masked; allowed_keys and ignored keys apply to top-level keys only. Array
+// elements are scanned under the key that holds the array. True if anything was masked.
+bool Redactor::scanNested(Arena& arena, AnyValue& value, std::string_view key) const {
   bool changed = false;
   if (value.type() == AnyValue::Type::kArray) {
-    for (AnyValue& element : value.arrayValues()) changed |= scanNested(arena, element, leaf_key);
-    return changed;
+    for (AnyValue& element : value.arrayValues()) {
+      changed |= redactValue(arena, key, false, element) == Outcome::kMasked;
+    }
+  } else {
+    for (KeyValue& kv : value.kvlistValues()) {
+      changed |= redactValue(arena, kv.key, isKeyBlocked(kv.key), kv.value) == Outcome::kMasked;
+    }
   }
-  if (value.type() == AnyValue::Type::kKvList) {
-    for (KeyValue& kv : value.kvlistValues()) changed |= scanNested(arena, kv.value, kv.key);
-    return changed;
-  }
-  if (value.type() != AnyValue::Type::kString && !(redact_all_types_ && isScalar(value))) {
-    return false;
-  }
-  std::string_view text = scalarText(value, scratch().number);
-  if (isValueAllowed(text)) return false;
-  if (auto redacted = transform(leaf_key, text, Where::kAttribute)) {
-    value = AnyValue::string(arena.copy(*redacted));
-    return true;
-  }
-  return false;
+  return changed;
 }
 
 void Redactor::redactBody(Arena& arena, AnyValue& body, Attributes& record_attrs) const {

@@ -21,6 +21,7 @@
 #include "common/status.h"
 #include "components/processors/redaction/config.h"
 #include "components/processors/redaction/masker.h"
+#include "components/processors/redaction/sql_literal_sanitizer.h"
 #include "model/any_value.h"
 
 namespace periscope::components::redaction {
@@ -50,6 +51,7 @@ class Redactor {
  private:
   enum class Summary { kSilent, kInfo, kDebug };
   enum class Where { kAttribute, kBody };
+  enum class Outcome { kUnchanged, kAllowed, kMasked };
   struct Tally;
 
   bool isIgnored(std::string_view key) const;
@@ -61,7 +63,9 @@ class Redactor {
   std::optional<std::string_view> transform(std::string_view key, std::string_view text,
                                             Where where) const;
   bool findMasks(std::string_view key, std::string_view text) const;
-  bool scanNested(Arena& arena, model::AnyValue& value, std::string_view leaf_key) const;
+  Outcome redactValue(Arena& arena, std::string_view key, bool key_blocked,
+                      model::AnyValue& value) const;
+  bool scanNested(Arena& arena, model::AnyValue& value, std::string_view key) const;
   void redactBodyValue(Arena& arena, std::string* path, std::string_view leaf_key,
                        model::AnyValue& value, Tally& tally) const;
   void redactBodyMap(Arena& arena, std::string* path, model::AnyValue& map, Tally& tally) const;
@@ -72,7 +76,7 @@ class Redactor {
   bool redact_all_types_ = false;
   Summary summary_ = Summary::kSilent;
   Masker masker_;
-  std::vector<std::string> allowed_keys_;  // sorted; includes the summary attribute names
+  std::vector<std::string> allowed_keys_;  // sorted
   std::vector<std::string> ignored_keys_;  // sorted
   std::unique_ptr<RE2::Set> ignored_key_patterns_;
   std::unique_ptr<RE2::Set> blocked_key_patterns_;
@@ -84,6 +88,7 @@ class Redactor {
   std::vector<std::string> url_attributes_;  // sorted
   bool sql_enabled_ = false;
   std::vector<std::string> sql_attributes_;  // sorted
+  SqlSanitizerOptions sql_options_;
 };
 
 }  // namespace periscope::components::redaction

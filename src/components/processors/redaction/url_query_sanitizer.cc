@@ -39,26 +39,39 @@ bool sanitizeUrl(std::string_view url, const Masker& masker, std::string& out) {
     if (authority_end == std::string_view::npos) authority_end = url.size();
     std::string_view auth = url.substr(authority, authority_end - authority);
     size_t at = auth.rfind('@');
-    size_t colon = at == std::string_view::npos ? at : auth.substr(0, at).find(':');
-    if (colon != std::string_view::npos && colon + 1 < at) {  // user:password@host
-      out.append(url.substr(0, authority + colon + 1));
-      masker.append(out, auth.substr(colon + 1, at - colon - 1));
-      out.append(auth.substr(at));
-      changed = true;
-    } else {
-      out.append(url.substr(0, authority_end));
+    out.append(url.substr(0, authority));
+    if (at != std::string_view::npos) {
+      // User name and password are both masked (as OpenTelemetry's url.full convention asks):
+      // a token is often the user name alone (https://ghp_…@github.com, https://TOKEN:x-oauth-
+      // basic@…). Empty parts stay empty.
+      std::string_view userinfo = auth.substr(0, at);
+      size_t colon = userinfo.find(':');
+      std::string_view user = userinfo.substr(0, colon);
+      if (!user.empty()) masker.append(out, user);
+      if (colon != std::string_view::npos) {
+        out.push_back(':');
+        std::string_view password = userinfo.substr(colon + 1);
+        if (!password.empty()) masker.append(out, password);
+      }
+      changed = !userinfo.empty();
     }
+    out.append(auth.substr(at == std::string_view::npos ? 0 : at));
     rest = authority_end;
   }
-  size_t q = url.find('?', rest);
+  // Query and fragment: both may carry k=v secrets (OAuth's implicit flow returns
+  // #access_token=…), so values in either are masked; a fragment without '=' stays.
   size_t hash = url.find('#', rest);
-  if (q != std::string_view::npos && (hash == std::string_view::npos || q < hash)) {
+  size_t path_end = hash == std::string_view::npos ? url.size() : hash;
+  size_t q = url.find('?', rest);
+  if (q < path_end) {
     out.append(url.substr(rest, q + 1 - rest));
-    size_t qend = hash == std::string_view::npos ? url.size() : hash;
-    changed |= appendQuery(url.substr(q + 1, qend - q - 1), masker, out);
-    out.append(url.substr(qend));
+    changed |= appendQuery(url.substr(q + 1, path_end - q - 1), masker, out);
   } else {
-    out.append(url.substr(rest));
+    out.append(url.substr(rest, path_end - rest));
+  }
+  if (hash != std::string_view::npos) {
+    out.push_back('#');
+    changed |= appendQuery(url.substr(hash + 1), masker, out);
   }
   if (!changed) out.resize(start);
   return changed;

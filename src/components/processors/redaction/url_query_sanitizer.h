@@ -1,6 +1,7 @@
-// Periscope's URL sanitiser for the redaction processor: masks the value of every query
-// parameter and the password of the user-info part, keeping scheme, host, path, parameter names
-// and fragment, so `https://u:pw@h/p?token=abc&x=1` becomes `https://u:****@h/p?token=****&x=****`.
+// Periscope's URL sanitiser for the redaction processor: masks the value of every query and
+// fragment parameter and the user name and password of the user-info part, keeping scheme, host,
+// path, parameter names and fragments without '=', so `https://u:pw@h/p?token=abc&x=1#t=9` becomes
+// `https://****:****@h/p?token=****&x=****#t=****`.
 // (The collector's url_sanitizer instead replaces variable path segments to cut cardinality.)
 #pragma once
 

@@ -48,14 +48,29 @@ std::vector<Line> readCorpus(const std::string& name, bool with_secret) {
   return out;
 }
 
+// Fail-closed: every key the corpus places is listed except the `unlisted` lines' keys (and no
+// redaction.* name). The allowed_values pattern matches the empty string, which must not exempt
+// non-string values.
 Config corpusConfig() {
   Config c;
-  c.allow_all_keys = true;
+  c.allowed_keys = {"message",      "nested",   "detail",       "list",          "url.full",
+                    "http.url",     "msg",      "db.statement", "db.query.text", "context",
+                    "context_list", "password", "pin",          "api_key"};
   for (const Detector& d : builtinDetectors()) c.detectors.emplace_back(d.name);
   c.blocked_values = {"(?i)password=\\S+"};
+  c.blocked_key_patterns = {"(?i)^(password|pin|api_key)$"};
+  c.allowed_values = {"^[a-z]*$"};
   c.url_sanitizer.enabled = true;
   c.db_sanitizer.sql.enabled = true;
   return c;
+}
+
+// `key=value` of a `blocked` or `unlisted` line; an all-digit value is placed as an int.
+std::pair<std::string, model::AnyValue> keyValue(Arena& a, const std::string& text) {
+  size_t eq = text.find('=');
+  std::string value = text.substr(eq + 1);
+  bool digits = !value.empty() && value.find_first_not_of("0123456789") == std::string::npos;
+  return {text.substr(0, eq), digits ? model::AnyValue::integer(std::stoll(value)) : str(a, value)};
 }
 
 // Every line as log records (string body, map body, attributes) and as a span (attributes and an
@@ -89,6 +104,17 @@ Batches build(const std::vector<Line>& lines) {
       map_body.attributes = test::attrs(la, {{"http.url", str(la, l.text)}});
       span.attributes =
           test::attrs(ta, {{"url.full", str(ta, l.text)}, {"http.url", str(ta, l.text)}});
+    } else if (l.kind == "blocked" || l.kind == "unlisted") {
+      auto [lk, lv] = keyValue(la, l.text);
+      auto [tk, tv] = keyValue(ta, l.text);
+      string_body.attributes = test::attrs(la, {{lk, lv}});
+      map_body.body = test::kvlist(la, {{lk, lv}});
+      span.attributes = test::attrs(ta, {{tk, tv}});
+      if (l.kind == "blocked") {  // key rules do not reach unlisted keys nested in a value
+        map_body.attributes =
+            test::attrs(la, {{"context", test::kvlist(la, {{lk, lv}})},
+                             {"context_list", test::array(la, {test::kvlist(la, {{lk, lv}})})}});
+      }
     } else {
       string_body.attributes = test::attrs(la, {{"db.statement", str(la, l.text)}});
       map_body.body = test::kvlist(la, {{"db.statement", str(la, l.text)}});

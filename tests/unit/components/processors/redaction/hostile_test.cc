@@ -64,6 +64,13 @@ TEST(RedactionHostile, SanitisersOnLongInputs) {
   auto r = test::make(c);
   EXPECT_EQ(r->redactString("db.statement", std::string(kMiB, '\'')), "?");
   EXPECT_EQ(r->redactString("db.statement", std::string(kMiB, '7')), "?");
+  // Quote/backslash runs (one reading closes every string, the other none), dollar quotes that
+  // MySQL reads as one identifier, and block comments that nest forever.
+  EXPECT_EQ(r->redactString("db.statement", repeat("'\\", kMiB)), "?");
+  EXPECT_EQ(r->redactString("db.statement", repeat("$a$", kMiB)), "?");
+  EXPECT_EQ(r->redactString("db.statement", repeat("/*", kMiB)), "/*?");
+  EXPECT_EQ(r->redactString("url.full", "https://h/p#" + repeat("t=1&", kMiB)),
+            "https://h/p#" + repeat("t=****&", (kMiB / 4) * 7));
   std::string query = "https://h/p?" + repeat("a=1&", kMiB);
   query.pop_back();
   std::string want = "https://h/p?" + repeat("a=****&", (kMiB / 4) * 7);

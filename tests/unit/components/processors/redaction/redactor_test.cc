@@ -142,7 +142,7 @@ std::vector<KeyCase> keyCases() {
        {{"url.full", "https://u:pw@h.example/p/a?token=abc&x=1&flag&e=#frag"},
         {"http.url", "http://h/p?q=1;r=2"},
         {"link", "https://h/p?token=abc"}},
-       "url.full=https://u:****@h.example/p/a?token=****&x=****&flag&e=#frag; "
+       "url.full=https://****:****@h.example/p/a?token=****&x=****&flag&e=#frag; "
        "http.url=http://h/p?q=****;r=****; link=https://h/p?token=abc"},
       {"UrlSanitizerConfiguredAttributes",
        [](Config& c) {
@@ -166,7 +166,15 @@ std::vector<KeyCase> keyCases() {
         {"db.query.text", "select \"col1\" from `t2` where v in (1, 2) -- note 7"},
         {"other", "age > 42"}},
        "db.statement=SELECT * FROM t1 WHERE name = ? AND age > ? AND x = -? AND h = ?; "
-       "db.query.text=select \"col1\" from `t2` where v in (?, ?) -- note 7; other=age > 42"},
+       "db.query.text=select ? from `t2` where v in (?, ?) -- ?; other=age > 42"},
+      {"SqlSanitizerDoubleQuotedIdentifiers",
+       [](Config& c) {
+         c.allow_all_keys = true;
+         c.db_sanitizer.sql.enabled = true;
+         c.db_sanitizer.sql.double_quoted_identifiers = true;
+       },
+       {{"db.statement", "select \"col1\" from \"T\" where v = 'x' -- note"}},
+       "db.statement=select \"col1\" from \"T\" where v = ? -- ?"},
       {"SqlSanitizerConfiguredAttributes",
        [](Config& c) {
          c.allow_all_keys = true;
@@ -175,14 +183,21 @@ std::vector<KeyCase> keyCases() {
        },
        {{"query", "DELETE FROM x WHERE id=7"}, {"db.statement", "id=7"}},
        "query=DELETE FROM x WHERE id=?; db.statement=id=7"},
-      {"DetectorsThenSanitizer",
+      {"SanitizersBeforeValuePatterns",
        [](Config& c) {
          c.allow_all_keys = true;
          c.detectors = {"email"};
+         c.blocked_values = {"password=\\S+"};
+         c.url_sanitizer.enabled = true;
          c.db_sanitizer.sql.enabled = true;
        },
-       {{"db.statement", "SELECT 1 -- by bob@example.com"}},
-       "db.statement=SELECT ? -- by ****"},
+       // Value patterns first would mask `x-oauth-basic@github.com` (hiding the user-info) and
+       // `password=abc',` (moving where the next literal starts): the token would be kept.
+       {{"url.full", "https://tok3n:x-oauth-basic@github.com/o"},
+        {"db.statement", "INSERT INTO t VALUES ('password=abc', 'secret2') -- by bob"},
+        {"db.query.text", "SELECT 1 FROM t WHERE owner = bob@example.com"}},
+       "url.full=https://****:****@github.com/o; db.statement=INSERT INTO t VALUES (?, ?) -- ?; "
+       "db.query.text=SELECT ? FROM t WHERE owner = ****"},
   };
 }
 
@@ -273,14 +288,73 @@ TEST(Redaction, SummaryMergesWithAnEarlierRedactionProcessor) {
   EXPECT_EQ(show(a), "redaction.masked.keys=a,z; redaction.masked.count=i:2; a=****");
 }
 
-TEST(Redaction, SummaryAttributesSurviveTheAllowList) {
-  Config c;  // fail-closed: only the summary attributes of an earlier processor stay
+TEST(Redaction, IncomingSummaryAttributesFollowTheAllowList) {
+  Config c;  // fail-closed: a client's redaction.* attributes are removed like any other key
+  c.allowed_keys = {"k"};
   c.summary = "info";
   Arena arena;
-  model::Attributes a = attrs(
-      arena, {{"redaction.redacted.count", model::AnyValue::integer(3)}, {"k", str(arena, "v")}});
+  model::Attributes a = attrs(arena, {{"redaction.masked.keys", str(arena, "hunter2")},
+                                      {"redaction.redacted.count", model::AnyValue::integer(3)},
+                                      {"k", str(arena, "v")},
+                                      {"gone", str(arena, "x")}});
   test::make(c)->redactAttributes(arena, a);
-  EXPECT_EQ(show(a), "redaction.redacted.count=i:4");
+  EXPECT_EQ(show(a), "k=v; redaction.redacted.count=i:3");
+}
+
+TEST(Redaction, ListedSummaryAttributesOfAnEarlierProcessorAreMerged) {
+  Config c;  // to chain processors, list the earlier one's summary names (as in the collector)
+  c.allowed_keys = {"k", "redaction.redacted.keys", "redaction.redacted.count"};
+  c.summary = "debug";
+  Arena arena;
+  model::Attributes a = attrs(arena, {{"redaction.redacted.keys", str(arena, "x")},
+                                      {"redaction.redacted.count", model::AnyValue::integer(1)},
+                                      {"redaction.masked.keys", str(arena, "hunter2")},
+                                      {"k", str(arena, "v")}});
+  test::make(c)->redactAttributes(arena, a);
+  EXPECT_EQ(show(a),
+            "redaction.redacted.keys=redaction.masked.keys,x; redaction.redacted.count=i:2; k=v");
+}
+
+TEST(Redaction, BlockedKeyPatternsApplyToNestedMapKeys) {
+  Config c;
+  c.allowed_keys = {"request", "list"};
+  c.blocked_key_patterns = {"^password$", "^pin$"};
+  c.summary = "debug";
+  Arena arena;
+  model::Attributes a = attrs(
+      arena,
+      {{"request",
+        test::kvlist(arena,
+                     {{"user", str(arena, "bob")},
+                      {"password", str(arena, "hunter2")},
+                      {"inner", test::kvlist(arena, {{"pin", model::AnyValue::integer(4829)}})}})},
+       {"list",
+        test::array(
+            arena, {test::kvlist(arena, {{"password", test::array(arena, {str(arena, "a"),
+                                                                          str(arena, "b")})}})})}});
+  test::make(c)->redactAttributes(arena, a);
+  EXPECT_EQ(show(a),
+            "request={user=bob,password=****,inner={pin=****}}; list=[{password=****}]; "
+            "redaction.masked.keys=list,request; redaction.masked.count=i:2");
+}
+
+TEST(Redaction, EmptyMatchingAllowedValuesDoNotExemptNonStrings) {
+  Config c;  // without redact_all_types a non-string has no text: allowed_values cannot match it
+  c.allow_all_keys = true;
+  c.blocked_key_patterns = {"pin|flag|ratio"};
+  c.allowed_values = {"^[a-z]*$"};
+  c.summary = "debug";
+  Arena arena;
+  model::Attributes a = attrs(arena, {{"pin", model::AnyValue::integer(4829)},
+                                      {"flag", model::AnyValue::boolean(true)},
+                                      {"ratio", model::AnyValue::dbl(0.5)},
+                                      {"pin_word", str(arena, "public")},
+                                      {"pin_empty", str(arena, "")}});
+  test::make(c)->redactAttributes(arena, a);
+  EXPECT_EQ(show(a),
+            "pin=****; flag=****; ratio=****; pin_word=public; pin_empty=; "
+            "redaction.masked.keys=flag,pin,ratio; redaction.masked.count=i:3; "
+            "redaction.allowed.keys=pin_empty,pin_word; redaction.allowed.count=i:2");
 }
 
 TEST(RedactionBody, StringBodyIsMaskedAndSummarised) {
