@@ -76,7 +76,8 @@ size_t removeLogRecordsIf(Logs& batch, Drop drop) {
 }
 
 // Removes whole metrics `drop(const ResourceMetrics&, const ScopeMetrics&, const Metric&)`
-// accepts; returns how many data points went with them.
+// accepts; returns how many data points went with them. Metrics that arrived without points
+// stay unless `drop` says so (as the collector's metric-level filter).
 template <typename Drop>
 size_t removeMetricsIf(Metrics& batch, Drop drop);
 
@@ -87,17 +88,24 @@ size_t removeMetricsIf(Metrics& batch, Drop drop);
 template <typename Drop>
 size_t removeDataPointsIf(Metrics& batch, Drop drop);
 
-// Drops metrics without points, scopes without metrics and resources without scopes.
-inline void pruneEmpty(Metrics& batch) {
+// Drops scopes without metrics and resources without scopes.
+inline void pruneEmptyGroups(Metrics& batch) {
   for (ResourceMetrics& rm : batch.resources()) {
-    for (ScopeMetrics& sm : rm.scope_metrics) {
-      sm.metrics = detail::keepIf(sm.metrics, [](const Metric& m) { return m.pointCount() > 0; });
-    }
     rm.scope_metrics = detail::keepIf(rm.scope_metrics,
                                       [](const ScopeMetrics& sm) { return !sm.metrics.empty(); });
   }
   detail::keepResourcesIf(batch.resources(),
                           [](const ResourceMetrics& rm) { return !rm.scope_metrics.empty(); });
+}
+
+// Drops metrics without points, then empty scopes and resources.
+inline void pruneEmpty(Metrics& batch) {
+  for (ResourceMetrics& rm : batch.resources()) {
+    for (ScopeMetrics& sm : rm.scope_metrics) {
+      sm.metrics = detail::keepIf(sm.metrics, [](const Metric& m) { return m.pointCount() > 0; });
+    }
+  }
+  pruneEmptyGroups(batch);
 }
 
 template <typename Drop>
@@ -112,7 +120,7 @@ size_t removeMetricsIf(Metrics& batch, Drop drop) {
       });
     }
   }
-  pruneEmpty(batch);
+  pruneEmptyGroups(batch);
   return removed;
 }
 

@@ -22,9 +22,9 @@ namespace periscope::components::attraction {
 
 enum class Action : uint8_t { kInsert, kUpdate, kUpsert, kDelete, kHash, kExtract, kConvert };
 
-// The collector's README documents SHA-1 for `hash` (its current code defaults to SHA-256 behind
-// the stable gate coreinternal.attraction.hash.sha256); we follow the README.
-inline constexpr DigestAlgorithm kHashAlgorithm = DigestAlgorithm::kSha1;
+// SHA-256, as the collector's current code (its coreinternal.attraction.hash.sha256 gate went
+// stable; older READMEs still say SHA-1), so pseudonyms match a current collector's.
+inline constexpr DigestAlgorithm kHashAlgorithm = DigestAlgorithm::kSha256;
 
 class AttrProc {
  public:

@@ -107,7 +107,9 @@ class Arithmetic final : public Expr {
             ctx.error = "division by zero";
             return false;
           }
-          out = Val::integer(a.i / b.i);
+          // INT64_MIN / -1 overflows (SIGFPE on x86): wrap as Go does.
+          out = Val::integer(b.i == -1 ? static_cast<int64_t>(0 - static_cast<uint64_t>(a.i))
+                                       : a.i / b.i);
           return true;
       }
     }
@@ -144,7 +146,7 @@ class Negate final : public Expr {
     Val v;
     if (!operand_->eval(ctx, v)) return false;
     if (v.type == Val::Type::kInt) {
-      out = Val::integer(-v.i);
+      out = Val::integer(static_cast<int64_t>(0 - static_cast<uint64_t>(v.i)));  // wraps
     } else if (v.type == Val::Type::kDouble) {
       out = Val::dbl(-v.d);
     } else {
@@ -163,7 +165,6 @@ class Negate final : public Expr {
 bool mayBeBoolean(const Node& n) {
   switch (n.kind) {
     case Node::Kind::kBool:
-    case Node::Kind::kPath:
     case Node::Kind::kNot:
       return true;
     case Node::Kind::kBinary:

@@ -135,7 +135,6 @@ bool ordered(const T& a, const T& b, BinaryOp op) {
 }  // namespace
 
 bool compare(const Val& a, const Val& b, BinaryOp op) {
-  bool equality = op == BinaryOp::kEq || op == BinaryOp::kNe;
   if (a.isNumber() && b.isNumber()) {
     if (a.type == Val::Type::kInt && b.type == Val::Type::kInt) return ordered(a.i, b.i, op);
     return ordered(a.asDouble(), b.asDouble(), op);
@@ -143,9 +142,10 @@ bool compare(const Val& a, const Val& b, BinaryOp op) {
   if (a.type != b.type) return op == BinaryOp::kNe;
   switch (a.type) {
     case Val::Type::kNil:
-      return op == BinaryOp::kEq;
+      // As the collector: two nils are equal, so ==, <= and >= hold.
+      return op == BinaryOp::kEq || op == BinaryOp::kLe || op == BinaryOp::kGe;
     case Val::Type::kBool:
-      return equality && ordered(a.b, b.b, op);
+      return ordered(a.b, b.b, op);  // false < true, as the collector
     case Val::Type::kString:
     case Val::Type::kBytes:
       return ordered(a.s, b.s, op);

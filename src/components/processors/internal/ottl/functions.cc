@@ -7,7 +7,9 @@
 #include <charconv>
 #include <map>
 
+#include "common/hex.h"
 #include "components/processors/internal/ottl/paths.h"
+#include "model/any_value_json.h"
 #include "model/attribute_edit.h"
 
 namespace periscope::ottl {
@@ -138,6 +140,20 @@ bool scalarText(const Val& v, std::span<char> buf, std::string_view& out) {
   }
 }
 
+// Any value as text for IsMatch and Concat: scalars as above (no allocation); bytes as hex and
+// maps/lists as JSON, as the collector does, written into the batch arena (the rare case).
+std::string_view valueText(EvalContext& ctx, const Val& v, std::span<char> buf) {
+  std::string_view text;
+  if (scalarText(v, buf, text)) return text;
+  std::string formatted;
+  if (v.type == Val::Type::kBytes) {
+    formatted = hexEncode(v.s);
+  } else {
+    model::appendCompactJson(v.toAny(), formatted);
+  }
+  return ctx.arena->copy(formatted);
+}
+
 // ---- converters --------------------------------------------------------------------------
 
 class IsMatch final : public Expr {
@@ -152,12 +168,7 @@ class IsMatch final : public Expr {
       return true;
     }
     char buf[32];
-    std::string_view text;
-    if (!scalarText(v, buf, text)) {
-      ctx.error = std::string("IsMatch cannot match a ") + typeName(v.type);
-      return false;
-    }
-    out = Val::boolean(RE2::PartialMatch(text, *re_));
+    out = Val::boolean(RE2::PartialMatch(valueText(ctx, v, buf), *re_));
     return true;
   }
 
@@ -214,31 +225,28 @@ class Concat final : public Expr {
   Concat(size_t offset, std::vector<ExprPtr> parts, std::string delimiter)
       : Expr(offset), parts_(std::move(parts)), delimiter_(std::move(delimiter)) {}
   bool eval(EvalContext& ctx, Val& out) const override {
-    // Two passes (measure, then write into the arena) so nothing goes to the heap.
+    // Each part is evaluated once; texts are kept in the arena (numbers formatted there), then
+    // joined into one arena string, so nothing goes to the heap.
+    std::span<std::string_view> texts = ctx.arena->allocArray<std::string_view>(parts_.size());
     size_t total = 0;
-    for (size_t pass = 0; pass < 2; ++pass) {
-      std::span<char> dest;
-      if (pass == 1) dest = ctx.arena->allocArray<char>(total);
-      size_t at = 0;
-      for (size_t k = 0; k < parts_.size(); ++k) {
-        Val v;
-        if (!parts_[k]->eval(ctx, v)) return false;
-        char buf[32];
-        std::string_view text;
-        if (!scalarText(v, buf, text)) {
-          ctx.error = std::string("Concat cannot convert ") + typeName(v.type) + " to a string";
-          return false;
-        }
-        std::string_view sep = k > 0 ? std::string_view(delimiter_) : std::string_view();
-        if (pass == 1) {
-          std::copy(sep.begin(), sep.end(), dest.data() + at);
-          std::copy(text.begin(), text.end(), dest.data() + at + sep.size());
-        }
-        at += sep.size() + text.size();
-      }
-      total = at;
-      if (pass == 1) out = Val::string({dest.data(), total});
+    for (size_t k = 0; k < parts_.size(); ++k) {
+      Val v;
+      if (!parts_[k]->eval(ctx, v)) return false;
+      char buf[32];
+      std::string_view text = valueText(ctx, v, buf);
+      texts[k] = text.data() == buf ? ctx.arena->copy(text) : text;
+      total += text.size() + (k > 0 ? delimiter_.size() : 0);
     }
+    std::span<char> dest = ctx.arena->allocArray<char>(total);
+    size_t at = 0;
+    for (size_t k = 0; k < texts.size(); ++k) {
+      if (k > 0)
+        at = static_cast<size_t>(std::copy(delimiter_.begin(), delimiter_.end(), dest.data() + at) -
+                                 dest.data());
+      at = static_cast<size_t>(std::copy(texts[k].begin(), texts[k].end(), dest.data() + at) -
+                               dest.data());
+    }
+    out = Val::string({dest.data(), total});
     return true;
   }
 
@@ -263,7 +271,8 @@ class Substring final : public Expr {
     }
     if (s.i < 0 || l.i <= 0 ||
         static_cast<uint64_t>(s.i) + static_cast<uint64_t>(l.i) > t.s.size()) {
-      ctx.error = "Substring range [" + std::to_string(s.i) + ", " + std::to_string(s.i + l.i) +
+      ctx.error = "Substring range [" + std::to_string(s.i) + ", " +
+                  std::to_string(static_cast<uint64_t>(s.i) + static_cast<uint64_t>(l.i)) +
                   ") is outside the string of length " + std::to_string(t.s.size());
       return false;
     }
@@ -631,6 +640,10 @@ bool compileEditor(const Node& call, ContextKind context, std::unique_ptr<Editor
     if (!intLiteral(second, "the limit", limit, error) ||
         !stringList(*call.children[2], "the priority keys", priority, error))
       return false;
+    if (limit < 1) {
+      error = {second.offset, "the limit must be at least 1"};
+      return false;
+    }
     if (priority.size() > static_cast<size_t>(limit)) {
       error = {call.children[2]->offset, "more priority keys (" + std::to_string(priority.size()) +
                                              ") than the limit (" + std::to_string(limit) + ")"};

@@ -120,39 +120,39 @@ TEST(AttrProc, DeleteByKeyAndPattern) {
   });
 }
 
-TEST(AttrProc, HashIsSha1OfTheCollectorsBytes) {
+TEST(AttrProc, HashIsSha256OfTheCollectorsBytes) {
   runCases({
       {"string",
        {{"k", str("foo")}},
        "  - {key: k, action: hash}\n",
-       "k=str:0beec7b5ea3f0fdbc95d0dd47f3c5bc275da8a33"},
+       "k=str:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae"},
       {"int as 8 little-endian bytes",
        {{"k", i64(1)}},
        "  - {key: k, action: hash}\n",
-       "k=str:3da89ee273be13437e7ecf760f3fbd4dc0e8d1fe"},
+       "k=str:7c9fa136d4413fa6173637e883b6998d32e1d675f88cddff9dcbcf331820f4b8"},
       {"double as its IEEE bits",
        {{"k", f64(1.5)}},
        "  - {key: k, action: hash}\n",
-       "k=str:dd58a0f3fcf1993ddf7bacbaaa2507c430793478"},
+       "k=str:e163f8cb0f7067a7fc78ca859a77f849aea3214f38fb75b884e4a16be725c905"},
       {"bool true as one byte",
        {{"k", boolean(true)}},
        "  - {key: k, action: hash}\n",
-       "k=str:bf8b4530d8d246dd74ac53a13471bba17941dff7"},
+       "k=str:4bf5122f344554c53bde2ebb8cd2b7e3d1600ad631c385a5d7cce23c7785459a"},
       {"bool false as one byte",
        {{"k", boolean(false)}},
        "  - {key: k, action: hash}\n",
-       "k=str:5ba93c9db0cff93f52b521d7420e43f6eda2784f"},
+       "k=str:6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d"},
       {"empty string becomes empty", {{"k", str("")}}, "  - {key: k, action: hash}\n", "k=str:"},
       {"absent key", {{"k", str("foo")}}, "  - {key: other, action: hash}\n", "k=str:foo"},
       {"key that also matches the pattern is hashed twice, as in the collector",
        {{"k", str("foo")}},
        "  - {key: k, pattern: ^k$, action: hash}\n",
-       "k=str:2865765152809a426f118f48c468c5f459425211"},
+       "k=str:505221025f9701f8a05cc22cbafeec897598b2924a9d665cbc10f0073d66da20"},
       {"pattern",
        {{"a.secret", str("foo")}, {"b", str("foo")}, {"c.secret", i64(1)}},
        "  - {pattern: \\.secret$, action: hash}\n",
-       "a.secret=str:0beec7b5ea3f0fdbc95d0dd47f3c5bc275da8a33 b=str:foo "
-       "c.secret=str:3da89ee273be13437e7ecf760f3fbd4dc0e8d1fe"},
+       "a.secret=str:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae b=str:foo "
+       "c.secret=str:7c9fa136d4413fa6173637e883b6998d32e1d675f88cddff9dcbcf331820f4b8"},
   });
 }
 

@@ -187,12 +187,37 @@ TEST(OttlEval, RuntimeErrors) {
             "error: cannot apply \"+\" to string and int");
   EXPECT_EQ(run(ContextKind::kSpan, "attributes[\"i\"] / 0 == 1", f.ctx),
             "error: division by zero");
-  EXPECT_EQ(run(ContextKind::kSpan, "attributes[\"missing\"]", f.ctx),
-            "error: expected a boolean, got nil");
-  EXPECT_EQ(run(ContextKind::kSpan, "IsMatch(attributes, \"x\")", f.ctx),
-            "error: IsMatch cannot match a map");
   EXPECT_EQ(run(ContextKind::kSpan, "Substring(name, 3, 5) == \"\"", f.ctx),
             "error: Substring range [3, 8) is outside the string of length 5");
+}
+
+// Integer overflow wraps as in Go instead of trapping (INT64_MIN / -1 raises SIGFPE on x86).
+TEST(OttlEval, IntegerOverflowWraps) {
+  TraceFixture f;
+  expectAll(ContextKind::kSpan, f.ctx,
+            {
+                {"(-9223372036854775807 - 1) / -1 == -9223372036854775807 - 1", true},
+                {"-(-9223372036854775807 - 1) == -9223372036854775807 - 1", true},
+                {"9223372036854775807 + 1 < 0", true},
+                {"attributes[\"i\"] / -1 == -1", true},
+            });
+}
+
+// As the collector: two nils are equal (so <= and >= hold), false < true, and IsMatch/Concat
+// see maps and lists as JSON and bytes as hex instead of failing.
+TEST(OttlEval, ComparisonsAndTextOfEveryType) {
+  TraceFixture f;
+  expectAll(ContextKind::kSpan, f.ctx,
+            {
+                {"attributes[\"missing\"] <= nil", true},
+                {"attributes[\"missing\"] >= nil", true},
+                {"attributes[\"missing\"] < nil", false},
+                {"false < true", true},
+                {"true <= false", false},
+                {"IsMatch(attributes, \"\\\"http.method\\\":\\\"POST\\\"\")", true},
+                {"IsMatch(span_id, \"^[0-9a-f]{16}$\")", true},
+                {"Concat([name, attributes[\"i\"], 2.5], \"-\") == \"span1-1-2.5\"", true},
+            });
 }
 
 TEST(OttlCompile, ErrorsNameTheColumn) {
@@ -214,6 +239,8 @@ TEST(OttlCompile, ErrorsNameTheColumn) {
       {ContextKind::kSpan, "name == \"a\" and 1 + 1",
        "column 17: expected a boolean expression, found (1 + 1)"},
       {ContextKind::kSpan, "\"a\"", "column 1: expected a boolean expression, found \"a\""},
+      {ContextKind::kSpan, "attributes[\"debug\"]",
+       "column 1: expected a boolean expression, found attributes[\"debug\"]"},
       {ContextKind::kSpan, "attributes[0] == 1",
        "column 1: attributes are indexed by a string key, e.g. attributes[\"http.method\"]"},
       {ContextKind::kSpan, "TraceID(0x01) == trace_id",
@@ -242,6 +269,7 @@ TEST(OttlCompile, ErrorsNameTheColumn) {
        "column 26: the limit must be a non-negative integer literal"},
       {ContextKind::kSpan, "limit(attributes, 1, [\"a\", \"b\"])",
        "column 22: more priority keys (2) than the limit (1)"},
+      {ContextKind::kSpan, "limit(attributes, 0, [])", "column 19: the limit must be at least 1"},
       {ContextKind::kSpan, "set(name, \"x\") where 1 + 1",
        "column 22: expected a boolean expression, found (1 + 1)"},
       {ContextKind::kSpan, "set(name, 1) where namee == \"\"",
