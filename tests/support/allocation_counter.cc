@@ -6,11 +6,18 @@
 // GCC sees free() on memory from the (replaced) operator new after inlining: intended here.
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 
+#if defined(__SANITIZE_ADDRESS__)
+#define PERISCOPE_COUNT_ALLOCATIONS 0
+#else
+#define PERISCOPE_COUNT_ALLOCATIONS 1
+#endif
+
 namespace {
 thread_local bool t_counting = false;
 thread_local size_t t_allocations = 0;
 }  // namespace
 
+#if PERISCOPE_COUNT_ALLOCATIONS
 void* operator new(size_t size) {
   if (t_counting) ++t_allocations;
   if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
@@ -22,6 +29,7 @@ void operator delete(void* p) noexcept {
 void operator delete(void* p, size_t) noexcept {
   std::free(p);
 }
+#endif
 
 namespace periscope::testing {
 
@@ -34,6 +42,9 @@ AllocationCounter::~AllocationCounter() {
 }
 size_t AllocationCounter::count() const {
   return t_allocations;
+}
+bool AllocationCounter::available() {
+  return PERISCOPE_COUNT_ALLOCATIONS != 0;
 }
 
 }  // namespace periscope::testing

@@ -16,6 +16,7 @@ class AllocationCounter {
   AllocationCounter(const AllocationCounter&) = delete;
   AllocationCounter& operator=(const AllocationCounter&) = delete;
   size_t count() const;
+  static bool available();
 };
 
 }  // namespace periscope::testing
