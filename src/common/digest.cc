@@ -32,8 +32,11 @@ std::string hexDigest(DigestAlgorithm algorithm, std::string_view data) {
   }
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  // EVP_Digest is one-shot and thread-safe; no context to keep.
-  EVP_Digest(data.data(), data.size(), out, &len, md, nullptr);
+  // EVP_Digest is one-shot and thread-safe; no context to keep. It fails only when OpenSSL
+  // refuses the algorithm (e.g. MD5 or SHA-1 under a FIPS provider): fail closed with a mask,
+  // never an empty string or the input.
+  if (EVP_Digest(data.data(), data.size(), out, &len, md, nullptr) != 1)
+    return std::string(kDigestFailed);
   return hexEncode(std::string_view(reinterpret_cast<const char*>(out), len));
 }
 

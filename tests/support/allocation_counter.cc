@@ -6,7 +6,12 @@
 // GCC sees free() on memory from the (replaced) operator new after inlining: intended here.
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define PERISCOPE_UNDER_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) || defined(PERISCOPE_UNDER_ASAN)
 #define PERISCOPE_COUNT_ALLOCATIONS 0
 #else
 #define PERISCOPE_COUNT_ALLOCATIONS 1

@@ -126,7 +126,11 @@ void findLiterals(std::string_view sql, Dialect dialect, const SqlSanitizerOptio
         out.push_back({i, next});
       }
     } else if (c == '`') {
-      next = skipQuoted(sql, i, c, false);
+      // An identifier quote. A stray (unclosed) one is plain text in the standard reading, so
+      // it cannot hide the literals after it from both readings.
+      size_t end = skipQuoted(sql, i, c, false);
+      bool closed = end > i + 1 && sql[end - 1] == '`';
+      if (closed || mysql) next = end;
     } else if ((c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') || (c == '#' && mysql)) {
       size_t text = c == '#' ? i + 1 : i + 2;
       next = sql.find('\n', text);

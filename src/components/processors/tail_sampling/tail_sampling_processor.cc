@@ -258,7 +258,9 @@ void TailSamplingProcessor::consume(model::Traces&& data, pipeline::Done done) {
           if (added.created) new_trace_ids_->add(1);
           if (config_.maximum_trace_size_bytes > 0 &&
               added.resource_spans_bytes > config_.maximum_trace_size_bytes) {
-            dropTooLargeLocked(key, now);
+            // Dropped after this group: extracting now could free `header` (its last
+            // reference) while later traces of the group still append with it.
+            too_large_.push_back(key);
           } else if (added.created) {
             // Over num_traces: the oldest traces are decided now rather than lost.
             while (buffer_.traceCount() > config_.num_traces + overflow.size()) {
@@ -270,6 +272,8 @@ void TailSamplingProcessor::consume(model::Traces&& data, pipeline::Done done) {
           }
           i = j;
         }
+        for (const TraceKey& key : too_large_) dropTooLargeLocked(key, now);
+        too_large_.clear();
       }
     }
     // Only late spans of sampled traces go on with this batch; the rest is buffered or dropped.
@@ -461,6 +465,8 @@ void TailSamplingProcessor::recordLocked(Pending& pending, model::Traces& out) {
 }
 
 void TailSamplingProcessor::decideLocked(std::vector<TraceKey> keys, model::Traces& out) {
+  // A trace evicted early may have been dropped as too large later in the same request.
+  std::erase_if(keys, [&](const TraceKey& key) { return !buffer_.contains(key); });
   if (keys.empty()) return;
   Pending pending;
   extractLocked(std::move(keys), pending);

@@ -115,6 +115,7 @@ class TailSamplingProcessor final : public pipeline::ConsumerComponent,
   DecisionCache not_sampled_;
   std::vector<std::pair<TraceKey, uint32_t>> pending_;  // consume() scratch: key, span index
   std::vector<model::Span> run_;
+  std::vector<TraceKey> too_large_;  // consume() scratch: traces over maximum_trace_size_bytes
   std::vector<TraceKey> due_;
 
   std::mutex ticker_mu_;

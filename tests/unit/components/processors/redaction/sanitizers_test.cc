@@ -57,6 +57,8 @@ INSTANTIATE_TEST_SUITE_P(
                       "SELECT * FROM t WHERE a = ?"},
         SanitizerCase{"BacktickIdentifiersKept", "SELECT `col 1` FROM `t` WHERE x = 1",
                       "SELECT `col 1` FROM `t` WHERE x = ?"},
+        SanitizerCase{"StrayBacktickHidesNothing", "SELECT ` FROM t WHERE pw = 'hunter2'",
+                      "SELECT ` FROM t WHERE pw = ?"},
         SanitizerCase{"LineComment", "SELECT a FROM t -- login with hunter2\nWHERE b = c",
                       "SELECT a FROM t -- ?\nWHERE b = c"},
         SanitizerCase{"BlockComment", "SELECT /* pw hunter2 */ a FROM t /**/",

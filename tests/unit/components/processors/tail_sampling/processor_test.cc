@@ -353,6 +353,24 @@ policies: [{name: all, type: always_sample}]
   EXPECT_EQ(h.proc->pendingTraces(), 0u);
 }
 
+// An oversized trace dropped in the middle of a request must not release the resource/scope
+// header the request's later traces still use (the header would be reused by the next request,
+// and those traces would leave under another service).
+TEST(TailSampling, DroppingATooLargeTraceKeepsTheHeaderOfItsNeighbours) {
+  Harness h("maximum_trace_size_bytes: 1000\npolicies: [{name: all, type: always_sample}]");
+  std::vector<SpanSpec> mixed(20, SpanSpec{.trace = 1});  // over 1000 bytes, sorts first
+  mixed.push_back({.trace = 2});
+  h.send(makeBatch(mixed, "checkout"));
+  h.send(makeBatch({{.trace = 3}}, "payment"));
+  EXPECT_EQ(h.metric("traces_dropped_too_large", kProc), 1);
+  h.advance(30'000);
+  h.proc->tick();
+  EXPECT_EQ(h.out.traces, (std::set<uint32_t>{2, 3}));
+  EXPECT_EQ(h.out.services, (std::set<std::string>{"checkout", "payment"}));
+  EXPECT_EQ(h.out.scope_names, (std::set<std::string>{"lib@1.0"}));
+  EXPECT_EQ(h.out.spans, 2u);
+}
+
 // Decision caches of 0 remember the last num_traces decisions of each kind.
 TEST(TailSampling, DefaultDecisionCachesRememberTheLastNumTracesDecisions) {
   Harness h("num_traces: 3\npolicies: [{name: all, type: always_sample}]");
