@@ -386,26 +386,24 @@ void TailSamplingProcessor::evaluate(Pending& pending) {
   pending.sampled.assign(pending.keys.size(), false);
   if (pending.keys.empty()) return;
   std::string_view body = pending.body;
-  // Decoded views into pending.body, for the evaluation only; dropped at the end of the tick.
-  model::Traces decoded;
   std::string kept_body;
   std::vector<TraceBuffer::Extracted> kept_parts;
   {
     std::lock_guard lock(policy_mu_);
     for (size_t i = 0; i < pending.keys.size(); ++i) {
       const TraceBuffer::Extracted& x = pending.extracted[i];
-      size_t first = decoded.resources().size();
+      // Decoded views into pending.body for this trace's evaluation only: one trace decoded
+      // at a time, so a tick's peak memory is one trace, not all of them.
+      model::Traces decoded;
       // Each trace is a request body of its own: one that does not decode costs only itself
       // (counted as an evaluation error, decided not sampled).
       if (decodeParts(body, std::span(&x, 1), decoded, "trace at its decision") == 0 ||
-          decoded.resources().size() == first || decoded.resources()[first].scope_spans.empty() ||
-          decoded.resources()[first].scope_spans[0].spans.empty()) {
-        decoded.resources().resize(first);
+          decoded.resources().empty() || decoded.resources()[0].scope_spans.empty() ||
+          decoded.resources()[0].scope_spans[0].spans.empty()) {
         global_[decisionLabel(Decision::kNotSampled)]->add(1);
         continue;
       }
-      std::span<const model::ResourceSpans> groups(decoded.resources().data() + first,
-                                                   decoded.resources().size() - first);
+      std::span<const model::ResourceSpans> groups(decoded.resources());
       // Every stored group holds at least one span: its id is the trace id exactly as received.
       TraceData trace{groups[0].scope_spans[0].spans[0].trace_id, groups, x.span_count, x.bytes};
       Decision d = evaluatePolicies(trace);
@@ -423,7 +421,7 @@ void TailSamplingProcessor::evaluate(Pending& pending) {
   // sampling, a batch sharing the tick's body would keep 100 times its size alive downstream).
   pending.kept = model::Traces();
   if (!kept_body.empty()) {
-    std::string_view view = pending.kept.arena().copy(kept_body);
+    std::string_view view = pending.kept.arena().adopt(std::move(kept_body));
     decodeParts(view, kept_parts, pending.kept, "sampled trace");
   }
 }
