@@ -42,7 +42,7 @@ TEST(Loader, RemembersQuotedScalars) {
   EXPECT_TRUE(v.find("b")->quoted);
   EXPECT_TRUE(v.find("c")->quoted);
   EXPECT_EQ(v.find("c")->mark.column, 4);  // the quote: OTTL errors add the text offset
-  EXPECT_TRUE(v.find("d")->quoted);  // block scalars are text too
+  EXPECT_TRUE(v.find("d")->quoted);        // block scalars are text too
   EXPECT_FALSE(v.find("e")->quoted);
   EXPECT_EQ(v.find("e")->scalar, "7");
   EXPECT_TRUE(v.find("f")->quoted);

@@ -79,7 +79,8 @@ TEST(ResourceProcessor, AppliesActionsToEveryResourceOfEverySignal) {
       {},
   };
   const std::vector<std::string> expected = {
-      "k8s-cluster=str:c1 host.id=str:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae "
+      "k8s-cluster=str:c1 "
+      "host.id=str:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae "
       "cloud.zone=str:zone-1 k8s.cluster.name=str:c1",
       "cloud.zone=str:zone-1",
       "cloud.zone=str:zone-1",  // a group without a resource gets one
