@@ -22,6 +22,7 @@
 #include "components/processors/resourcedetection/factory.h"
 #include "components/processors/tail_sampling/factory.h"
 #include "components/processors/transform/factory.h"
+#include "components/receivers/awsxray/factory.h"
 #include "components/receivers/filelog/factory.h"
 #include "components/receivers/otlp/factory.h"
 #include "components/receivers/prometheus/factory.h"
@@ -33,6 +34,7 @@ void registerBuiltins(component::Registry& registry, store_exporter::StoreProvid
   // receivers
   registry.add(otlp_receiver::makeFactory());
   registry.add(prometheusremotewrite_receiver::makeFactory());
+  registry.add(awsxray_receiver::makeFactory());
   registry.add(prometheus_receiver::makeFactory());
   registry.add(filelog::makeFactory());
   // processors

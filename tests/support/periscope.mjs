@@ -21,6 +21,7 @@ const LISTENERS = {
   'self-metrics listening': 'metrics',
   'query API listening': 'query',
   'Prometheus remote write listening': 'promrw',
+  'AWS X-Ray UDP listening': 'xray',
   'prometheus exporter listening': 'prometheus',
 };
 
