@@ -1,20 +1,10 @@
 #include "model/xray_trace_header.h"
 
+#include "common/hex.h"
+#include "common/ows.h"
+
 namespace periscope::model {
 namespace {
-
-int hexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 // "1-5759e988-bd862e3fe1be46a994272793" → 16 bytes.
 bool parseRoot(std::string_view root, std::array<uint8_t, 16>& out) {
@@ -28,7 +18,7 @@ bool parseRoot(std::string_view root, std::array<uint8_t, 16>& out) {
 bool parseHexBytes(std::string_view hex, uint8_t* out, size_t n) {
   if (hex.size() != 2 * n) return false;
   for (size_t i = 0; i < n; ++i) {
-    int hi = hexValue(hex[2 * i]), lo = hexValue(hex[2 * i + 1]);
+    int hi = hexDigitValue(hex[2 * i]), lo = hexDigitValue(hex[2 * i + 1]);
     if (hi < 0 || lo < 0) return false;
     out[i] = static_cast<uint8_t>(hi << 4 | lo);
   }
@@ -40,11 +30,11 @@ std::optional<XrayTraceHeader> parseXrayTraceHeader(std::string_view header) {
   bool has_root = false;
   while (!header.empty()) {
     size_t semi = header.find(';');
-    std::string_view part = trim(header.substr(0, semi));
+    std::string_view part = trimOws(header.substr(0, semi));
     header = semi == std::string_view::npos ? std::string_view() : header.substr(semi + 1);
     size_t eq = part.find('=');
     if (eq == std::string_view::npos) continue;
-    std::string_view key = trim(part.substr(0, eq)), value = trim(part.substr(eq + 1));
+    std::string_view key = trimOws(part.substr(0, eq)), value = trimOws(part.substr(eq + 1));
     if (key == "Root") {
       if (!parseRoot(value, h.trace_id)) return std::nullopt;
       has_root = true;
@@ -58,6 +48,17 @@ std::optional<XrayTraceHeader> parseXrayTraceHeader(std::string_view header) {
   }
   if (!has_root) return std::nullopt;
   return h;
+}
+
+std::string formatXrayTraceHeader(const XrayTraceHeader& header) {
+  auto hex = [](const uint8_t* bytes, size_t n) {
+    return hexEncode(std::string_view(reinterpret_cast<const char*>(bytes), n));
+  };
+  std::string out =
+      "Root=1-" + hex(header.trace_id.data(), 4) + "-" + hex(header.trace_id.data() + 4, 12);
+  if (header.has_parent) out += ";Parent=" + hex(header.parent_id.data(), 8);
+  out += !header.sampled ? ";Sampled=?" : *header.sampled ? ";Sampled=1" : ";Sampled=0";
+  return out;
 }
 
 }  // namespace periscope::model

@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace periscope::model {
@@ -22,6 +23,11 @@ struct XrayTraceHeader {
 // allowed; unknown keys such as Self= or Lineage= ignored). nullopt when Root is missing or
 // malformed, or Parent is present but malformed.
 std::optional<XrayTraceHeader> parseXrayTraceHeader(std::string_view header);
+
+// `Root=1-xxxxxxxx-xxxxxxxxxxxxxxxxxxxxxxxx;Parent=xxxxxxxxxxxxxxxx;Sampled=1` in lower-case hex;
+// Parent is left out when `has_parent` is false, an undecided `sampled` is written `Sampled=?`
+// (asks the receiver to decide, as the X-Ray SDKs do).
+std::string formatXrayTraceHeader(const XrayTraceHeader& header);
 
 // Decodes exactly 2*N hex digits (either case) into `out`; false on any other input.
 bool parseHexBytes(std::string_view hex, uint8_t* out, size_t n);

@@ -114,6 +114,7 @@ Summary run(const Options& o) {
   WorkloadOptions w;
   w.spans_per_request = o.spans_per_request;
   w.seed = o.seed;
+  w.id_format = o.id_format;
   Encoding encoding = o.protocol == "http-json" ? Encoding::kJson : Encoding::kProtobuf;
   bool logs = o.signal == "logs";
   auto pool = logs ? encodeLogRequests(w, encoding) : encodeRequests(w, encoding);
@@ -193,7 +194,8 @@ Summary run(const Options& o) {
           if (logs) {
             encode(makeLogs(o.spans_per_request, seed, now_ns), live_request);
           } else {
-            model::Traces t = makeTraces(o.spans_per_request, seed, Profile::kStandard, now_ns);
+            model::Traces t =
+                makeTraces(o.spans_per_request, seed, Profile::kStandard, now_ns, o.id_format);
             encode(t, live_request);
             if (log_sender) encode(makeLogsForTraces(t, seed), live_logs);
           }
@@ -267,6 +269,8 @@ void usage() {
       "                             timestamps) per send instead of a repeated pool\n"
       "  --with-logs                with --live traces: also send the logs their services write\n"
       "                             (same trace and span ids) on a second connection\n"
+      "  --id-format F              random | xray (default random): xray trace ids start with\n"
+      "                             the request's epoch seconds, as AWS X-Ray requires\n"
       "  --quiet                    no progress line\n");
 }
 
@@ -355,6 +359,13 @@ int runCli(int argc, char** argv) {
       o.live = true;
     } else if (a == "--with-logs") {
       o.with_logs = true;
+    } else if (a == "--id-format") {
+      std::string v = value("--id-format");
+      if (!parseIdFormat(v, o.id_format)) {
+        std::fprintf(stderr, "loadgen: --id-format must be random or xray, got \"%s\"\n",
+                     v.c_str());
+        return 2;
+      }
     } else if (a == "--quiet") {
       o.quiet = true;
     } else {

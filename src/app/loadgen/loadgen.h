@@ -9,6 +9,8 @@
 #include <cstdint>
 #include <string>
 
+#include "app/loadgen/workload.h"
+
 namespace periscope::app::loadgen {
 
 struct Options {
@@ -28,6 +30,8 @@ struct Options {
   // With live traces: also send, on a second connection, the logs the spans' services write
   // (log_workload.h makeLogsForTraces), so that traces and logs correlate (the demo).
   bool with_logs = false;
+  // kXray: trace ids start with the request's epoch seconds, as X-Ray requires (traces only).
+  IdFormat id_format = IdFormat::kRandom;
   bool quiet = false;                         // no progress line
   const std::atomic<bool>* cancel = nullptr;  // stops the run early when set
 };

@@ -2,11 +2,14 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <initializer_list>
 #include <random>
 
 #include "model/otlp/json_encoder.h"
 #include "model/otlp/proto_encoder.h"
+#include "model/propagation/traceparent.h"
+#include "model/propagation/xray_trace_id.h"
 
 namespace periscope::app::loadgen {
 namespace {
@@ -110,16 +113,6 @@ class Builder {
   // timestamps as the standard one for the same seed and base time.
   uint64_t extra() { return extra_rng_(); }
 
-  std::string hex(std::string_view bytes) {
-    static constexpr char kDigits[] = "0123456789abcdef";
-    std::string out;
-    out.reserve(bytes.size() * 2);
-    for (unsigned char c : bytes) {
-      out += kDigits[c >> 4];
-      out += kDigits[c & 15];
-    }
-    return out;
-  }
   std::string uuid() {
     uint64_t a = extra(), b = extra();
     char buf[40];
@@ -238,9 +231,13 @@ class Builder {
                                                  "ja-JP,ja;q=0.9,en;q=0.8"};
     const std::string product = pick(kProducts);
     const std::string currency = pick(kCurrencies);
-    const std::string parent_hex =
-        s.parent_span_id.empty() ? hex(s.span_id) : hex(s.parent_span_id);
-    const std::string traceparent = "00-" + hex(trace_id) + "-" + parent_hex + "-01";
+    // The incoming header: the parent span's id (a root, having none, shows its own).
+    model::propagation::Traceparent tp;
+    const std::string_view parent = s.parent_span_id.empty() ? s.span_id : s.parent_span_id;
+    std::memcpy(tp.trace_id.data(), trace_id.data(), tp.trace_id.size());
+    std::memcpy(tp.parent_id.data(), parent.data(), tp.parent_id.size());
+    tp.flags = model::propagation::Traceparent::kSampledFlag;
+    const std::string traceparent = model::propagation::formatTraceparent(tp);
     const std::string request_id = uuid();
     const int64_t status = s.attributes[2].value.intValue();
     Attrs a(*this);
@@ -462,7 +459,19 @@ std::string_view profileName(Profile profile) {
   return profile == Profile::kFat ? "fat" : "standard";
 }
 
-model::Traces makeTraces(int spans, uint64_t seed, Profile profile, uint64_t base_time_unix_nano) {
+bool parseIdFormat(std::string_view name, IdFormat& out) {
+  if (name == "random") {
+    out = IdFormat::kRandom;
+  } else if (name == "xray") {
+    out = IdFormat::kXray;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+model::Traces makeTraces(int spans, uint64_t seed, Profile profile, uint64_t base_time_unix_nano,
+                         IdFormat id_format) {
   model::Traces batch;
   Builder b(batch.arena(), seed);
   constexpr int kServiceCount = std::size(kServices);
@@ -478,7 +487,17 @@ model::Traces makeTraces(int spans, uint64_t seed, Profile profile, uint64_t bas
   std::vector<int> per_service(kServiceCount, spans / kServiceCount);
   for (int i = 0; i < spans % kServiceCount; ++i) per_service[i]++;
   std::vector<std::string_view> trace_ids;
-  for (int i = 0; i < (spans + 7) / 8; ++i) trace_ids.push_back(b.randomBytes(16));
+  for (int i = 0; i < (spans + 7) / 8; ++i) {
+    if (id_format == IdFormat::kXray) {
+      auto* id = static_cast<uint8_t*>(batch.arena().allocate(16, 1));
+      const uint64_t hi = b.next(), lo = b.next();
+      model::propagation::writeXrayTraceId(static_cast<uint32_t>(base / 1'000'000'000ull), hi, lo,
+                                           id);
+      trace_ids.emplace_back(reinterpret_cast<const char*>(id), 16);
+    } else {
+      trace_ids.push_back(b.randomBytes(16));
+    }
+  }
   std::vector<std::span<model::Span>> lists(kServiceCount);
   for (int si = 0; si < kServiceCount; ++si) {
     model::ResourceSpans rs;
@@ -553,7 +572,7 @@ std::vector<std::string> encodeRequests(const WorkloadOptions& options, Encoding
   for (int i = 0; i < options.distinct_requests; ++i) {
     model::Traces t =
         makeTraces(options.spans_per_request, options.seed * 1000003 + static_cast<uint64_t>(i),
-                   options.profile, options.base_time_unix_nano);
+                   options.profile, options.base_time_unix_nano, options.id_format);
     std::string body;
     if (encoding == Encoding::kJson)
       model::otlp::encodeJson(t, body);

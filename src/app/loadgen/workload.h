@@ -24,19 +24,28 @@ enum class Profile { kStandard, kFat };
 bool parseProfile(std::string_view name, Profile& out);
 std::string_view profileName(Profile profile);
 
+// Trace ids: kRandom = 16 random bytes; kXray = X-Ray-compatible, the first 4 bytes are the
+// request's start time in epoch seconds (model/propagation/xray_trace_id.h), so that X-Ray accepts
+// the traces when they are exported there.
+enum class IdFormat { kRandom, kXray };
+// "random" / "xray"; false for anything else.
+bool parseIdFormat(std::string_view name, IdFormat& out);
+
 struct WorkloadOptions {
   int spans_per_request = 512;
   int distinct_requests = 16;  // pre-encoded pool size
   uint64_t seed = 1;
   Profile profile = Profile::kStandard;
   uint64_t base_time_unix_nano = 0;  // 0: now − 60 s
+  IdFormat id_format = IdFormat::kRandom;
 };
 
 // One request's worth of spans; `seed` varies ids and values between requests. Span start times
 // fall in [base, base + 1 s); base_time_unix_nano == 0 means now − 60 s, so that only a fixed
 // base gives byte-identical output for the same seed.
+// With IdFormat::kXray the trace ids start with the base time's epoch seconds.
 model::Traces makeTraces(int spans, uint64_t seed, Profile profile = Profile::kStandard,
-                         uint64_t base_time_unix_nano = 0);
+                         uint64_t base_time_unix_nano = 0, IdFormat id_format = IdFormat::kRandom);
 
 // The fixed benchmark corpus shared by bench/corpus (files for ClickHouse), bench/store and
 // bench/micro, so that all of them measure the very same spans: request i holds `spans` spans

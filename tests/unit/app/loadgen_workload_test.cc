@@ -8,6 +8,7 @@
 #include <string>
 
 #include "app/loadgen/workload.h"
+#include "common/hex.h"
 #include "model/otlp/proto_encoder.h"
 #include "opentelemetry/proto/collector/trace/v1/trace_service.pb.h"
 
@@ -179,6 +180,41 @@ TEST(Workload, EncodeRequestsUsesProfileAndBase) {
   ASSERT_EQ(a.size(), 2u);
   EXPECT_EQ(a, b);
   EXPECT_EQ(a[0], encoded(64, o.seed * 1000003, Profile::kFat));
+}
+
+TEST(Workload, XrayIdFormatPrefixesTraceIdsWithTheBaseSeconds) {
+  IdFormat f = IdFormat::kRandom;
+  ASSERT_TRUE(parseIdFormat("xray", f));
+  EXPECT_EQ(f, IdFormat::kXray);
+  ASSERT_TRUE(parseIdFormat("random", f));
+  EXPECT_EQ(f, IdFormat::kRandom);
+  EXPECT_FALSE(parseIdFormat("uuid", f));
+
+  // kBase = 1767225600 s = 0x6955b900.
+  model::Traces t = makeTraces(512, 3, Profile::kStandard, kBase, IdFormat::kXray);
+  std::set<std::string> traces;
+  for (const auto& rs : t.resources()) {
+    for (const auto& span : rs.scope_spans[0].spans) {
+      ASSERT_EQ(span.trace_id.size(), 16u);
+      EXPECT_EQ(hexEncode(span.trace_id.substr(0, 4)), "6955b900");
+      traces.insert(std::string(span.trace_id));
+    }
+  }
+  EXPECT_EQ(traces.size(), 64u);  // 8 spans per trace, ids still distinct
+  // The default (random) output is unchanged by the option's existence.
+  std::string random_ids;
+  model::otlp::encode(makeTraces(512, 3, Profile::kStandard, kBase, IdFormat::kRandom), random_ids);
+  EXPECT_EQ(random_ids, encoded(512, 3, Profile::kStandard));
+
+  WorkloadOptions o;
+  o.spans_per_request = 8;
+  o.distinct_requests = 1;
+  o.base_time_unix_nano = kBase;
+  o.id_format = IdFormat::kXray;
+  std::string xray_request;
+  model::otlp::encode(makeTraces(8, o.seed * 1000003, Profile::kStandard, kBase, IdFormat::kXray),
+                      xray_request);
+  EXPECT_EQ(encodeRequests(o, Encoding::kProtobuf)[0], xray_request);
 }
 
 }  // namespace

@@ -2,6 +2,9 @@
 
 #include <cstring>
 
+#include "common/ows.h"
+#include "model/propagation/tracestate.h"
+
 namespace periscope::components::probabilistic_sampler {
 namespace {
 
@@ -10,45 +13,6 @@ bool isLcAlpha(char c) {
 }
 bool isDigit(char c) {
   return c >= '0' && c <= '9';
-}
-bool isKeyChar(char c) {
-  return isLcAlpha(c) || isDigit(c) || c == '_' || c == '-' || c == '*' || c == '/';
-}
-bool isKeyTail(std::string_view s) {
-  for (char c : s) {
-    if (!isKeyChar(c)) return false;
-  }
-  return true;
-}
-
-// key = simple-key / multi-tenant-key (W3C Trace Context, with its length limits).
-bool validKey(std::string_view key) {
-  if (key.empty() || key.size() > 256) return false;
-  size_t at = key.find('@');
-  if (at == std::string_view::npos) return isLcAlpha(key[0]) && isKeyTail(key.substr(1));
-  std::string_view tenant = key.substr(0, at);
-  std::string_view system = key.substr(at + 1);
-  if (tenant.empty() || tenant.size() > 241 || system.empty() || system.size() > 14) return false;
-  return (isLcAlpha(tenant[0]) || isDigit(tenant[0])) && isKeyTail(tenant.substr(1)) &&
-         isLcAlpha(system[0]) && isKeyTail(system.substr(1));
-}
-
-// value = 0*255(chr) nblk-chr; chr = %x20 / nblk-chr; nblk-chr = printable except "," and "=".
-bool isNonBlank(char c) {
-  return c >= 0x21 && c <= 0x7e && c != ',' && c != '=';
-}
-bool validValue(std::string_view v) {
-  if (v.empty() || v.size() > 256 || !isNonBlank(v.back())) return false;
-  for (char c : v) {
-    if (c != ' ' && !isNonBlank(c)) return false;
-  }
-  return true;
-}
-
-std::string_view trimOws(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
 }
 
 // OTel member: key = lcalpha *(lcalpha / DIGIT); value = *(ALPHA / DIGIT / "." / "_" / "-").
@@ -127,7 +91,8 @@ bool TraceState::parse(std::string_view input) {
   bool ok = forEachMember(
       input, [&](std::string_view, std::string_view key, std::string_view value, bool has_eq) {
         if (!has_eq || ++members > kMaxMembers) return false;
-        if (!validKey(key) || !validValue(value)) return false;
+        if (!model::propagation::isValidTraceStateKey(key)) return false;
+        if (!model::propagation::isValidTraceStateValue(value)) return false;
         if (key == "ot" && !parseOTel(value)) return false;
         return true;
       });
