@@ -202,11 +202,9 @@ TranslateStats EmfTranslator::translate(const model::Metrics& metrics, int64_t n
           }
           Group& g = groups[it->second];
           auto [slot, fresh] = g.by_name.try_emplace(name, g.metrics.size());
-          if (fresh) {
-            g.metrics.push_back({std::move(name), unit, std::move(value)});
-          } else {
-            g.metrics[slot->second].value = std::move(value);  // duplicate: the last one wins
-          }
+          // A duplicate (same name, labels and time) is ignored: the first one wins, as in the
+          // collector.
+          if (fresh) g.metrics.push_back({std::move(name), unit, std::move(value)});
         };
         auto deltaKey = [&](const Labels& labels) {
           std::string k = ns + '\x1f' + std::string(m.name) + '\x1f';

@@ -36,11 +36,12 @@ constexpr std::array<std::string_view, 27> kCloudWatchUnits = {"Seconds",
                                                                "Count/Second",
                                                                "None"};
 
-constexpr std::array<std::pair<std::string_view, std::string_view>, 9> kOtelToCloudWatch = {{
+constexpr std::array<std::pair<std::string_view, std::string_view>, 10> kOtelToCloudWatch = {{
     {"ms", "Milliseconds"},
     {"s", "Seconds"},
     {"us", "Microseconds"},
     {"By", "Bytes"},
+    {"Bi", "Bits"},
     {"bit", "Bits"},
     {"%", "Percent"},
     {"By/s", "Bytes/Second"},

@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "components/exporters/awsemf/config.h"
+#include "config/loader.h"
 #include "support/fake_consumer.h"
 #include "support/metrics_builder.h"
 #include "support/null_host.h"
@@ -23,6 +24,65 @@ TEST(AwsEmfConfig, DefaultsMatchTheCollector) {
   EXPECT_EQ(c.output_destination, "cloudwatch");
   EXPECT_EQ(c.version, "1");
   EXPECT_TRUE(c.validate().isOk());
+}
+
+TEST(AwsEmfConfig, DecodesTheCollectorsKeys) {
+  config::Diagnostics diags;
+  config::Value v = config::loadYamlString(R"(
+namespace: Shop
+log_group_name: /aws/shop
+log_stream_name: s1
+region: eu-west-1
+dimension_rollup_option: NoDimensionRollup
+metric_declarations:
+  - dimensions: [[svc], [svc, route]]
+    metric_name_selectors: ["^latency$", "^errors"]
+    label_matchers:
+      - label_names: [svc, route]
+        separator: "|"
+        regex: "^shop\\|/a$"
+metric_descriptors:
+  - metric_name: latency
+    unit: Milliseconds
+    overwrite: true
+resource_to_telemetry_conversion:
+  enabled: true
+output_destination: stdout
+detailed_metrics: true
+retain_initial_value_of_delta_metric: true
+parse_json_encoded_attr_values: [meta]
+version: "1"
+eks_fargate_container_insights_enabled: false
+)",
+                                           "test.yaml", diags);
+  auto factory = makeFactory();
+  auto cfg = factory->createDefaultConfig();
+  factory->decodeConfig(v, *cfg, diags);
+  ASSERT_EQ(diags.size(), 0u) << diags.format();
+  const auto& c = static_cast<const Config&>(*cfg);
+  EXPECT_EQ(c.namespace_, "Shop");
+  EXPECT_EQ(c.log_group_name, "/aws/shop");
+  EXPECT_EQ(c.dimension_rollup_option, "NoDimensionRollup");
+  ASSERT_EQ(c.metric_declarations.size(), 1u);
+  EXPECT_EQ(c.metric_declarations[0].dimensions,
+            (std::vector<std::vector<std::string>>{{"svc"}, {"svc", "route"}}));
+  ASSERT_EQ(c.metric_declarations[0].label_matchers.size(), 1u);
+  EXPECT_EQ(c.metric_declarations[0].label_matchers[0].separator, "|");
+  EXPECT_EQ(c.metric_declarations[0].label_matchers[0].regex, "^shop\\|/a$");
+  ASSERT_EQ(c.metric_descriptors.size(), 1u);
+  EXPECT_TRUE(c.metric_descriptors[0].overwrite);
+  EXPECT_TRUE(c.resource_to_telemetry_conversion.enabled);
+  EXPECT_TRUE(c.detailed_metrics);
+  EXPECT_TRUE(c.retain_initial_value_of_delta_metric);
+  EXPECT_EQ(c.parse_json_encoded_attr_values, std::vector<std::string>{"meta"});
+  EXPECT_EQ(c.sending_queue.num_consumers, 1u);
+  EXPECT_TRUE(c.validate().isOk());
+
+  config::Diagnostics bad;
+  auto v0 = config::loadYamlString("version: \"0\"\n", "test.yaml", bad);
+  auto cfg0 = factory->createDefaultConfig();
+  factory->decodeConfig(v0, *cfg0, bad);
+  EXPECT_NE(bad.format().find("version"), std::string::npos);
 }
 
 TEST(AwsEmfConfig, ValidateNamesTheField) {
@@ -65,6 +125,7 @@ TEST(AwsEmfExporter, WritesValidEmfEventsToAFile) {
   c.output_destination = "file";
   c.path = dir.file("emf.jsonl");
   c.namespace_ = "Shop";
+  c.sending_queue.enabled = false;  // written before consumeAndWait returns
   auto created = makeFactory()->create({{"awsemf", ""}, component::Kind::kExporter, ""}, c,
                                        {pipeline::Signal::kMetrics});
   ASSERT_TRUE(created.isOk());

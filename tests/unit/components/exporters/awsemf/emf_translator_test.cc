@@ -530,3 +530,23 @@ TEST(AwsEmfValidator, RejectsBrokenEvents) {
 
 }  // namespace
 }  // namespace periscope::components::awsemf_exporter
+
+namespace periscope::components::awsemf_exporter {
+namespace {
+
+TEST(AwsEmfTranslator, DuplicatePointKeepsTheFirstLikeTheCollector) {
+  Config c;
+  c.dimension_rollup_option = "NoDimensionRollup";
+  EmfTranslator t(c);
+  model::Metrics batch;
+  Arena& a = batch.arena();
+  auto p = periscope::testing::arenaArray(a, {periscope::testing::numberPoint(a, {}, kT, 1),
+                                              periscope::testing::numberPoint(a, {}, kT, 2)});
+  periscope::testing::addResource(batch, {}, "", "", {periscope::testing::gauge("g", "", p)});
+  auto events = translate(t, batch);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(json::parse(events[0].message)["g"], 1.0);
+}
+
+}  // namespace
+}  // namespace periscope::components::awsemf_exporter

@@ -10,6 +10,7 @@ TEST(AwsEmfUnits, MapsOtelUnitsLikeTheCollector) {
   EXPECT_EQ(cloudWatchUnit("s"), "Seconds");
   EXPECT_EQ(cloudWatchUnit("us"), "Microseconds");
   EXPECT_EQ(cloudWatchUnit("By"), "Bytes");
+  EXPECT_EQ(cloudWatchUnit("Bi"), "Bits");
   EXPECT_EQ(cloudWatchUnit("bit"), "Bits");
   EXPECT_EQ(cloudWatchUnit("%"), "Percent");
   EXPECT_EQ(cloudWatchUnit("1"), "");
