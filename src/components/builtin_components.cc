@@ -2,6 +2,7 @@
 
 #include "components/connectors/servicegraph/factory.h"
 #include "components/connectors/spanmetrics/factory.h"
+#include "components/exporters/awsemf/awsemf_exporter.h"
 #include "components/exporters/debug/debug_exporter.h"
 #include "components/exporters/file/file_exporter.h"
 #include "components/exporters/nop/nop_exporter.h"
@@ -49,6 +50,7 @@ void registerBuiltins(component::Registry& registry, store_exporter::StoreProvid
   registry.add(filter::makeFactory());
   registry.add(transform::makeFactory());
   // exporters
+  registry.add(awsemf_exporter::makeFactory());
   registry.add(debug_exporter::makeFactory());
   registry.add(file_exporter::makeFactory());
   registry.add(nop_exporter::makeFactory());
