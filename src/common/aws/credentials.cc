@@ -574,6 +574,13 @@ std::string resolveRegion(const Environment& env, const ProviderOptions& options
   return it == profiles.end() ? std::string() : setting(it->second, "region");
 }
 
+std::string resolveStsEndpoint(const Environment& env, const ProviderOptions& options) {
+  Profiles profiles = loadProfiles(env);
+  auto it = profiles.find(profileName(env, options));
+  return stsEndpoint(env, options, it == profiles.end() ? Settings{} : it->second,
+                     resolveRegion(env, options));
+}
+
 std::unique_ptr<CredentialsProvider> environmentProvider(Environment env) {
   return std::make_unique<EnvironmentProvider>(std::move(env));
 }

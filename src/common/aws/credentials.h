@@ -90,6 +90,11 @@ class CredentialsChain {
   std::optional<Credentials> cached_;
 };
 
+// STS endpoint: options.sts_endpoint, AWS_ENDPOINT_URL_STS, the profile's sts_endpoint, then
+// regional https://sts.<region>.amazonaws.com unless AWS_STS_REGIONAL_ENDPOINTS (or the
+// profile's sts_regional_endpoints) is "legacy" or no region is known: https://sts.amazonaws.com.
+std::string resolveStsEndpoint(const Environment& env, const ProviderOptions& options);
+
 // Region as the SDKs resolve it: AWS_REGION, AWS_DEFAULT_REGION, the profile's `region`.
 std::string resolveRegion(const Environment& env, const ProviderOptions& options);
 

@@ -333,6 +333,47 @@ TEST(ProfileProvider, RoleArnWithSourceProfileAssumesRoleSignedWithSourceKeys) {
   EXPECT_EQ(fields["ExternalId"], "ext-1");
 }
 
+TEST(StsEndpoint, RegionalByDefaultLegacyGlobalOverridesFirst) {
+  FakeWorld w;
+  w.vars = {{"HOME", "/h"}};
+  EXPECT_EQ(resolveStsEndpoint(w.env(), {}), "https://sts.amazonaws.com");  // no region known
+  w.vars["AWS_DEFAULT_REGION"] = "eu-west-1";
+  EXPECT_EQ(resolveStsEndpoint(w.env(), {}), "https://sts.eu-west-1.amazonaws.com");
+  w.vars["AWS_REGION"] = "cn-north-1";
+  EXPECT_EQ(resolveStsEndpoint(w.env(), {}), "https://sts.cn-north-1.amazonaws.com.cn");
+  w.vars["AWS_STS_REGIONAL_ENDPOINTS"] = "legacy";
+  EXPECT_EQ(resolveStsEndpoint(w.env(), {}), "https://sts.amazonaws.com");
+  w.files["/h/.aws/config"] = "[default]\nsts_endpoint = https://sts.profile.example\n";
+  EXPECT_EQ(resolveStsEndpoint(w.env(), {}), "https://sts.profile.example");
+  w.vars["AWS_ENDPOINT_URL_STS"] = "https://sts.env.example";
+  EXPECT_EQ(resolveStsEndpoint(w.env(), {}), "https://sts.env.example");
+  ProviderOptions options;
+  options.sts_endpoint = "http://127.0.0.1:1";
+  EXPECT_EQ(resolveStsEndpoint(w.env(), options), "http://127.0.0.1:1");
+}
+
+TEST(ProfileProvider, CredentialSourceEnvironmentAssumesRoleWithEnvironmentKeys) {
+  FakeEndpoint sts([](const http::Request& r) {
+    auto v = testing::verifySigV4(r, "env-secret");
+    if (!v.ok)
+      return http::Response::text(403,
+                                  "<ErrorResponse><Error><Code>Sig</Code></Error></ErrorResponse>");
+    return http::Response::text(200, stsAnswer("AssumeRole", "ASIAFROMENV"), "text/xml");
+  });
+  FakeWorld w;
+  w.vars = {
+      {"HOME", "/h"}, {"AWS_ACCESS_KEY_ID", "AKENV"}, {"AWS_SECRET_ACCESS_KEY", "env-secret"}};
+  w.files["/h/.aws/config"] =
+      "[default]\nrole_arn = arn:aws:iam::1:role/r\ncredential_source = Environment\n";
+  ProviderOptions options;
+  options.sts_endpoint = sts.url();
+  auto c = profileProvider(w.env(), options)->fetch();
+  ASSERT_TRUE(c.isOk()) << c.status().toString();
+  EXPECT_EQ(c->access_key_id, "ASIAFROMENV");
+  ASSERT_EQ(sts.requests().size(), 1u);
+  EXPECT_EQ(testing::verifySigV4(sts.requests()[0], "env-secret").access_key_id, "AKENV");
+}
+
 TEST(StsXml, ExternalEntitiesAreNotLoaded) {
   auto c = parseStsResponse(
       "<?xml version=\"1.0\"?><!DOCTYPE r [<!ENTITY x SYSTEM \"file:///etc/hostname\">]>"
