@@ -46,9 +46,10 @@ Result<AwsResponse> AwsJsonClient::post(std::string_view path, std::string_view 
   auto signed_request = signRequest(request, *creds, params);
   if (!signed_request.isOk()) return signed_request.status();
   std::vector<std::string> headers;
-  for (const auto& [name, value] : request.headers) headers.push_back(name + ": " + value);
+  for (const auto& [name, value] : request.headers)
+    headers.push_back(std::string(name).append(": ").append(value));
   for (const auto& [name, value] : signed_request->headers_to_add)
-    headers.push_back(name + ": " + value);
+    headers.push_back(std::string(name).append(": ").append(value));
   auto response = http_.post(url, body, headers, options_.timeout);
   if (!response.isOk()) return unavailable(url + ": " + std::string(response.status().message()));
   AwsResponse out;

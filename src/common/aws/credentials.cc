@@ -176,7 +176,7 @@ Result<Credentials> callSts(http::Client& client, const Environment& env,
     auto signed_request = signRequest(request, *signer, params);
     if (!signed_request.isOk()) return signed_request.status();
     for (const auto& [name, value] : signed_request->headers_to_add)
-      headers.push_back(name + ": " + value);
+      headers.push_back(std::string(name).append(": ").append(value));
   }
   auto response = client.post(url, body, headers, timeout);
   if (!response.isOk())
@@ -612,12 +612,13 @@ std::unique_ptr<CredentialsProvider> assumeRoleProvider(Environment env, Provide
                                               std::move(session), Settings{});
 }
 
-CredentialsChain::CredentialsChain(Environment env, ProviderOptions options) : env_(env) {
-  providers_.push_back(environmentProvider(env));
-  providers_.push_back(webIdentityProvider(env, options));
-  providers_.push_back(profileProvider(env, options));
-  providers_.push_back(ecsProvider(env, options));
-  providers_.push_back(imdsProvider(env, options));
+CredentialsChain::CredentialsChain(Environment env, const ProviderOptions& options)
+    : env_(std::move(env)) {
+  providers_.push_back(environmentProvider(env_));
+  providers_.push_back(webIdentityProvider(env_, options));
+  providers_.push_back(profileProvider(env_, options));
+  providers_.push_back(ecsProvider(env_, options));
+  providers_.push_back(imdsProvider(env_, options));
 }
 
 CredentialsChain::CredentialsChain(Environment env,

@@ -76,7 +76,7 @@ Result<Credentials> parseStsResponse(std::string_view xml);
 class CredentialsChain {
  public:
   static constexpr std::chrono::minutes kRefreshBefore{5};
-  CredentialsChain(Environment env, ProviderOptions options);
+  CredentialsChain(Environment env, const ProviderOptions& options);
   CredentialsChain(Environment env, std::vector<std::shared_ptr<CredentialsProvider>> providers);
   Result<Credentials> get();
   // Drops the cache (e.g. after the service answered ExpiredToken).

@@ -15,6 +15,7 @@ namespace {
 
 constexpr std::string_view kAlgorithm = "AWS4-HMAC-SHA256";
 constexpr std::string_view kUnsignedPayload = "UNSIGNED-PAYLOAD";
+constexpr std::chrono::seconds kMaxPresignExpiry = std::chrono::hours(24 * 7);
 
 struct ParsedUrl {
   std::string host;  // with the port unless it is the scheme's default
@@ -365,7 +366,7 @@ Result<SignedRequest> signRequest(const SigningRequest& request, const Credentia
 Result<SignedRequest> presignRequest(const SigningRequest& request, const Credentials& credentials,
                                      const SigningParams& params, std::chrono::seconds expires) {
   PERISCOPE_RETURN_IF_ERROR(checkCredentials(credentials));
-  if (expires.count() < 1 || expires.count() > 7 * 24 * 3600)
+  if (expires < std::chrono::seconds(1) || expires > kMaxPresignExpiry)
     return invalidArgument("SigV4: presigned URL expiry must be 1 s to 7 days");
   auto url = parseUrl(request.url);
   if (!url.isOk()) return url.status();
