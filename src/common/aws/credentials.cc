@@ -527,6 +527,9 @@ Result<Credentials> parseStsResponse(std::string_view xml) {
       xmlReadMemory(xml.data(), static_cast<int>(xml.size()), "sts.xml", nullptr,
                     XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING));
   if (!doc) return invalidArgument("STS answer is not XML");
+  // STS never sends a DTD; refusing one rules out entity tricks (expansion bombs, external files).
+  if (doc->intSubset != nullptr || doc->extSubset != nullptr)
+    return invalidArgument("STS answer has a DTD; refused");
   const xmlNode* root = xmlDocGetRootElement(doc.get());
   if (const xmlNode* error = findElement(root, "Error")) {
     return invalidArgument(childText(error, "Code") + ": " + childText(error, "Message"));

@@ -374,16 +374,21 @@ TEST(ProfileProvider, CredentialSourceEnvironmentAssumesRoleWithEnvironmentKeys)
   EXPECT_EQ(testing::verifySigV4(sts.requests()[0], "env-secret").access_key_id, "AKENV");
 }
 
-TEST(StsXml, ExternalEntitiesAreNotLoaded) {
+TEST(StsXml, DocumentsWithADtdAreRefused) {
   auto c = parseStsResponse(
       "<?xml version=\"1.0\"?><!DOCTYPE r [<!ENTITY x SYSTEM \"file:///etc/hostname\">]>"
       "<R><Credentials><AccessKeyId>A&x;</AccessKeyId><SecretAccessKey>S</SecretAccessKey>"
       "</Credentials></R>");
-  ASSERT_TRUE(c.isOk()) << c.status().toString();
-  EXPECT_EQ(c->access_key_id, "A");
-  EXPECT_FALSE(c->expiration.has_value());
+  EXPECT_EQ(c.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(c.status().message(), "STS answer has a DTD; refused");
   EXPECT_EQ(parseStsResponse("not xml").status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(parseStsResponse("<R/>").status().code(), StatusCode::kInvalidArgument);
+  auto plain = parseStsResponse(
+      "<R><Credentials><AccessKeyId> A </AccessKeyId><SecretAccessKey>S</SecretAccessKey>"
+      "</Credentials></R>");
+  ASSERT_TRUE(plain.isOk());
+  EXPECT_EQ(plain->access_key_id, "A");
+  EXPECT_FALSE(plain->expiration.has_value());
 }
 
 // A provider that counts fetches and hands out credentials expiring `lifetime` after "now".
