@@ -92,26 +92,34 @@ TEST(AwsJsonClient, LogsPutLogEventsSignsTheTarget) {
 
 TEST(AwsJsonClient, ClassifiesThrottlingServerErrorsAndClientErrors) {
   Fixture f;
-  int status = 400;
-  std::string body;
-  f.answer = [&](const http::Request&) { return http::Response::text(status, body); };
+  // The request body names the answer wanted, so the handler shares no state with the test.
+  f.answer = [](const http::Request& r) {
+    if (r.body == "throttle")
+      return http::Response::text(
+          400, R"({"__type":"com.amazonaws.logs#ThrottlingException","message":"Rate exceeded"})");
+    if (r.body == "invalid")
+      return http::Response::text(
+          400, R"({"__type":"InvalidParameterException","message":"bad group"})");
+    return http::Response::text(503, "");
+  };
   auto client = f.client("logs");
 
-  body = R"({"__type":"com.amazonaws.logs#ThrottlingException","message":"Rate exceeded"})";
-  auto throttled = client.post("/", "{}");
+  auto throttled = client.post("/", "throttle");
   ASSERT_TRUE(throttled.isOk());
+  EXPECT_EQ(throttled->status, 400);
   EXPECT_EQ(throttled->error_type, "ThrottlingException");
   EXPECT_EQ(throttled->message, "Rate exceeded");
   EXPECT_TRUE(throttled->retryable());
 
-  body = R"({"__type":"InvalidParameterException","message":"bad group"})";
-  auto invalid = client.post("/", "{}");
+  auto invalid = client.post("/", "invalid");
+  ASSERT_TRUE(invalid.isOk());
   EXPECT_EQ(invalid->error_type, "InvalidParameterException");
   EXPECT_FALSE(invalid->retryable());
 
-  status = 503;
-  body = "";
-  EXPECT_TRUE(client.post("/", "{}")->retryable());
+  auto unavailable = client.post("/", "other");
+  ASSERT_TRUE(unavailable.isOk());
+  EXPECT_EQ(unavailable->status, 503);
+  EXPECT_TRUE(unavailable->retryable());
 }
 
 TEST(AwsJsonClient, ExpiredTokenDropsCachedCredentials) {
@@ -130,12 +138,13 @@ TEST(AwsJsonClient, ExpiredTokenDropsCachedCredentials) {
 
 TEST(AwsJsonClient, NoAnswerIsUnavailable) {
   Fixture f;
-  const uint16_t port = f.server->port();
-  f.server->stop();
-  AwsJsonClient client(
-      {"us-west-2", "xray", "http://127.0.0.1:" + std::to_string(port), std::chrono::seconds(5)},
-      f.chain);
-  EXPECT_EQ(client.post("/TraceSegments", "{}").status().code(), StatusCode::kUnavailable);
+  // Nothing listens on port 1: the connection is refused.
+  AwsJsonClient client({"us-west-2", "xray", "http://127.0.0.1:1", std::chrono::seconds(5)},
+                       f.chain);
+  auto response = client.post("/TraceSegments", "{}");
+  EXPECT_EQ(response.status().code(), StatusCode::kUnavailable);
+  EXPECT_NE(response.status().message().find("http://127.0.0.1:1/TraceSegments"),
+            std::string_view::npos);
 }
 
 TEST(AwsJsonClient, DefaultEndpoints) {
