@@ -1,0 +1,136 @@
+#include "components/exporters/awsxray/translator/stack_trace.h"
+
+#include <charconv>
+#include <string>
+#include <vector>
+
+namespace periscope::components::awsxray_exporter::translator {
+
+namespace {
+
+std::vector<std::string_view> lines(std::string_view text) {
+  std::vector<std::string_view> out;
+  while (!text.empty()) {
+    auto nl = text.find('\n');
+    auto line = text.substr(0, nl);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    out.push_back(line);
+    if (nl == std::string_view::npos) break;
+    text.remove_prefix(nl + 1);
+  }
+  return out;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+std::optional<int64_t> number(std::string_view s) {
+  int64_t v = 0;
+  auto r = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (r.ec != std::errc() || r.ptr != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+nlohmann::json frame(std::string_view path, std::optional<int64_t> line, std::string_view label) {
+  nlohmann::json f = nlohmann::json::object();
+  f["path"] = std::string(path);
+  if (line) f["line"] = *line;
+  f["label"] = std::string(label);
+  return f;
+}
+
+// "\tat com.example.Foo.bar(Foo.java:42)"; the first "Caused by:" ends the outer trace.
+nlohmann::json parseJava(std::string_view text) {
+  nlohmann::json frames = nlohmann::json::array();
+  for (auto raw : lines(text)) {
+    auto line = trim(raw);
+    if (line.rfind("Caused by:", 0) == 0) break;
+    if (line.rfind("at ", 0) != 0) continue;
+    line.remove_prefix(3);
+    auto open = line.rfind('(');
+    if (open == std::string_view::npos || line.back() != ')') continue;
+    auto label = line.substr(0, open);
+    auto location = line.substr(open + 1, line.size() - open - 2);
+    auto colon = location.rfind(':');
+    if (colon == std::string_view::npos) {
+      frames.push_back(frame(location, std::nullopt, label));  // "Native Method", "Unknown Source"
+    } else {
+      frames.push_back(frame(location.substr(0, colon), number(location.substr(colon + 1)), label));
+    }
+  }
+  return frames;
+}
+
+// '  File "/app/x.py", line 10, in handler' lines, outermost first: reversed for X-Ray.
+nlohmann::json parsePython(std::string_view text) {
+  nlohmann::json frames = nlohmann::json::array();
+  std::vector<nlohmann::json> outer_first;
+  for (auto raw : lines(text)) {
+    auto line = trim(raw);
+    if (line.rfind("File \"", 0) != 0) continue;
+    line.remove_prefix(6);
+    auto quote = line.find('"');
+    if (quote == std::string_view::npos) continue;
+    auto path = line.substr(0, quote);
+    auto rest = line.substr(quote + 1);
+    std::optional<int64_t> lineno;
+    std::string_view label;
+    if (auto l = rest.find("line "); l != std::string_view::npos) {
+      auto digits = rest.substr(l + 5);
+      auto end = digits.find(',');
+      lineno = number(digits.substr(0, end));
+    }
+    if (auto in = rest.find(", in "); in != std::string_view::npos) label = rest.substr(in + 5);
+    outer_first.push_back(frame(path, lineno, label));
+  }
+  for (auto it = outer_first.rbegin(); it != outer_first.rend(); ++it) frames.push_back(*it);
+  return frames;
+}
+
+// "    at fn (/app/x.js:10:5)" or "    at /app/x.js:10:5".
+nlohmann::json parseNode(std::string_view text) {
+  nlohmann::json frames = nlohmann::json::array();
+  for (auto raw : lines(text)) {
+    auto line = trim(raw);
+    if (line.rfind("at ", 0) != 0) continue;
+    line.remove_prefix(3);
+    std::string_view label;
+    std::string_view location = line;
+    if (line.back() == ')') {
+      auto open = line.rfind(" (");
+      if (open == std::string_view::npos) continue;
+      label = line.substr(0, open);
+      location = line.substr(open + 2, line.size() - open - 3);
+    }
+    // path:line:column
+    auto col = location.rfind(':');
+    if (col == std::string_view::npos) {
+      frames.push_back(frame(location, std::nullopt, label));
+      continue;
+    }
+    auto ln = location.rfind(':', col - 1);
+    if (ln == std::string_view::npos) {
+      frames.push_back(frame(location.substr(0, col), number(location.substr(col + 1)), label));
+    } else {
+      frames.push_back(
+          frame(location.substr(0, ln), number(location.substr(ln + 1, col - ln - 1)), label));
+    }
+  }
+  return frames;
+}
+
+}  // namespace
+
+nlohmann::json parseStackTrace(std::string_view language, std::string_view stacktrace) {
+  if (language == "java") return parseJava(stacktrace);
+  if (language == "python") return parsePython(stacktrace);
+  if (language == "nodejs" || language == "javascript" || language == "webjs") {
+    return parseNode(stacktrace);
+  }
+  return nlohmann::json::array();
+}
+
+}  // namespace periscope::components::awsxray_exporter::translator
