@@ -1,46 +1,18 @@
 // The UDP daemon transport against a local UDP socket, the daemon address rules, and the
 // PutTraceSegments request body.
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
 #include "components/exporters/awsxray/put_trace_segments.h"
 #include "components/exporters/awsxray/udp_daemon_sender.h"
+#include "unit/components/exporters/awsxray/udp_listener.h"
 
 namespace periscope::components::awsxray_exporter {
 namespace {
 
-class UdpListener {
- public:
-  UdpListener() {
-    fd_ = socket(AF_INET, SOCK_DGRAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = 0;
-    EXPECT_EQ(bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-    socklen_t len = sizeof addr;
-    getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
-    port_ = ntohs(addr.sin_port);
-  }
-  ~UdpListener() { close(fd_); }
-  int port() const { return port_; }
-  // Blocks until a datagram arrives (the sender has already sent it on loopback).
-  std::string receive() {
-    std::string buf(70000, '\0');
-    ssize_t n = recv(fd_, buf.data(), buf.size(), 0);
-    buf.resize(n < 0 ? 0 : static_cast<size_t>(n));
-    return buf;
-  }
-
- private:
-  int fd_ = -1;
-  int port_ = 0;
-};
+using testing::UdpListener;
 
 TEST(AwsXrayUdp, OneDatagramPerDocumentWithDaemonHeader) {
   UdpListener listener;
