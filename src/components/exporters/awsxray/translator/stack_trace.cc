@@ -122,6 +122,60 @@ nlohmann::json parseNode(std::string_view text) {
   return frames;
 }
 
+// "   at Shop.Cart.Add(Int32 id) in /src/Cart.cs:line 42" (the location part is optional).
+nlohmann::json parseDotnet(std::string_view text) {
+  nlohmann::json frames = nlohmann::json::array();
+  for (auto raw : lines(text)) {
+    auto line = trim(raw);
+    if (line.rfind("at ", 0) != 0) continue;
+    line.remove_prefix(3);
+    auto in = line.find(" in ");
+    auto label = line.substr(0, in);
+    if (in == std::string_view::npos) {
+      frames.push_back(frame("", std::nullopt, label));
+      continue;
+    }
+    auto location = line.substr(in + 4);
+    auto ln = location.rfind(":line ");
+    if (ln == std::string_view::npos) {
+      frames.push_back(frame(location, std::nullopt, label));
+    } else {
+      frames.push_back(frame(location.substr(0, ln), number(location.substr(ln + 6)), label));
+    }
+  }
+  return frames;
+}
+
+// Go panics/debug.Stack(): a "pkg.Func(args)" line followed by "\t/path/file.go:12 +0x1d".
+nlohmann::json parseGo(std::string_view text) {
+  nlohmann::json frames = nlohmann::json::array();
+  std::string_view pending_label;
+  bool have_label = false;
+  for (auto raw : lines(text)) {
+    if (raw.empty() || raw.rfind("goroutine ", 0) == 0) continue;
+    if (raw.front() != '\t') {
+      auto open = raw.rfind('(');
+      pending_label = open == std::string_view::npos ? raw : raw.substr(0, open);
+      have_label = true;
+      continue;
+    }
+    if (!have_label) continue;
+    auto location = trim(raw);
+    if (auto space = location.find(" +"); space != std::string_view::npos) {
+      location = location.substr(0, space);
+    }
+    auto colon = location.rfind(':');
+    if (colon == std::string_view::npos) {
+      frames.push_back(frame(location, std::nullopt, pending_label));
+    } else {
+      frames.push_back(
+          frame(location.substr(0, colon), number(location.substr(colon + 1)), pending_label));
+    }
+    have_label = false;
+  }
+  return frames;
+}
+
 }  // namespace
 
 nlohmann::json parseStackTrace(std::string_view language, std::string_view stacktrace) {
@@ -130,6 +184,8 @@ nlohmann::json parseStackTrace(std::string_view language, std::string_view stack
   if (language == "nodejs" || language == "javascript" || language == "webjs") {
     return parseNode(stacktrace);
   }
+  if (language == "dotnet") return parseDotnet(stacktrace);
+  if (language == "go") return parseGo(stacktrace);
   return nlohmann::json::array();
 }
 

@@ -1,6 +1,7 @@
 // Stack-trace parsing for exception events: exception.stacktrace text → X-Ray stack frames
-// ({path, line, label}, innermost first), for java, python and nodejs (`telemetry.sdk.language`).
-// Other languages (and unparseable text) give no frames; the exception is still reported.
+// ({path, line, label}, innermost first), for java, python, nodejs, dotnet and go
+// (`telemetry.sdk.language`). Other languages (php) and unparseable text give no frames; the
+// exception is still reported.
 #pragma once
 
 #include <nlohmann/json.hpp>

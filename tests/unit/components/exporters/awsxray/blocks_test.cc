@@ -172,8 +172,35 @@ TEST(AwsXrayCause, NodeStackTraceAndRemoteForProducer) {
               {"path": "/srv/server.js", "line": 40, "label": ""}]}]})"));
 }
 
+TEST(AwsXrayCause, DotnetStackTrace) {
+  auto cause = causeOf(SpanKind::kServer, "dotnet",
+                       {exceptionEvent("System.InvalidOperationException", "boom",
+                                       "System.InvalidOperationException: boom\n"
+                                       "   at Shop.Cart.Add(Int32 id) in /src/Cart.cs:line 42\n"
+                                       "   at Shop.Api.Handle()\n")});
+  EXPECT_EQ(cause, json::parse(R"J({"exceptions": [{
+    "id": "0000000000000001", "type": "System.InvalidOperationException", "message": "boom",
+    "remote": false, "stack": [
+      {"path": "/src/Cart.cs", "line": 42, "label": "Shop.Cart.Add(Int32 id)"},
+      {"path": "", "label": "Shop.Api.Handle()"}]}]})J"));
+}
+
+TEST(AwsXrayCause, GoStackTrace) {
+  auto cause = causeOf(SpanKind::kServer, "go",
+                       {exceptionEvent("*errors.errorString", "bad",
+                                       "goroutine 1 [running]:\n"
+                                       "main.handler(0x1)\n"
+                                       "\t/app/main.go:12 +0x1d\n"
+                                       "main.main()\n"
+                                       "\t/app/main.go:30 +0x25\n")});
+  EXPECT_EQ(cause, json::parse(R"({"exceptions": [{
+    "id": "0000000000000001", "type": "*errors.errorString", "message": "bad", "remote": false,
+    "stack": [{"path": "/app/main.go", "line": 12, "label": "main.handler"},
+              {"path": "/app/main.go", "line": 30, "label": "main.main"}]}]})"));
+}
+
 TEST(AwsXrayCause, UnknownLanguageKeepsExceptionWithoutStack) {
-  auto cause = causeOf(SpanKind::kInternal, "go", {exceptionEvent("E", "m", "goroutine 1")});
+  auto cause = causeOf(SpanKind::kInternal, "php", {exceptionEvent("E", "m", "#0 {main}")});
   EXPECT_EQ(cause, json::parse(R"({"exceptions": [{
     "id": "0000000000000001", "type": "E", "message": "m", "remote": false}]})"));
 }
