@@ -100,7 +100,12 @@ Annotated annotate(const SpanContext& ctx, const AnnotationOptions& options, boo
       defaults[std::string(kv.key)] = rawJson(kv.value);
     }
   }
-  if (!defaults.empty()) metadata["default"] = std::move(defaults);
+  if (!defaults.empty()) {
+    // aws.xray.metadata.default (a JSON object) and plain attributes share the namespace.
+    auto& target = metadata["default"];
+    if (!target.is_object()) target = nlohmann::json::object();
+    target.update(defaults);
+  }
   Annotated out;
   if (!annotations.empty()) out.annotations = std::move(annotations);
   if (!metadata.empty()) out.metadata = std::move(metadata);

@@ -85,6 +85,12 @@ TEST(AwsXrayMetadata, NamespacedJsonMetadata) {
     "default": {"aws.xray.metadata.bad": "{not json", "plain": "p"}})"));
 }
 
+TEST(AwsXrayMetadata, ExplicitDefaultNamespaceMergesWithPlainAttributes) {
+  auto doc =
+      docWith({}, {{"aws.xray.metadata.default", str(R"({"from_json":1})")}, {"plain", str("p")}});
+  EXPECT_EQ(doc["metadata"], json::parse(R"({"default": {"from_json": 1, "plain": "p"}})"));
+}
+
 TEST(AwsXrayMetadata, ResourceAttributesOnlyOnSegments) {
   const AttrSpec resource = {{"service.name", str("svc")}, {"host.arch", str("arm64")}};
   auto segment = translateOne(resource, {.kind = SpanKind::kServer});

@@ -2,6 +2,9 @@
 // the API transport's "not yet wired" refusal.
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
+#include "common/telemetry/metrics.h"
 #include "components/exporters/awsxray/config.h"
 #include "components/exporters/awsxray/factory.h"
 #include "pipeline/consumer.h"
@@ -78,6 +81,41 @@ TEST(AwsXrayExporter, LocalModeSendsEachDocumentToTheDaemon) {
   auto second = daemon.receive();
   ASSERT_EQ(second.rfind(header, 0), 0u);
   EXPECT_EQ(json::parse(second.substr(header.size()))["type"], "subsegment");
+  EXPECT_TRUE((*e)->shutdown(std::chrono::steady_clock::now() + std::chrono::seconds(5)).isOk());
+}
+
+TEST(AwsXrayExporter, DropsInvalidTraceIdsAndCountsThem) {
+  testing::UdpListener daemon;
+  Config c;
+  c.local_mode = true;
+  c.daemon_address = "127.0.0.1:" + std::to_string(daemon.port());
+  c.sending_queue.enabled = false;
+  c.invalid_trace_id = "drop";
+  const component::ComponentId id{"awsxray", "drop"};
+  auto e =
+      makeFactory()->create({id, component::Kind::kExporter, ""}, c, {pipeline::Signal::kTraces});
+  ASSERT_TRUE(e.isOk());
+  periscope::testing::NullHost host;
+  ASSERT_TRUE((*e)->start(host).isOk());
+  // One id starting with the current epoch, one random W3C-style id.
+  char epoch_hex[9];
+  std::snprintf(epoch_hex, sizeof epoch_hex, "%08x",
+                static_cast<unsigned>(std::chrono::duration_cast<std::chrono::seconds>(
+                                          std::chrono::system_clock::now().time_since_epoch())
+                                          .count()));
+  const std::string current = std::string(epoch_hex) + "77b34da6a3ce929d0e0e4736";
+  auto traces = testing::makeTraces(
+      {}, {{.kind = model::SpanKind::kServer, .trace_hex = "0badc0de77b34da6a3ce929d0e0e4736"},
+           {.kind = model::SpanKind::kServer, .trace_hex = current}});
+  ASSERT_TRUE(pipeline::consumeAndWait(*(*e)->input().traces, std::move(traces)).isOk());
+  const std::string header = "{\"format\": \"json\", \"version\": 1}\n";
+  auto datagram = daemon.receive();
+  EXPECT_EQ(json::parse(datagram.substr(header.size()))["trace_id"],
+            "1-" + std::string(epoch_hex) + "-77b34da6a3ce929d0e0e4736");
+  EXPECT_EQ(telemetry::globalRegistry().value(
+                "periscope_awsxray_documents_dropped",
+                {{"exporter", "awsxray/drop"}, {"reason", "invalid_trace_id"}}),
+            1.0);
   EXPECT_TRUE((*e)->shutdown(std::chrono::steady_clock::now() + std::chrono::seconds(5)).isOk());
 }
 
