@@ -38,9 +38,20 @@ Fault makeFault(const SpanContext& ctx, const IdSource& ids) {
     if (auto type = eventStr(event, "exception.type"); !type.empty()) ex["type"] = type;
     if (auto msg = eventStr(event, "exception.message"); !msg.empty()) ex["message"] = msg;
     ex["remote"] = remote;
-    auto stack = parseStackTrace(language, eventStr(event, "exception.stacktrace"));
-    if (!stack.empty()) ex["stack"] = std::move(stack);
+    auto parsed = parseStackTrace(language, eventStr(event, "exception.stacktrace"));
+    if (!parsed.frames.empty()) ex["stack"] = std::move(parsed.frames);
     exceptions.push_back(std::move(ex));
+    // Each chained cause is its own exception; the one it caused points at it by id.
+    for (auto& chained : parsed.causes) {
+      nlohmann::json cause = nlohmann::json::object();
+      cause["id"] = ids();
+      exceptions.back()["cause"] = cause["id"];
+      if (!chained.type.empty()) cause["type"] = std::move(chained.type);
+      if (!chained.message.empty()) cause["message"] = std::move(chained.message);
+      cause["remote"] = remote;
+      if (!chained.frames.empty()) cause["stack"] = std::move(chained.frames);
+      exceptions.push_back(std::move(cause));
+    }
   }
   if (exceptions.empty() && status_error && !ctx.span().status.message.empty()) {
     nlohmann::json ex = nlohmann::json::object();

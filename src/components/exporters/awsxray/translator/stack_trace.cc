@@ -42,12 +42,23 @@ nlohmann::json frame(std::string_view path, std::optional<int64_t> line, std::st
   return f;
 }
 
-// "\tat com.example.Foo.bar(Foo.java:42)"; the first "Caused by:" ends the outer trace.
-nlohmann::json parseJava(std::string_view text) {
-  nlohmann::json frames = nlohmann::json::array();
+// "\tat com.example.Foo.bar(Foo.java:42)"; each "Caused by: type: message" line starts the
+// frames of a chained exception.
+ParsedStack parseJava(std::string_view text) {
+  ParsedStack out;
+  nlohmann::json* frames = &out.frames;
   for (auto raw : lines(text)) {
     auto line = trim(raw);
-    if (line.rfind("Caused by:", 0) == 0) break;
+    if (line.rfind("Caused by:", 0) == 0) {
+      auto what = trim(line.substr(10));
+      auto colon = what.find(": ");
+      ChainedException cause;
+      cause.type = std::string(what.substr(0, colon));
+      if (colon != std::string_view::npos) cause.message = std::string(what.substr(colon + 2));
+      out.causes.push_back(std::move(cause));
+      frames = &out.causes.back().frames;
+      continue;
+    }
     if (line.rfind("at ", 0) != 0) continue;
     line.remove_prefix(3);
     auto open = line.rfind('(');
@@ -56,12 +67,13 @@ nlohmann::json parseJava(std::string_view text) {
     auto location = line.substr(open + 1, line.size() - open - 2);
     auto colon = location.rfind(':');
     if (colon == std::string_view::npos) {
-      frames.push_back(frame(location, std::nullopt, label));  // "Native Method", "Unknown Source"
+      frames->push_back(frame(location, std::nullopt, label));  // "Native Method", "Unknown Source"
     } else {
-      frames.push_back(frame(location.substr(0, colon), number(location.substr(colon + 1)), label));
+      frames->push_back(
+          frame(location.substr(0, colon), number(location.substr(colon + 1)), label));
     }
   }
-  return frames;
+  return out;
 }
 
 // '  File "/app/x.py", line 10, in handler' lines, outermost first: reversed for X-Ray.
@@ -178,15 +190,19 @@ nlohmann::json parseGo(std::string_view text) {
 
 }  // namespace
 
-nlohmann::json parseStackTrace(std::string_view language, std::string_view stacktrace) {
+ParsedStack parseStackTrace(std::string_view language, std::string_view stacktrace) {
   if (language == "java") return parseJava(stacktrace);
-  if (language == "python") return parsePython(stacktrace);
-  if (language == "nodejs" || language == "javascript" || language == "webjs") {
-    return parseNode(stacktrace);
+  ParsedStack out;
+  if (language == "python") {
+    out.frames = parsePython(stacktrace);
+  } else if (language == "nodejs" || language == "javascript" || language == "webjs") {
+    out.frames = parseNode(stacktrace);
+  } else if (language == "dotnet") {
+    out.frames = parseDotnet(stacktrace);
+  } else if (language == "go") {
+    out.frames = parseGo(stacktrace);
   }
-  if (language == "dotnet") return parseDotnet(stacktrace);
-  if (language == "go") return parseGo(stacktrace);
-  return nlohmann::json::array();
+  return out;
 }
 
 }  // namespace periscope::components::awsxray_exporter::translator

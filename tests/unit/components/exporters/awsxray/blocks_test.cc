@@ -139,10 +139,12 @@ TEST(AwsXrayCause, JavaStackTrace) {
                                        "\tat com.shop.Io.read(Io.java:1)\n")});
   EXPECT_EQ(cause, json::parse(R"({"exceptions": [{
     "id": "0000000000000001", "type": "java.lang.IllegalStateException", "message": "bad state",
-    "remote": true, "stack": [
+    "remote": true, "cause": "0000000000000002", "stack": [
       {"path": "Cart.java", "line": 42, "label": "com.shop.Cart.add"},
       {"path": "Api.java", "line": 7, "label": "com.shop.Api.handle"},
-      {"path": "Native Method", "label": "java.base/jdk.internal.Foo.bar"}]}]})"));
+      {"path": "Native Method", "label": "java.base/jdk.internal.Foo.bar"}]},
+    {"id": "0000000000000002", "type": "java.io.IOException", "message": "x", "remote": true,
+     "stack": [{"path": "Io.java", "line": 1, "label": "com.shop.Io.read"}]}]})"));
 }
 
 TEST(AwsXrayCause, PythonStackTraceInnermostFirst) {
