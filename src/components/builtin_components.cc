@@ -3,6 +3,7 @@
 #include "components/connectors/servicegraph/factory.h"
 #include "components/connectors/spanmetrics/factory.h"
 #include "components/exporters/awsemf/awsemf_exporter.h"
+#include "components/exporters/awsxray/factory.h"
 #include "components/exporters/debug/debug_exporter.h"
 #include "components/exporters/file/file_exporter.h"
 #include "components/exporters/nop/nop_exporter.h"
@@ -56,6 +57,7 @@ void registerBuiltins(component::Registry& registry, store_exporter::StoreProvid
   registry.add(nop_exporter::makeFactory());
   registry.add(otlp_exporter::makeFactory());
   registry.add(otlphttp_exporter::makeFactory());
+  registry.add(awsxray_exporter::makeFactory());
   registry.add(prometheusremotewrite_exporter::makeFactory());
   registry.add(store_exporter::makeFactory(std::move(stores)));
   registry.add(prometheus_exporter::makeFactory());
