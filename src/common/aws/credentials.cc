@@ -628,6 +628,31 @@ CredentialsChain::CredentialsChain(Environment env,
                                    std::vector<std::shared_ptr<CredentialsProvider>> providers)
     : env_(std::move(env)), providers_(std::move(providers)) {}
 
+namespace {
+// The default chain as the source of an AssumeRole provider.
+class ChainProvider final : public CredentialsProvider {
+ public:
+  explicit ChainProvider(std::shared_ptr<CredentialsChain> chain) : chain_(std::move(chain)) {}
+  Result<Credentials> fetch() override { return chain_->get(); }
+  std::string_view name() const override { return "default chain"; }
+
+ private:
+  std::shared_ptr<CredentialsChain> chain_;
+};
+}  // namespace
+
+std::shared_ptr<CredentialsChain> exporterCredentials(Environment env,
+                                                      const ProviderOptions& options,
+                                                      const std::string& role_arn,
+                                                      const std::string& external_id) {
+  auto base = std::make_shared<CredentialsChain>(env, options);
+  if (role_arn.empty()) return base;
+  std::vector<std::shared_ptr<CredentialsProvider>> providers;
+  providers.push_back(assumeRoleProvider(env, options, std::make_shared<ChainProvider>(base),
+                                         role_arn, external_id));
+  return std::make_shared<CredentialsChain>(std::move(env), std::move(providers));
+}
+
 Result<Credentials> CredentialsChain::fetchChain() {
   std::string tried;
   for (const auto& provider : providers_) {

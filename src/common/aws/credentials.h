@@ -90,6 +90,13 @@ class CredentialsChain {
   std::optional<Credentials> cached_;
 };
 
+// What an AWS exporter uses: the default chain, or — with `role_arn` — STS AssumeRole into that
+// role, signed with credentials from the default chain (cross-account set-ups).
+std::shared_ptr<CredentialsChain> exporterCredentials(Environment env,
+                                                      const ProviderOptions& options,
+                                                      const std::string& role_arn,
+                                                      const std::string& external_id = "");
+
 // STS endpoint: options.sts_endpoint, AWS_ENDPOINT_URL_STS, the profile's sts_endpoint, then
 // regional https://sts.<region>.amazonaws.com unless AWS_STS_REGIONAL_ENDPOINTS (or the
 // profile's sts_regional_endpoints) is "legacy" or no region is known: https://sts.amazonaws.com.

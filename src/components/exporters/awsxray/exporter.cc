@@ -58,7 +58,28 @@ Exporter::Exporter(const component::Settings& settings, const Config& config,
                    const std::vector<pipeline::Signal>& signals)
     : Exporter(settings, config, signals, nullptr, systemSeconds, translator::randomIdSource()) {
   if (!config.local_mode) {
-    sender_error_ = invalidArgument(kApiNotWired);
+    aws::Environment env = aws::systemEnvironment();
+    aws::ProviderOptions provider_options;
+    provider_options.region = config.region;
+    aws::AwsClientOptions client;
+    client.service = "xray";
+    client.region =
+        config.region.empty() ? aws::resolveRegion(env, provider_options) : config.region;
+    client.endpoint = config.endpoint;
+    client.timeout = std::chrono::seconds(config.request_timeout_seconds);
+    if (client.region.empty() && client.endpoint.empty()) {
+      sender_error_ = invalidArgument(
+          "awsxray: no region: set `region` (or AWS_REGION), or `endpoint`, or local_mode: true");
+      return;
+    }
+    sender_ = std::make_unique<PutTraceSegmentsSender>(
+        std::move(client),
+        aws::exporterCredentials(env, provider_options, config.role_arn, config.external_id),
+        &telemetry::globalRegistry().counter(
+            "periscope_awsxray_unprocessed_documents",
+            "Documents X-Ray answered as unprocessed (not resent).",
+            {{"exporter", settings.id.toString()}}));
+    options_.max_document_bytes = sender_->maxDocumentBytes();
     return;
   }
   auto sender = UdpDaemonSender::create(daemonAddress(config.daemon_address));

@@ -1,14 +1,18 @@
 // The awsxray exporter as configured by users: YAML keys, local_mode over UDP end to end, and
-// the API transport's "not yet wired" refusal.
+// PutTraceSegments signed with SigV4 against a fake X-Ray endpoint.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cstdio>
+#include <mutex>
 
+#include "common/http/server.h"
 #include "common/telemetry/metrics.h"
 #include "components/exporters/awsxray/config.h"
 #include "components/exporters/awsxray/factory.h"
 #include "pipeline/consumer.h"
 #include "support/null_host.h"
+#include "unit/common/aws/sigv4_verifier.h"
 #include "unit/components/exporters/awsxray/udp_listener.h"
 #include "unit/components/exporters/awsxray/xray_test_util.h"
 
@@ -119,17 +123,88 @@ TEST(AwsXrayExporter, DropsInvalidTraceIdsAndCountsThem) {
   EXPECT_TRUE((*e)->shutdown(std::chrono::steady_clock::now() + std::chrono::seconds(5)).isOk());
 }
 
-TEST(AwsXrayExporter, ApiTransportRefusesToStartUntilWired) {
+// The API transport against a fake X-Ray endpoint that checks every request's SigV4 signature
+// with the secret it shares with the test's environment credentials.
+struct FakeXray {
+  std::mutex mu;
+  std::vector<http::Request> requests;
+  std::atomic<int> throttle_next{0};
+  std::unique_ptr<http::Server> server;
+  FakeXray() {
+    server = std::move(http::Server::start({}, [this](http::Request&& r, http::Respond respond) {
+                         auto v = aws::testing::verifySigV4(r, "xray-test-secret");
+                         http::Response answer =
+                             !v.ok ? http::Response::text(403, R"({"message":"bad signature"})")
+                             : throttle_next.fetch_sub(1) > 0
+                                 ? http::Response::text(
+                                       429, R"({"__type":"ThrottlingException","message":"slow"})")
+                                 : http::Response::text(200, R"({"UnprocessedTraceSegments":[]})");
+                         std::lock_guard lock(mu);
+                         requests.push_back(std::move(r));
+                         respond(std::move(answer));
+                       }).value());
+  }
+  ~FakeXray() { server->stop(); }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(server->port()); }
+};
+
+TEST(AwsXrayExporter, PutTraceSegmentsIsSignedAndThrottlingIsRetryable) {
+  setenv("AWS_ACCESS_KEY_ID", "AKXRAYTEST", 1);
+  setenv("AWS_SECRET_ACCESS_KEY", "xray-test-secret", 1);
+  unsetenv("AWS_SESSION_TOKEN");
+  FakeXray xray;
+  xray.throttle_next = 1;
   Config c;
   c.region = "eu-west-1";
+  c.endpoint = xray.url();
+  c.sending_queue.enabled = false;
+  auto e = makeFactory()->create({{"awsxray", "api"}, component::Kind::kExporter, ""}, c,
+                                 {pipeline::Signal::kTraces});
+  ASSERT_TRUE(e.isOk());
+  periscope::testing::NullHost host;
+  ASSERT_TRUE((*e)->start(host).isOk());
+  auto batch = [] {
+    return testing::makeTraces(
+        {}, {{.kind = model::SpanKind::kServer, .trace_hex = "5759e988bd862e3fe1be46a994272793"}});
+  };
+  // Without a sending queue the caller gets the attempt's answer: throttling is retryable.
+  Status throttled = pipeline::consumeAndWait(*(*e)->input().traces, batch());
+  EXPECT_EQ(throttled.code(), StatusCode::kUnavailable) << throttled.toString();
+  Status sent = pipeline::consumeAndWait(*(*e)->input().traces, batch());
+  ASSERT_TRUE(sent.isOk()) << sent.toString();
+  unsetenv("AWS_ACCESS_KEY_ID");
+  unsetenv("AWS_SECRET_ACCESS_KEY");
+  std::lock_guard lock(xray.mu);
+  ASSERT_EQ(xray.requests.size(), 2u);  // throttled, then accepted
+  for (const auto& r : xray.requests) {
+    EXPECT_EQ(r.target, "/TraceSegments");
+    auto v = aws::testing::verifySigV4(r, "xray-test-secret");
+    EXPECT_TRUE(v.ok) << v.detail;
+    EXPECT_EQ(v.service, "xray");
+    EXPECT_EQ(v.region, "eu-west-1");
+    auto body = json::parse(r.body);
+    ASSERT_EQ(body["TraceSegmentDocuments"].size(), 1u);
+    EXPECT_EQ(json::parse(body["TraceSegmentDocuments"][0].get<std::string>())["trace_id"],
+              "1-5759e988-bd862e3fe1be46a994272793");
+  }
+  EXPECT_TRUE((*e)->shutdown(std::chrono::steady_clock::now() + std::chrono::seconds(5)).isOk());
+}
+
+TEST(AwsXrayExporter, ApiTransportNeedsARegionOrEndpoint) {
+  unsetenv("AWS_REGION");
+  unsetenv("AWS_DEFAULT_REGION");
+  setenv("AWS_CONFIG_FILE", "/nonexistent/periscope-test-config", 1);
+  Config c;
   auto e = makeFactory()->create({{"awsxray", ""}, component::Kind::kExporter, ""}, c,
                                  {pipeline::Signal::kTraces});
+  unsetenv("AWS_CONFIG_FILE");
   ASSERT_TRUE(e.isOk());
   periscope::testing::NullHost host;
   Status st = (*e)->start(host);
   ASSERT_FALSE(st.isOk());
-  EXPECT_NE(std::string(st.message()).find("not yet wired"), std::string::npos);
-  EXPECT_NE(std::string(st.message()).find("local_mode: true"), std::string::npos);
+  EXPECT_EQ(st.message(),
+            "exporter awsxray: awsxray: no region: set `region` (or AWS_REGION), or `endpoint`, or "
+            "local_mode: true");
 }
 
 }  // namespace

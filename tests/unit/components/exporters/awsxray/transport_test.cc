@@ -46,11 +46,7 @@ TEST(AwsXrayUdp, DaemonAddressFromConfigEnvOrDefault) {
   unsetenv("AWS_XRAY_DAEMON_ADDRESS");
 }
 
-TEST(AwsXrayApi, PutTraceSegmentsUrlAndBody) {
-  EXPECT_EQ(putTraceSegmentsUrl("", "eu-west-1"),
-            "https://xray.eu-west-1.amazonaws.com/TraceSegments");
-  EXPECT_EQ(putTraceSegmentsUrl("https://localhost:8443/", "x"),
-            "https://localhost:8443/TraceSegments");
+TEST(AwsXrayApi, PutTraceSegmentsBody) {
   std::vector<std::string> docs = {R"({"name":"a"})", R"({"name":"b"})"};
   EXPECT_EQ(nlohmann::json::parse(putTraceSegmentsBody(docs)),
             nlohmann::json::parse(
